@@ -1,0 +1,7 @@
+"""Entry point for ``python -m protviz``."""
+
+import sys
+
+from protviz.cli import main
+
+sys.exit(main())
