@@ -1,6 +1,8 @@
 """Read labeled protein FASTA into a :class:`~protviz.dataset.Dataset`.
 
-Parsing is Biopython's ``SeqIO``; everything Biopython lets through (empty
+Parsing is Biopython's FASTA parser (``SimpleFastaParser``, the string-level
+parser behind ``SeqIO.parse(handle, "fasta")``, which keeps every character so
+that odd ones can be reported); everything Biopython lets through (empty
 input, empty sequences, duplicate IDs, odd letters, nucleotides) is checked
 here, and every problem becomes a :class:`ProteinDataError` whose message names
 the record number, ID and line, and says how to fix it.
@@ -15,6 +17,7 @@ Typical use::
 from __future__ import annotations
 
 import codecs
+import copy
 import gzip
 import io
 import os
@@ -27,7 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from Bio import SeqIO
+from Bio.SeqIO.FastaIO import SimpleFastaParser
 
 from protviz.alphabet import MAPPED_TO_UNKNOWN, NUCLEOTIDE_LETTERS, PROTEIN_ALPHABET
 from protviz.dataset import MIN_CLASS_SIZE, CleaningReport, Dataset, ProteinDataError
@@ -49,6 +52,7 @@ __all__ = [
     "ProteinDataError",
     "dataset_from_parsed",
     "parse_fasta",
+    "preview_labels",
     "read_labeled_fasta",
 ]
 
@@ -57,6 +61,7 @@ FASTA_SUFFIXES = (".fasta", ".fa", ".faa", ".fas", ".fsa", ".txt")
 """File name endings accepted for FASTA uploads (each also with ``.gz``)."""
 
 _MAX_PROBLEMS = 5
+_NUCLEOTIDE_SAMPLE = 2000
 _JUNK = re.compile(r"[\s\d]+")
 _GAPS = str.maketrans("", "", "-.")
 _TO_UNKNOWN = str.maketrans(dict.fromkeys(MAPPED_TO_UNKNOWN, "X"))
@@ -136,10 +141,11 @@ def _where(index: int, seq_id: str, line: int) -> str:
     return f"record {index + 1} (ID {shown!r}, line {line})"
 
 
-def _problems(found: Sequence[str], total: int, advice: str) -> ProteinDataError:
-    lines = [f"- {p}" for p in found[:_MAX_PROBLEMS]]
-    if total > _MAX_PROBLEMS:
-        lines.append(f"- ... and {total - _MAX_PROBLEMS} more")
+def _problems(summary: str, found: Sequence[str], advice: str) -> ProteinDataError:
+    """One error listing up to five problems between a summary and advice."""
+    lines = [summary, *(f"- {p}" for p in found[:_MAX_PROBLEMS])]
+    if len(found) > _MAX_PROBLEMS:
+        lines.append(f"- ... and {len(found) - _MAX_PROBLEMS} more")
     return ProteinDataError("\n".join([*lines, advice]))
 
 
@@ -292,7 +298,9 @@ def parse_fasta(
         raise ProteinDataError(f"'{name}' is empty. Upload a FASTA file with '>ID' header lines.")
     text = _decode(data, name, report).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    first = next(i for i, line in enumerate(lines) if line.strip())
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise ProteinDataError(f"'{name}' holds no text, only blank or control characters.")
     if not lines[first].startswith(">"):
         reason = _not_fasta_reason(lines[first], lines[first + 1 : first + 3])
         raise ProteinDataError(f"'{name}' is not a FASTA file: {reason}.")
@@ -305,61 +313,70 @@ def parse_fasta(
     report.junk_characters_removed = sum(
         line.count(" ") + line.count("\t") for line in lines if not line.startswith(">")
     )
-    records = list(SeqIO.parse(io.StringIO("\n".join(lines[first:])), "fasta"))
+    records = list(SimpleFastaParser(io.StringIO("\n".join(lines[first:]))))
     report.records_read = len(records)
     parsed = ParsedFasta(name, [], [], [], [], report)
     problems: list[str] = []
+    letters: Counter[str] = Counter()
     seen: dict[str, int] = {}
     repeated: dict[str, list[int]] = {}
-    for index, record in enumerate(records):
+    for index, (title, raw_sequence) in enumerate(records):
         line = header_lines[index]
-        if not record.id:
+        record_id = title.split(None, 1)[0] if title.strip() else ""
+        if not record_id:
             problems.append(f"{_where(index, '', line)} has an empty header; give it an ID.")
             continue
-        if record.id in seen:
-            repeated.setdefault(record.id, [seen[record.id] + 1]).append(index + 1)
+        if record_id in seen:
+            repeated.setdefault(record_id, [seen[record_id] + 1]).append(index + 1)
             if duplicates == "keep_first":
-                report.duplicates_dropped.append(record.id)
+                report.duplicates_dropped.append(record_id)
                 continue
-        seen.setdefault(record.id, index)
-        sequence, problem = _clean_sequence(str(record.seq), report)
+        seen.setdefault(record_id, index)
+        sample = letters if index < _NUCLEOTIDE_SAMPLE else None
+        sequence, problem = _clean_sequence(raw_sequence, report, sample)
         if problem:
-            problems.append(f"{_where(index, record.id, line)} {problem}")
+            problems.append(f"{_where(index, record_id, line)} {problem}")
             if problem.startswith("contains"):
                 problems[-1] += _locate(lines, line, problem)
             continue
         if len(sequence) > limits.max_length:
             problems.append(
-                f"{_where(index, record.id, line)} is {len(sequence):,} residues long; the "
+                f"{_where(index, record_id, line)} is {len(sequence):,} residues long; the "
                 f"limit is {limits.max_length:,}. Remove it or raise PROTVIZ_MAX_LENGTH."
             )
             continue
-        parsed.ids.append(record.id)
-        parsed.descriptions.append(record.description)
+        parsed.ids.append(record_id)
+        parsed.descriptions.append(title)
         parsed.sequences.append(sequence)
         parsed.header_lines.append(line)
 
-    _refuse_nucleotides(parsed, name)
+    _refuse_nucleotides(letters, name)
     if problems:
         raise _problems(
+            f"{len(problems)} record(s) of '{name}' cannot be used:",
             problems,
-            len(problems),
-            f"Fix these records in '{name}' and upload it again. Sequences may contain the 20 "
+            "Fix these records and upload the file again. Sequences may contain the 20 "
             "amino-acid letters, X, B, Z, J, U, O, gaps ('-', '.') and a final '*'.",
         )
     if repeated and duplicates == "error":
         found = [f"{i!r} (records {', '.join(map(str, r))})" for i, r in repeated.items()]
         raise _problems(
+            f"{len(repeated)} ID(s) occur more than once in '{name}':",
             found,
-            len(found),
-            f"{len(repeated)} ID(s) occur more than once in '{name}'. IDs must be unique: "
-            "rename the copies, or choose to keep the first record of each ID.",
+            "IDs must be unique: rename the copies, or choose to keep the first record of "
+            "each ID (--keep-first-duplicate on the command line).",
         )
     return parsed
 
 
-def _clean_sequence(raw: str, report: CleaningReport) -> tuple[str, str]:
-    """Clean one sequence; return it and an empty string, or '' and a problem."""
+def _clean_sequence(
+    raw: str, report: CleaningReport, letters: Counter[str] | None = None
+) -> tuple[str, str]:
+    """Clean one sequence; return it and an empty string, or '' and a problem.
+
+    ``letters``, when given, is updated with the letters before B/Z/J/U/O are
+    mapped to X (so RNA's U still counts as a nucleotide).
+    """
     sequence = _JUNK.sub("", raw)
     report.junk_characters_removed += len(raw) - len(sequence)
     if not sequence:
@@ -371,6 +388,8 @@ def _clean_sequence(raw: str, report: CleaningReport) -> tuple[str, str]:
         upper = upper.rstrip("*")
         report.stop_symbols_stripped += 1
     no_gaps = upper.translate(_GAPS)
+    if letters is not None:
+        letters.update(no_gaps)
     if len(no_gaps) != len(upper):
         report.gap_records += 1
         report.gap_characters_removed += len(upper) - len(no_gaps)
@@ -401,15 +420,13 @@ def _locate(lines: list[str], header_line: int, problem: str) -> str:
     return "."
 
 
-def _refuse_nucleotides(parsed: ParsedFasta, name: str) -> None:
-    residues = Counter()
-    for sequence in parsed.sequences[:2000]:
-        residues.update(sequence)
+def _refuse_nucleotides(letters: Counter[str], name: str) -> None:
+    residues = letters
     total = sum(residues.values())
     nucleotide = sum(residues[letter] for letter in NUCLEOTIDE_LETTERS)
     if total >= 20 and nucleotide / total >= 0.9:
         raise ProteinDataError(
-            f"'{name}' looks like a nucleotide FASTA (DNA/RNA): {nucleotide / total:.0%} of its "
+            f"'{name}': this looks like a nucleotide FASTA (DNA/RNA): {nucleotide / total:.0%} of its "
             "letters are A, C, G, T, U or N. protviz needs protein sequences; translate the "
             "coding sequences first (e.g. with Biopython's Seq.translate) or upload the "
             "protein FASTA."
@@ -445,14 +462,8 @@ def dataset_from_parsed(
     Raises:
         ProteinDataError: If no record has a label, or the rule or table is unusable.
     """
-    report = CleaningReport(**{**parsed.report.__dict__, "notes": list(parsed.report.notes)})
-    report.mapped_to_unknown = dict(parsed.report.mapped_to_unknown)
-    report.duplicates_dropped = list(parsed.report.duplicates_dropped)
-    lookup = None
-    if rule.kind == "table":
-        if label_table is None:
-            raise ProteinDataError("This label rule reads a label table; upload the CSV/TSV file.")
-        lookup = label_table_lookup(label_table, rule)
+    report = copy.deepcopy(parsed.report)
+    lookup = _table_lookup(rule, label_table)
 
     keep: list[int] = []
     labels: list[str] = []
@@ -461,32 +472,14 @@ def dataset_from_parsed(
     for index, (seq_id, description) in enumerate(
         zip(parsed.ids, parsed.descriptions, strict=True)
     ):
-        tags = header_tags(description)
-        if lookup is not None:
-            row = table_row_for(seq_id, lookup) or {}
-            label = str(row.get(rule.label_column, "")).strip()
-            split = str(row.get(rule.split_column, "")).strip() if rule.split_column else ""
-            extra = {
-                k: v for k, v in row.items() if k not in (rule.label_column, rule.split_column)
-            }
-        else:
-            label = header_label(seq_id, description, rule)
-            split = header_split(seq_id, description, rule)
-            extra = {}
+        label, split, extra = _record_label(seq_id, description, rule, lookup)
         if not label:
             report.unlabeled.append(seq_id)
             continue
         keep.append(index)
         labels.append(label)
         raw_splits.append(split)
-        used = {rule.key, rule.split_key}
-        metadata_rows.append(
-            {
-                **{k: v for k, v in tags.items() if k not in used},
-                **extra,
-                "description": header_text(description),
-            }
-        )
+        metadata_rows.append(extra)
 
     if not keep:
         example = parsed.descriptions[0] if parsed.descriptions else ""
@@ -516,6 +509,74 @@ def dataset_from_parsed(
         label: int(count) for label, count in dataset.class_counts.items() if count < MIN_CLASS_SIZE
     }
     return dataset, report
+
+
+def _table_lookup(
+    rule: LabelRule, label_table: pd.DataFrame | None
+) -> dict[str, dict[str, str]] | None:
+    """Index the label table for a ``table`` rule; None for header rules."""
+    if rule.kind != "table":
+        return None
+    if label_table is None:
+        raise ProteinDataError("This label rule reads a label table; upload the CSV/TSV file.")
+    return label_table_lookup(label_table, rule)
+
+
+def _record_label(
+    seq_id: str,
+    description: str,
+    rule: LabelRule,
+    lookup: dict[str, dict[str, str]] | None,
+) -> tuple[str, str, dict[str, str]]:
+    """Label, raw split value and metadata of one record ('' label when none)."""
+    tags = header_tags(description)
+    if lookup is not None:
+        row = table_row_for(seq_id, lookup) or {}
+        label = str(row.get(rule.label_column, "")).strip()
+        split = str(row.get(rule.split_column, "")).strip() if rule.split_column else ""
+        used = {rule.label_column, rule.split_column}
+        extra = {k: v for k, v in row.items() if k not in used}
+    else:
+        label = header_label(seq_id, description, rule)
+        split = header_split(seq_id, description, rule)
+        extra = {}
+    metadata = {k: v for k, v in tags.items() if k not in {rule.key, rule.split_key}}
+    metadata.update(extra)
+    metadata["description"] = header_text(description)
+    return label, split, metadata
+
+
+def preview_labels(
+    parsed: ParsedFasta,
+    rule: LabelRule,
+    *,
+    label_table: pd.DataFrame | None = None,
+    rows: int = 10,
+) -> pd.DataFrame:
+    """Show what a label rule reads from the first records, for a live preview.
+
+    Args:
+        parsed: Records from :func:`parse_fasta`.
+        rule: The rule to try.
+        label_table: The table for ``table`` rules.
+        rows: Number of records to show.
+
+    Returns:
+        A frame with columns ``header``, ``label`` and (when the rule reads a
+        split) ``split``; an empty label means the record would be left out.
+
+    Raises:
+        ProteinDataError: If the rule or table is unusable.
+    """
+    lookup = _table_lookup(rule, label_table)
+    records = []
+    for seq_id, description in zip(parsed.ids[:rows], parsed.descriptions[:rows], strict=True):
+        label, split, _ = _record_label(seq_id, description, rule, lookup)
+        record = {"header": ">" + description, "label": label}
+        if rule.has_split:
+            record["split"] = split
+        records.append(record)
+    return pd.DataFrame(records)
 
 
 def _build_split(raw_splits: list[str], report: CleaningReport) -> list[str]:

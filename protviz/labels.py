@@ -235,13 +235,16 @@ def _class_like(values: Counter[str], n_records: int) -> bool:
     """Whether a column of values could be class labels."""
     missing = values.get("", 0)
     present = {v: n for v, n in values.items() if v}
-    if len(present) < 2 or missing > 0.2 * n_records:
+    if not present or missing > 0.2 * n_records:
         return False
     distinct = len(present)
-    if distinct >= n_records or distinct > 200 or (n_records >= 20 and distinct > n_records // 2):
+    if distinct > 200 or (n_records >= 20 and distinct > n_records // 2):
+        return False
+    # In a small file every label may be distinct; accessions (with digits) are not labels.
+    if distinct == n_records > 1 and any(ch.isdigit() for v in present for ch in v):
         return False
     numeric = sum(1 for v in present if re.fullmatch(r"[-+]?\d+(\.\d+)?", v))
-    return numeric < len(present)
+    return numeric < distinct
 
 
 def suggest_label_rule(ids: Sequence[str], descriptions: Sequence[str]) -> LabelRule | None:
@@ -261,7 +264,7 @@ def suggest_label_rule(ids: Sequence[str], descriptions: Sequence[str]) -> Label
     n = len(ids)
     if n == 0:
         return None
-    candidates: list[tuple[tuple[int, int, int], LabelRule]] = []
+    candidates: list[tuple[tuple[int, int, int], LabelRule]] = []  # (group, order, size)
     split_field: int | None = None
     split_key: str | None = None
 
@@ -275,7 +278,9 @@ def suggest_label_rule(ids: Sequence[str], descriptions: Sequence[str]) -> Label
             elif _class_like(values, n):
                 # Prefer the last field of long IDs, then fewer distinct values.
                 field = -1 if index == n_fields - 1 and n_fields > 2 else index
-                rank = (1, len(values), -index)
+                # Labels are usually appended: the last of several fields comes first.
+                last = index == n_fields - 1
+                rank = (1 if len(values) > 1 else 3, 0 if last else 1, len(values) - index)
                 candidates.append((rank, LabelRule(kind="field", field=field)))
 
     tag_values: dict[str, Counter[str]] = {}
@@ -289,7 +294,8 @@ def suggest_label_rule(ids: Sequence[str], descriptions: Sequence[str]) -> Label
         elif _class_like(values, n):
             # A tag named like a label wins; other tags (often annotations) rank after ID fields.
             preferred = name.lower() in _LABEL_NAMES
-            rank = (0 if preferred else 2, len(values), 0)
+            rank = (0 if preferred else 2, 0, len(values))
+            rank = rank if len(values) > 1 else (3, *rank[1:])
             candidates.append((rank, LabelRule(kind="key", key=name)))
 
     if not candidates:

@@ -1,0 +1,56 @@
+"""Session-state keys and small helpers shared by the pages."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from protviz.dataset import CleaningReport, Dataset
+from protviz.datasets import BUILTINS, load_builtin
+
+DATASET = "dataset"
+"""Session-state key of the current :class:`Dataset`."""
+DATASET_REPORT = "dataset_report"
+"""Session-state key of the current data set's :class:`CleaningReport` (None for built-ins)."""
+DEFAULT_BUILTIN = "motif"
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def as_text(message: str) -> str:
+    """Escape Markdown so user-supplied IDs and labels render as plain text.
+
+    Line breaks are kept as Markdown line breaks.
+    """
+    return "  \n".join(_MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in message.split("\n"))
+
+
+def show_error(error: Exception) -> None:
+    """Show a protviz error message (never a traceback)."""
+    st.error(as_text(str(error)), icon=":material/error:")
+
+
+@st.cache_resource(show_spinner="Loading the built-in data set...")
+def cached_builtin(key: str) -> Dataset:
+    """Load a built-in data set once per server process (it is never modified)."""
+    return load_builtin(key)
+
+
+def current_dataset() -> Dataset:
+    """The data set chosen on the Data page, or the default built-in one."""
+    if DATASET not in st.session_state:
+        st.session_state[DATASET] = cached_builtin(DEFAULT_BUILTIN)
+        st.session_state[DATASET_REPORT] = None
+    return st.session_state[DATASET]
+
+
+def set_current_dataset(dataset: Dataset, report: CleaningReport | None) -> None:
+    """Make ``dataset`` the one every page works on."""
+    st.session_state[DATASET] = dataset
+    st.session_state[DATASET_REPORT] = report
+
+
+def builtin_title(key: str) -> str:
+    """Human-readable title of a built-in data set."""
+    return BUILTINS[key].title

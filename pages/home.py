@@ -1,0 +1,41 @@
+"""Home page: what protviz is, what is loaded, and where to go next."""
+
+import streamlit as st
+
+from pages.common import DATASET, as_text
+from protviz.datasets import BUILTINS
+
+st.title("protviz")
+st.markdown(
+    "**See what a neural network learned from your protein sequences.** Upload proteins "
+    "labelled with a class (host species, subcellular location, family), train a classifier, "
+    "and explore what it learned: sequence embeddings in 2-D, the learned amino-acid "
+    "embedding matrix, and where an attention model looks along each sequence."
+)
+st.markdown(
+    "The question behind protviz: *does an LSTM make better sequence embeddings than "
+    "averaging amino-acid embeddings, and why?* Averaging ignores order: "
+    "`MNTQILVF...AKGDKICL` and `AKGDKICL...MNTQILVF` average to the same vector. "
+    "The built-in **motif position** data set is made so that only order tells the classes "
+    "apart."
+)
+
+if DATASET in st.session_state:
+    dataset = st.session_state[DATASET]
+    st.info(
+        as_text(
+            f"Current data set: {dataset.name}: {len(dataset):,} sequences, "
+            f"{len(dataset.classes)} classes."
+        ),
+        icon=":material/dataset:",
+    )
+else:
+    st.info(
+        "No data set chosen yet: the Data page starts with the built-in motif-position toy.",
+        icon=":material/dataset:",
+    )
+st.page_link("pages/data.py", label="Choose or upload data", icon=":material/arrow_forward:")
+
+st.subheader("Built-in data sets")
+for builtin in BUILTINS.values():
+    st.markdown(f"- **{builtin.title}**: {builtin.description}")

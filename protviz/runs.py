@@ -1,0 +1,378 @@
+"""The run store: one folder per trained model under a root folder.
+
+The root is ``models/`` at the repository root, or the folder named by the
+``PROTVIZ_HOME`` environment variable, or an explicit ``home`` argument (the
+command line's ``--home``). Each run folder is named by its run id and holds:
+
+- ``model.keras``: the model (loads with ``safe_mode=True``),
+- ``run.json``: the run record (name, architecture, every hyper-parameter,
+  alphabet, class names, data set name and hash, split sizes, metrics,
+  per-epoch history, timings, library versions, creation time),
+- ``predictions.csv``: test-set predictions (``id``, ``true_label``,
+  ``predicted_label``, one ``probability:<class>`` column per class).
+
+Run ids are random (96 bits, hex) because they appear in share links; the
+shipped demo runs have fixed ids ``demo-...``. Every id is checked against
+:data:`RUN_ID_PATTERN` before it touches the file system. A run is written to a
+temporary folder ``.tmp-*`` inside the root and renamed into place in one step,
+so an interrupted training never leaves a half-written run that the store lists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import keras
+
+HOME_ENV = "PROTVIZ_HOME"
+"""Environment variable that moves the run store root."""
+
+DEFAULT_HOME = Path(__file__).resolve().parent.parent / "models"
+"""The run store root when neither ``home`` nor ``PROTVIZ_HOME`` is given."""
+
+MODEL_FILE = "model.keras"
+RECORD_FILE = "run.json"
+PREDICTIONS_FILE = "predictions.csv"
+PROBABILITY_PREFIX = "probability:"
+"""Prefix of the per-class probability columns in ``predictions.csv``."""
+
+TEMP_PREFIX = ".tmp-"
+"""Prefix of folders being written or deleted; never listed."""
+
+RUN_ID_PATTERN = re.compile(r"^(?:[0-9a-f]{24}|demo-[a-z0-9]+(?:-[a-z0-9]+){0,5})$")
+"""Valid run ids: 24 lowercase hex digits, or ``demo-`` plus lowercase words."""
+
+MAX_NAME_LENGTH = 120
+
+
+class RunStoreError(ValueError):
+    """A run id, name or folder the store cannot use, with what to do instead."""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A saved run: where it is and its record.
+
+    Attributes:
+        run_id: The folder name.
+        path: The run folder.
+        record: The content of ``run.json``.
+    """
+
+    run_id: str
+    path: Path
+    record: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The user-facing name."""
+        return str(self.record.get("name", self.run_id))
+
+    @property
+    def arch(self) -> str:
+        """The architecture name."""
+        return str(self.record.get("config", {}).get("arch", ""))
+
+    @property
+    def class_names(self) -> list[str]:
+        """The class names, in the order of the model's outputs."""
+        return list(self.record.get("class_names", []))
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """Test-set metrics."""
+        return dict(self.record.get("metrics", {}))
+
+    @property
+    def created(self) -> str:
+        """Creation time, ISO 8601 UTC."""
+        return str(self.record.get("created", ""))
+
+    @property
+    def model_path(self) -> Path:
+        """The ``.keras`` file."""
+        return self.path / MODEL_FILE
+
+
+def store_root(home: str | os.PathLike | None = None) -> Path:
+    """Return the run store root (not created).
+
+    Args:
+        home: An explicit root; else ``$PROTVIZ_HOME``; else :data:`DEFAULT_HOME`.
+
+    Returns:
+        The root folder.
+    """
+    if home is not None:
+        return Path(home)
+    from_env = os.environ.get(HOME_ENV, "").strip()
+    return Path(from_env) if from_env else DEFAULT_HOME
+
+
+def new_run_id() -> str:
+    """Return a fresh random run id (24 hex digits, 96 random bits)."""
+    return secrets.token_hex(12)
+
+
+def check_run_id(run_id: str) -> str:
+    """Validate a run id before it is used as a folder name.
+
+    Args:
+        run_id: The id to check.
+
+    Returns:
+        The id, unchanged.
+
+    Raises:
+        RunStoreError: If the id does not match :data:`RUN_ID_PATTERN`.
+    """
+    if not isinstance(run_id, str) or not RUN_ID_PATTERN.fullmatch(run_id):
+        raise RunStoreError(
+            f"{run_id!r} is not a valid run id: expected 24 lowercase hex digits (or a demo id "
+            "like 'demo-motif-conv-attention'). Copy the id from `python -m protviz runs` or "
+            "the Models page."
+        )
+    return run_id
+
+
+def _check_name(name: str) -> str:
+    name = " ".join(str(name).split())
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise RunStoreError(
+            f"A run name must be 1 to {MAX_NAME_LENGTH} characters; got {len(name)}."
+        )
+    return name
+
+
+def _run_path(run_id: str, home: str | os.PathLike | None) -> Path:
+    path = store_root(home) / check_run_id(run_id)
+    if not (path / RECORD_FILE).is_file():
+        raise RunStoreError(
+            f"No run {run_id!r} in {store_root(home)}. It may have been deleted; list the saved "
+            "runs to choose another."
+        )
+    return path
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    temporary = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(4)}-{path.name}")
+    temporary.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def save_run(
+    model: keras.Model,
+    record: dict[str, Any],
+    predictions: pd.DataFrame,
+    *,
+    home: str | os.PathLike | None = None,
+    run_id: str | None = None,
+) -> RunInfo:
+    """Save a run atomically: write a ``.tmp-*`` folder, then rename it into place.
+
+    Args:
+        model: The trained model.
+        record: JSON-serialisable run record; ``run_id`` is set here and
+            ``name`` defaults to the run id.
+        predictions: Test-set predictions, one row per test sequence.
+        home: Store root (see :func:`store_root`).
+        run_id: A fixed id (demo runs); default a new random id.
+
+    Returns:
+        The saved run.
+
+    Raises:
+        RunStoreError: If ``run_id`` is invalid or already taken.
+    """
+    run_id = check_run_id(run_id) if run_id is not None else new_run_id()
+    root = store_root(home)
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / run_id
+    if final.exists():
+        raise RunStoreError(f"A run {run_id!r} already exists in {root}; delete it first.")
+    record = {**record, "run_id": run_id, "name": _check_name(record.get("name") or run_id)}
+    temporary = root / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
+    temporary.mkdir()
+    try:
+        model.save(temporary / MODEL_FILE)
+        predictions.to_csv(temporary / PREDICTIONS_FILE, index=False)
+        (temporary / RECORD_FILE).write_text(
+            json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+        os.rename(temporary, final)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return RunInfo(run_id, final, record)
+
+
+def list_runs(home: str | os.PathLike | None = None) -> list[RunInfo]:
+    """List the saved runs, newest first.
+
+    Folders that are temporary, have an invalid id, or lack a readable
+    ``run.json`` are ignored.
+
+    Args:
+        home: Store root (see :func:`store_root`).
+
+    Returns:
+        The runs, sorted by creation time, newest first.
+    """
+    root = store_root(home)
+    if not root.is_dir():
+        return []
+    runs: list[RunInfo] = []
+    for path in root.iterdir():
+        if not path.is_dir() or not RUN_ID_PATTERN.fullmatch(path.name):
+            continue
+        try:
+            record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and (path / MODEL_FILE).is_file():
+            runs.append(RunInfo(path.name, path, record))
+    return sorted(runs, key=lambda run: (run.created, run.run_id), reverse=True)
+
+
+def get_run(run_id: str, home: str | os.PathLike | None = None) -> RunInfo:
+    """Read one run's record.
+
+    Args:
+        run_id: The run id.
+        home: Store root (see :func:`store_root`).
+
+    Returns:
+        The run.
+
+    Raises:
+        RunStoreError: If the id is invalid or no such run exists.
+    """
+    path = _run_path(run_id, home)
+    try:
+        record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise RunStoreError(f"The record of run {run_id!r} is damaged: {error}") from None
+    return RunInfo(run_id, path, record)
+
+
+def load_model(run_id: str, home: str | os.PathLike | None = None) -> keras.Model:
+    """Load a run's model with ``safe_mode=True`` (no arbitrary code is run).
+
+    Args:
+        run_id: The run id.
+        home: Store root (see :func:`store_root`).
+
+    Returns:
+        The model: tokens ``(batch, length)`` -> probabilities ``(batch, num_classes)``.
+
+    Raises:
+        RunStoreError: If the id is invalid or no such run exists.
+        ValueError: If the file holds unsafe content such as a ``Lambda`` layer.
+    """
+    return load_model_file(_run_path(run_id, home) / MODEL_FILE)
+
+
+def load_model_file(path: str | os.PathLike) -> keras.Model:
+    """Load a ``.keras`` file with ``safe_mode=True`` and protviz's custom layers.
+
+    Args:
+        path: The ``.keras`` file.
+
+    Returns:
+        The model.
+
+    Raises:
+        ValueError: If the file holds unsafe content such as a ``Lambda`` layer.
+    """
+    import keras
+
+    import protviz.layers  # noqa: F401  (registers the custom layers)
+
+    return keras.saving.load_model(path, safe_mode=True)
+
+
+def load_predictions(run_id: str, home: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read a run's test-set predictions.
+
+    Args:
+        run_id: The run id.
+        home: Store root (see :func:`store_root`).
+
+    Returns:
+        One row per test sequence: ``id``, ``true_label``, ``predicted_label``
+        and ``probability:<class>`` columns.
+    """
+    path = _run_path(run_id, home) / PREDICTIONS_FILE
+    return pd.read_csv(path, dtype={"id": str, "true_label": str, "predicted_label": str})
+
+
+def rename_run(run_id: str, name: str, home: str | os.PathLike | None = None) -> RunInfo:
+    """Change a run's user-facing name (the id and folder stay).
+
+    Args:
+        run_id: The run id.
+        name: The new name, 1 to 120 characters (whitespace collapsed).
+        home: Store root (see :func:`store_root`).
+
+    Returns:
+        The run with its updated record.
+
+    Raises:
+        RunStoreError: If the id or name is invalid, or no such run exists.
+    """
+    run = get_run(run_id, home)
+    record = {**run.record, "name": _check_name(name)}
+    _write_json(run.path / RECORD_FILE, record)
+    return RunInfo(run.run_id, run.path, record)
+
+
+def delete_run(run_id: str, home: str | os.PathLike | None = None) -> None:
+    """Delete a run: rename it to a temporary folder (unlisted at once), then remove it.
+
+    Args:
+        run_id: The run id.
+        home: Store root (see :func:`store_root`).
+
+    Raises:
+        RunStoreError: If the id is invalid or no such run exists.
+    """
+    path = _run_path(run_id, home)
+    doomed = path.with_name(f"{TEMP_PREFIX}deleted-{secrets.token_hex(6)}")
+    os.rename(path, doomed)
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
+def remove_stale_temporaries(
+    home: str | os.PathLike | None = None, older_than_seconds: float = 24 * 3600
+) -> int:
+    """Remove ``.tmp-*`` folders left by crashed trainings.
+
+    Args:
+        home: Store root (see :func:`store_root`).
+        older_than_seconds: Only folders not modified for this long are removed,
+            so a training still writing is left alone.
+
+    Returns:
+        The number of folders removed.
+    """
+    root = store_root(home)
+    if not root.is_dir():
+        return 0
+    removed = 0
+    cutoff = time.time() - older_than_seconds
+    for path in root.iterdir():
+        if path.name.startswith(TEMP_PREFIX) and path.is_dir() and path.stat().st_mtime < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
