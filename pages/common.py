@@ -9,6 +9,26 @@ import streamlit as st
 from protviz.dataset import CleaningReport, Dataset
 from protviz.datasets import BUILTINS, load_builtin
 
+
+def _leave_legacy_multipage_mode() -> None:
+    """Make sure app.py's ``st.navigation`` decides the pages, not the folder name.
+
+    Streamlit (1.67) runs an app whose main script sits beside a folder named
+    ``pages/`` in its legacy multipage mode, executing ``pages/*.py`` directly,
+    until the first ``st.navigation`` call of the process clears a class flag.
+    A first visitor who opens ``/data`` directly would get the legacy sidebar
+    (listing this helper module as a page). Clearing the flag and rerunning
+    hands the run to app.py, which routes to the same URL path.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_legacy_multipage_mode()
+
 DATASET = "dataset"
 """Session-state key of the current :class:`Dataset`."""
 DATASET_REPORT = "dataset_report"

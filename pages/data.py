@@ -159,7 +159,7 @@ def rule_ui(parsed: ParsedFasta, table: pd.DataFrame | None, digest: str) -> Lab
         index=kinds.index(default_kind),
         format_func=RULE_KINDS.get,
         horizontal=True,
-        key=f"rule_kind_{digest}",
+        key=f"rule_kind_{digest}_{table is not None}",
     )
     tags = sorted({t for d in parsed.descriptions[:500] for t in header_tags(d)})
     if kind == "table" and table is not None:
@@ -240,7 +240,7 @@ def summary_ui(dataset: Dataset) -> None:
     """Summarise the current data set: numbers, report, figures, table, download."""
     st.divider()
     st.subheader(as_text(f"Current data set: {dataset.name}"))
-    columns = st.columns(4)
+    columns = st.columns([1, 1, 1, 2])
     columns[0].metric("Sequences", f"{len(dataset):,}")
     columns[1].metric("Classes", len(dataset.classes))
     columns[2].metric("Median length", f"{int(pd.Series(dataset.lengths).median()):,}")

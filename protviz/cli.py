@@ -19,6 +19,7 @@ from typing import Any
 from protviz.dataset import Dataset, ProteinDataError, require_classes
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 Handler = Callable[[argparse.Namespace], dict[str, Any]]
 
 
@@ -180,10 +181,334 @@ def format_check(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- train
+
+
+def add_train_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``train [FASTA]``: train a classifier and save it as a run."""
+    from protviz.training import ARCHITECTURE_NAMES
+
+    parser = commands.add_parser(
+        "train",
+        help="train a classifier on a labeled FASTA file (or a built-in data set)",
+        description=(
+            "Train a protein-sequence classifier, score it on the test split and save it "
+            "in the run store (models/, or --home / $PROTVIZ_HOME). Progress goes to stderr. "
+            "The data set's own train/valid/test split is used when it has one "
+            "(--split-field/--split-key), else a stratified split with --seed."
+        ),
+    )
+    parser.add_argument(
+        "fasta", type=Path, nargs="?", help="labeled FASTA file (omit with --builtin)"
+    )
+    parser.add_argument(
+        "--builtin", metavar="KEY", help="train on a built-in data set instead (motif, scl2205)"
+    )
+    parser.add_argument(
+        "--arch", choices=ARCHITECTURE_NAMES, default="conv_attention", help="architecture"
+    )
+    add_label_options(parser)
+    hyper = parser.add_argument_group("hyper-parameters (default: TrainingConfig defaults)")
+    hyper.add_argument("--epochs", type=int, metavar="N")
+    hyper.add_argument("--batch-size", type=int, metavar="N")
+    hyper.add_argument("--embedding-dim", type=int, metavar="N")
+    hyper.add_argument("--units", type=int, metavar="N")
+    hyper.add_argument("--dropout", type=float, metavar="X")
+    hyper.add_argument("--conv-filters", type=int, metavar="N")
+    hyper.add_argument(
+        "--conv-widths", metavar="W,W,...", help="comma-separated widths, e.g. 1,3,5,9,15,21"
+    )
+    hyper.add_argument(
+        "--max-length", type=int, metavar="N", help="truncate longer proteins (0 = never)"
+    )
+    hyper.add_argument("--learning-rate", type=float, metavar="X")
+    hyper.add_argument("--patience", type=int, metavar="N")
+    hyper.add_argument("--seed", type=int, metavar="N")
+    hyper.add_argument(
+        "--class-weights", action="store_true", help="weight classes by inverse frequency"
+    )
+    hyper.add_argument(
+        "--ignore-split",
+        action="store_true",
+        help="ignore the data set's own split and use a stratified split",
+    )
+    parser.add_argument("--home", type=Path, metavar="DIR", help="run store root")
+    parser.add_argument("--name", help="user-facing run name")
+    parser.set_defaults(handler=run_train)
+
+
+def config_from_args(args: argparse.Namespace):
+    """Build a :class:`~protviz.training.TrainingConfig` from ``train`` options."""
+    from protviz.training import TrainingConfig
+
+    options: dict[str, Any] = {"arch": args.arch}
+    for name in (
+        "epochs",
+        "batch_size",
+        "embedding_dim",
+        "units",
+        "dropout",
+        "conv_filters",
+        "learning_rate",
+        "patience",
+        "seed",
+    ):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
+    if args.max_length is not None:
+        options["max_length"] = args.max_length or None
+    if args.conv_widths:
+        try:
+            options["conv_widths"] = tuple(int(w) for w in args.conv_widths.split(","))
+        except ValueError:
+            raise ProteinDataError(
+                f"--conv-widths must be comma-separated whole numbers such as 1,3,5,9; got "
+                f"{args.conv_widths!r}."
+            ) from None
+    options["class_weights"] = args.class_weights
+    options["use_dataset_split"] = not args.ignore_split
+    return TrainingConfig(**options)
+
+
+class ProgressBar:
+    """Draw training progress on stderr (redrawn in place on a terminal)."""
+
+    def __init__(self, stream=None, interval: float = 0.25) -> None:
+        self.stream = stream or sys.stderr
+        self.interactive = self.stream.isatty()
+        self.interval = interval if self.interactive else 5.0
+        self.last = 0.0
+        self.last_epoch = 0
+
+    def __call__(self, progress) -> None:
+        import time
+
+        now = time.monotonic()
+        new_epoch = progress.epoch != self.last_epoch
+        finished = progress.batch == progress.batches
+        if not (new_epoch or finished) and now - self.last < self.interval:
+            return
+        self.last, self.last_epoch = now, progress.epoch
+        width = 24
+        filled = round(width * progress.batch / max(1, progress.batches))
+        bar = "#" * filled + "." * (width - filled)
+        if progress.phase == "evaluate":
+            head = "test"
+        else:
+            head = f"epoch {progress.epoch}/{progress.epochs}"
+        parts = [f"{head} [{bar}] {progress.batch}/{progress.batches}"]
+        if progress.loss is not None:
+            parts.append(f"loss {progress.loss:.4f}")
+        parts += [f"{k} {v:.4f}" for k, v in progress.metrics.items()]
+        if progress.eta_seconds is not None:
+            parts.append(f"ETA {_duration(progress.eta_seconds)}")
+        line = "  ".join(parts)
+        if self.interactive:
+            self.stream.write("\r" + line.ljust(100) + ("\n" if finished else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s"
+
+
+def run_train(args: argparse.Namespace) -> dict[str, Any]:
+    """Train and save a run; return its id, folder, metrics and timings."""
+    _quiet_tensorflow()
+    if args.builtin:
+        from protviz.datasets import load_builtin
+
+        dataset = load_builtin(args.builtin)
+    elif args.fasta is not None:
+        dataset, _ = load_dataset_from_args(args, args.fasta)
+    else:
+        raise ProteinDataError(
+            "Name a FASTA file to train on, or a built-in data set with "
+            "--builtin motif / --builtin scl2205."
+        )
+    config = config_from_args(args)
+    from protviz.training import train
+
+    result = train(dataset, config, progress=ProgressBar(), name=args.name, home=args.home)
+    record = result.record
+    metrics = record["metrics"]
+    return {
+        "run_id": record["run_id"],
+        "run_dir": str(result.run.path),
+        "name": record["name"],
+        "arch": config.arch,
+        "dataset": record["dataset"]["name"],
+        "split_sizes": record["split_sizes"],
+        "epochs_run": record["epochs_run"],
+        "metrics": {
+            key: metrics.get(key) for key in ("accuracy", "balanced_accuracy", "macro_f1", "mcc")
+        },
+        "train_seconds": record["timings"]["train_seconds"],
+        "sequences_per_second": record["timings"]["sequences_per_second"],
+        "device": record["device"],
+    }
+
+
+def format_train(result: dict[str, Any]) -> str:
+    """Human-readable text for the result of ``train``."""
+    metrics = result["metrics"]
+    sizes = result["split_sizes"]
+    return "\n".join(
+        [
+            f"saved run {result['run_id']} ({result['name']}) in {result['run_dir']}",
+            f"{result['arch']} on {result['dataset']}: train {sizes['train']:,}, valid "
+            f"{sizes['valid']:,}, test {sizes['test']:,}; {result['epochs_run']} epoch(s) in "
+            f"{result['train_seconds']:.1f} s ({result['sequences_per_second']:.1f} seq/s, "
+            f"{result['device']})",
+            "test: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, int | float)),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def add_evaluate_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``evaluate RUN FASTA``: score a saved run on another labeled file."""
+    parser = commands.add_parser(
+        "evaluate",
+        help="score a saved run on another labeled FASTA file",
+        description=(
+            "Score a saved run on a labeled FASTA file. Sequences whose label is not one of "
+            "the run's classes are left out of the scores and listed."
+        ),
+    )
+    parser.add_argument("run", help="run id (see `python -m protviz runs`)")
+    parser.add_argument("fasta", type=Path, help="labeled FASTA file")
+    add_label_options(parser)
+    parser.add_argument("--home", type=Path, metavar="DIR", help="run store root")
+    parser.set_defaults(handler=run_evaluate)
+
+
+def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    """Score the run on the file; return its metrics and any unknown labels."""
+    _quiet_tensorflow()
+    from protviz import runs
+
+    run = runs.get_run(args.run, args.home)
+    dataset, _ = load_dataset_from_args(args, args.fasta)
+    from protviz.training import evaluate_dataset
+
+    metrics = evaluate_dataset(runs.load_model(run.run_id, args.home), run.record, dataset)
+    if metrics["unknown_labels"]:
+        described = ", ".join(f"{k!r} ({v})" for k, v in metrics["unknown_labels"].items())
+        print(
+            f"warning: {metrics['left_out']} sequence(s) have labels the run was not trained on "
+            f"and were left out of the scores: {described}. The run knows: "
+            f"{', '.join(run.class_names)}.",
+            file=sys.stderr,
+        )
+    return {"run_id": run.run_id, "name": run.name, "dataset": dataset.name, "metrics": metrics}
+
+
+def format_evaluate(result: dict[str, Any]) -> str:
+    """Human-readable text for the result of ``evaluate``."""
+    metrics = result["metrics"]
+    lines = [
+        f"run {result['run_id']} ({result['name']}) on {result['dataset']}: "
+        f"{metrics['scored']:,} sequence(s) scored, {metrics['left_out']:,} left out",
+        ", ".join(
+            f"{key} {metrics[key]:.3f}"
+            for key in ("accuracy", "balanced_accuracy", "macro_f1", "mcc")
+        ),
+    ]
+    width = max(len(name) for name in metrics["per_class"])
+    lines.append(f"  {'class':<{width}}  precision  recall     f1  support")
+    lines += [
+        f"  {name:<{width}}  {row['precision']:9.3f}  {row['recall']:6.3f}  {row['f1']:5.3f}"
+        f"  {row['support']:7,}"
+        for name, row in metrics["per_class"].items()
+    ]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def add_runs_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``runs``: list the saved runs."""
+    parser = commands.add_parser(
+        "runs",
+        help="list the saved runs",
+        description="List the runs in the run store, newest first.",
+    )
+    parser.add_argument("--home", type=Path, metavar="DIR", help="run store root")
+    parser.set_defaults(handler=run_runs)
+
+
+def run_runs(args: argparse.Namespace) -> dict[str, Any]:
+    """List the runs with their names, architectures, data sets and accuracy."""
+    from protviz import runs
+
+    return {
+        "home": str(runs.store_root(args.home)),
+        "runs": [
+            {
+                "run_id": run.run_id,
+                "name": run.name,
+                "arch": run.arch,
+                "dataset": run.record.get("dataset", {}).get("name"),
+                "accuracy": run.metrics.get("accuracy"),
+                "created": run.created,
+            }
+            for run in runs.list_runs(args.home)
+        ],
+    }
+
+
+def format_runs(result: dict[str, Any]) -> str:
+    """Human-readable text for the result of ``runs``."""
+    if not result["runs"]:
+        return f"no runs in {result['home']}"
+    lines = [f"{len(result['runs'])} run(s) in {result['home']}:"]
+    for run in result["runs"]:
+        accuracy = "-" if run["accuracy"] is None else f"{run['accuracy']:.3f}"
+        lines.append(
+            f"  {run['run_id']}  {run['arch']:<14}  acc {accuracy}  {run['created']}  {run['name']}"
+        )
+    return "\n".join(lines)
+
+
+def _quiet_tensorflow() -> None:
+    """Hide TensorFlow's start-up log lines (unless the user set a level)."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _input_errors() -> tuple[type[Exception], ...]:
+    """Errors caused by bad input: message on stderr, exit status 2."""
+    from protviz.encoding import EncodingError
+    from protviz.runs import RunStoreError
+    from protviz.training import TrainingConfigError
+
+    return (ProteinDataError, EncodingError, RunStoreError, TrainingConfigError)
+
+
 # --------------------------------------------------------------------------- main
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_check_command]
-FORMATTERS: dict[str, Callable[[dict[str, Any]], str]] = {"check": format_check}
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_check_command,
+    add_train_command,
+    add_evaluate_command,
+    add_runs_command,
+]
+FORMATTERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "check": format_check,
+    "train": format_train,
+    "evaluate": format_evaluate,
+    "runs": format_runs,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,9 +535,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         result = handler(args)
-    except ProteinDataError as error:
+    except _input_errors() as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted: nothing was saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if args.json:
         print(json.dumps(result, default=str))
     else:

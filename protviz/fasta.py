@@ -426,10 +426,10 @@ def _refuse_nucleotides(letters: Counter[str], name: str) -> None:
     nucleotide = sum(residues[letter] for letter in NUCLEOTIDE_LETTERS)
     if total >= 20 and nucleotide / total >= 0.9:
         raise ProteinDataError(
-            f"'{name}': this looks like a nucleotide FASTA (DNA/RNA): {nucleotide / total:.0%} of its "
-            "letters are A, C, G, T, U or N. protviz needs protein sequences; translate the "
-            "coding sequences first (e.g. with Biopython's Seq.translate) or upload the "
-            "protein FASTA."
+            f"'{name}': this looks like a nucleotide FASTA (DNA/RNA): "
+            f"{nucleotide / total:.0%} of its letters are A, C, G, T, U or N. protviz needs "
+            "protein sequences; translate the coding sequences first (e.g. with Biopython's "
+            "Seq.translate) or upload the protein FASTA."
         )
 
 

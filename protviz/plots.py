@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import plotly.express as px
 import plotly.graph_objects as go
 
-from protviz.dataset import Dataset
+from protviz.dataset import SPLITS, Dataset
 from protviz.summary import composition_by_class
 
 OKABE_ITO = [
@@ -71,7 +71,7 @@ def class_counts_figure(dataset: Dataset) -> go.Figure:
             x="label",
             y="n",
             color="split",
-            category_orders={"label": list(counts.index)},
+            category_orders={"label": list(counts.index), "split": _split_order(dataset)},
             color_discrete_sequence=OKABE_ITO,
             labels={"label": "class", "n": "sequences"},
         )
@@ -79,6 +79,12 @@ def class_counts_figure(dataset: Dataset) -> go.Figure:
     figure.update_xaxes(title="class", type="category")
     figure.update_yaxes(title="sequences")
     return _layout(figure, f"Sequences per class ({len(dataset):,} in all)")
+
+
+def _split_order(dataset: Dataset) -> list[str]:
+    present = set(dataset.split or ())
+    standard = [s for s in SPLITS if s in present]
+    return standard + sorted(present - set(SPLITS))
 
 
 def length_distribution_figure(dataset: Dataset) -> go.Figure:

@@ -146,7 +146,18 @@ def check_run_id(run_id: str) -> str:
     return run_id
 
 
-def _check_name(name: str) -> str:
+def check_name(name: str) -> str:
+    """Validate a user-facing run name and collapse its whitespace.
+
+    Args:
+        name: The proposed name.
+
+    Returns:
+        The name with runs of whitespace collapsed to single spaces.
+
+    Raises:
+        RunStoreError: If the name is empty or longer than 120 characters.
+    """
     name = " ".join(str(name).split())
     if not name or len(name) > MAX_NAME_LENGTH:
         raise RunStoreError(
@@ -201,7 +212,7 @@ def save_run(
     final = root / run_id
     if final.exists():
         raise RunStoreError(f"A run {run_id!r} already exists in {root}; delete it first.")
-    record = {**record, "run_id": run_id, "name": _check_name(record.get("name") or run_id)}
+    record = {**record, "run_id": run_id, "name": check_name(record.get("name") or run_id)}
     temporary = root / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
     temporary.mkdir()
     try:
@@ -332,7 +343,7 @@ def rename_run(run_id: str, name: str, home: str | os.PathLike | None = None) ->
         RunStoreError: If the id or name is invalid, or no such run exists.
     """
     run = get_run(run_id, home)
-    record = {**run.record, "name": _check_name(name)}
+    record = {**run.record, "name": check_name(name)}
     _write_json(run.path / RECORD_FILE, record)
     return RunInfo(run.run_id, run.path, record)
 

@@ -25,9 +25,11 @@ page runs :func:`train` in a background thread::
 from __future__ import annotations
 
 import dataclasses
+import os
 import platform
 import threading
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -54,7 +56,7 @@ class TrainingConfigError(ValueError):
     """A hyper-parameter outside its valid range, with the valid range."""
 
 
-class TrainingCancelled(Exception):  # noqa: N818  (a signal, not an error)
+class TrainingCancelled(Exception):
     """Training was cancelled through the ``cancel`` event; nothing was saved."""
 
 
@@ -81,6 +83,9 @@ class TrainingConfig:
         use_dataset_split: Use the data set's own split when it has one.
         seed: Seed for the split, initial weights, shuffling and dropout.
         patience: Epochs without validation-loss improvement before stopping.
+        time_budget_seconds: Stop after the last epoch that fits in this many
+            seconds of training (judged by the previous epoch's duration); the
+            first epoch always runs. None: no limit.
     """
 
     arch: str = "conv_attention"
@@ -100,12 +105,14 @@ class TrainingConfig:
     use_dataset_split: bool = True
     seed: int = 0
     patience: int = 3
+    time_budget_seconds: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "conv_widths", tuple(int(w) for w in self.conv_widths))
         if self.arch not in ARCHITECTURE_NAMES:
             raise TrainingConfigError(
-                f"Unknown architecture {self.arch!r}; choose one of {', '.join(ARCHITECTURE_NAMES)}."
+                f"Unknown architecture {self.arch!r}; choose one of "
+                f"{', '.join(ARCHITECTURE_NAMES)}."
             )
         for name in ("embedding_dim", "units", "conv_filters", "epochs", "batch_size", "patience"):
             value = getattr(self, name)
@@ -126,6 +133,10 @@ class TrainingConfig:
             raise TrainingConfigError(
                 "valid_fraction + test_fraction must leave at least 10% for training; got "
                 f"{self.valid_fraction} + {self.test_fraction}."
+            )
+        if self.time_budget_seconds is not None and not self.time_budget_seconds > 0:
+            raise TrainingConfigError(
+                f"time_budget_seconds must be > 0 or None; got {self.time_budget_seconds!r}."
             )
         if self.truncation not in TRUNCATION_POLICIES:
             raise TrainingConfigError(
@@ -394,34 +405,32 @@ def classification_metrics(
 
     predicted = probabilities.argmax(axis=1)
     class_ids = list(range(len(class_names)))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        true_ids, predicted, labels=class_ids, zero_division=0
-    )
     present = [i for i in class_ids if (true_ids == i).any()]
-    import warnings
-
     with warnings.catch_warnings():
+        # Tiny or one-class test sets make scikit-learn warn; the numbers stay defined.
         warnings.simplefilter("ignore")
-        balanced = balanced_accuracy_score(true_ids, predicted)
-    return {
-        "n": len(true_ids),
-        "accuracy": float(accuracy_score(true_ids, predicted)),
-        "balanced_accuracy": float(balanced),
-        "macro_f1": float(
-            f1_score(true_ids, predicted, labels=present, average="macro", zero_division=0)
-        ),
-        "mcc": float(matthews_corrcoef(true_ids, predicted)),
-        "per_class": {
-            name: {
-                "precision": float(precision[i]),
-                "recall": float(recall[i]),
-                "f1": float(f1[i]),
-                "support": int(support[i]),
-            }
-            for i, name in enumerate(class_names)
-        },
-        "confusion_matrix": confusion_matrix(true_ids, predicted, labels=class_ids).tolist(),
-    }
+        precision, recall, f1, support = precision_recall_fscore_support(
+            true_ids, predicted, labels=class_ids, zero_division=0
+        )
+        return {
+            "n": len(true_ids),
+            "accuracy": float(accuracy_score(true_ids, predicted)),
+            "balanced_accuracy": float(balanced_accuracy_score(true_ids, predicted)),
+            "macro_f1": float(
+                f1_score(true_ids, predicted, labels=present, average="macro", zero_division=0)
+            ),
+            "mcc": float(matthews_corrcoef(true_ids, predicted)),
+            "per_class": {
+                name: {
+                    "precision": float(precision[i]),
+                    "recall": float(recall[i]),
+                    "f1": float(f1[i]),
+                    "support": int(support[i]),
+                }
+                for i, name in enumerate(class_names)
+            },
+            "confusion_matrix": confusion_matrix(true_ids, predicted, labels=class_ids).tolist(),
+        }
 
 
 def predictions_frame(
@@ -465,7 +474,7 @@ def device_name() -> str:
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         return f"GPU ({', '.join(g.name for g in gpus)})"
-    return f"CPU ({platform.processor() or platform.machine()})"
+    return f"CPU ({os.cpu_count()} cores, {platform.machine()})"
 
 
 def library_versions() -> dict[str, str]:
@@ -498,6 +507,7 @@ def _callback_class():
             cancel: threading.Event | None,
             epochs: int,
             batches: int,
+            time_budget_seconds: float | None = None,
         ) -> None:
             super().__init__()
             self.report = report
@@ -508,6 +518,9 @@ def _callback_class():
             self.epoch = 0
             self.phase = "train"
             self.last_epoch_logs: dict[str, float] = {}
+            self.time_budget_seconds = time_budget_seconds
+            self.epoch_started = self.started
+            self.stopped_for_time = False
 
         def _check_cancel(self) -> None:
             if self.cancel is not None and self.cancel.is_set():
@@ -516,11 +529,17 @@ def _callback_class():
         def on_epoch_begin(self, epoch, logs=None):
             self._check_cancel()
             self.epoch = epoch + 1
+            self.epoch_started = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
             self.last_epoch_logs = {
                 k: float(v) for k, v in (logs or {}).items() if k.startswith("val_")
             }
+            if self.time_budget_seconds is not None:
+                now = time.perf_counter()
+                if now - self.started + (now - self.epoch_started) > self.time_budget_seconds:
+                    self.stopped_for_time = self.epoch < self.epochs
+                    self.model.stop_training = True
 
         def on_train_batch_end(self, batch, logs=None):
             self._check_cancel()
@@ -650,12 +669,13 @@ def train(
     """
     import keras
 
+    from protviz import runs
     from protviz.architectures import build_model
     from protviz.encoding import training_dataset
-    from protviz import runs
 
     config = config or TrainingConfig()
     require_classes(dataset)
+    name = runs.check_name(name) if name is not None else None
     started = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
     split = split_dataset(dataset, config)
@@ -700,7 +720,9 @@ def train(
     )
     compile_model(model, config.learning_rate)
     batches = int(train_data.cardinality())
-    reporter = _callback_class()(progress, cancel, config.epochs, batches)
+    reporter = _callback_class()(
+        progress, cancel, config.epochs, batches, config.time_budget_seconds
+    )
     callbacks: list = [reporter]
     if has_valid:
         callbacks.append(
@@ -714,6 +736,7 @@ def train(
         validation_data=valid_data,
         epochs=config.epochs,
         callbacks=callbacks,
+        shuffle=False,
         verbose=0,
     )
     train_seconds = time.perf_counter() - fit_started
@@ -749,7 +772,7 @@ def train(
         else epochs_run
     )
     record: dict[str, Any] = {
-        "name": name or f"{config.arch} on {dataset.name}",
+        "name": name or f"{config.arch} on {dataset.name}"[: runs.MAX_NAME_LENGTH],
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "config": config.to_dict(),
         "alphabet": PROTEIN_ALPHABET,
@@ -766,6 +789,7 @@ def train(
         "metrics": metrics,
         "history": history_rows,
         "epochs_run": epochs_run,
+        "stopped_for_time": reporter.stopped_for_time,
         "best_epoch": best_epoch,
         "parameters": int(model.count_params()),
         "timings": {

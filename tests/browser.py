@@ -1,0 +1,112 @@
+"""Serve the app with `streamlit run` on a free loopback port and open it in Chromium.
+
+Browser tests use Debian's Chromium (``apt-get install -y chromium``) through
+Playwright; Playwright's own browser download is not used. The executable is
+``$PROTVIZ_CHROMIUM`` or ``/usr/bin/chromium``. Without one the tests skip, except
+under CI (``CI=true``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str:
+    """The Chromium executable, or skip (fail under CI) when there is none."""
+    candidate = os.environ.get("PROTVIZ_CHROMIUM", "/usr/bin/chromium")
+    found = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
+    if found:
+        return found
+    message = f"no Chromium at {candidate} (apt-get install -y chromium, or set PROTVIZ_CHROMIUM)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `streamlit run app.py`."""
+
+    url: str
+    home: Path
+    process: subprocess.Popen
+    log: Path
+
+
+@contextlib.contextmanager
+def serve_app(home: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start the app on a free loopback port; stop it on exit.
+
+    Args:
+        home: PROTVIZ_HOME for the server (runs and data sets).
+        env: Extra environment variables.
+
+    Yields:
+        The server, once its health endpoint answers.
+    """
+    port = free_port()
+    log = home / f"streamlit-{port}.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    environment = {**os.environ, "PROTVIZ_HOME": str(home), **(env or {})}
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=handle, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start in 60 s:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield Server(url=url, home=home, process=process, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,88 @@
+"""Real-browser tests: the served app in headless Chromium, driven by Playwright."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser import CHROMIUM_FLAGS, Server, chromium_path, serve_app
+from tests.conftest import data_file
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serve_app(tmp_path_factory.mktemp("browser_home")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    executable = chromium_path()
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, server: Server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def open_upload(page, server: Server) -> None:
+    page.goto(f"{server.url}/data")
+    page.get_by_text("Upload FASTA").click()
+    page.locator("[data-testid='stFileUploader']").first.wait_for()
+
+
+def assert_no_traceback(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.content()
+
+
+def test_first_visit_to_a_page_uses_the_app_navigation(page, server):
+    # This must be the module's first page load: a fresh server, opened at /data.
+    page.goto(f"{server.url}/data")
+    page.get_by_text("Current data set").wait_for()
+    links = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    assert [link.split()[-1] for link in links] == ["Home", "Data"]  # icon name, then title
+    assert_no_traceback(page)
+
+
+def test_upload_shows_class_counts(page, server):
+    open_upload(page, server)
+    page.locator("input[type='file']").first.set_input_files(str(data_file("good.fasta")))
+    page.get_by_text("Read 9 sequences").wait_for()
+    page.get_by_role("button", name="Use this data set").click()
+    page.get_by_text("Current data set: good.fasta").wait_for()
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Sequences")
+    assert "9" in metric.inner_text()
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.locator(".xtick").first.wait_for()
+    ticks = chart.locator(".xtick text").all_text_contents()
+    assert {"cytoplasmic", "nuclear", "extracellular"} <= set(ticks)
+    assert "Sequences per class (9 in all)" in chart.locator(".gtitle").text_content()
+    assert_no_traceback(page)
+
+
+def test_bad_upload_shows_a_readable_error(page, server):
+    open_upload(page, server)
+    # A web page saved under a .fasta name: the uploader accepts it, protviz explains.
+    page.locator("input[type='file']").first.set_input_files(str(data_file("html.fasta")))
+    alert = page.locator("[data-testid='stAlert']").filter(has_text="HTML")
+    alert.wait_for()
+    assert "'html.fasta' is not a FASTA file" in alert.inner_text()
+    assert_no_traceback(page)
+    # The current data set is untouched: still the built-in toy.
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Sequences")
+    assert "1,000" in metric.inner_text()

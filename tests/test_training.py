@@ -1,0 +1,211 @@
+"""protviz.training: splits, metrics, progress, cancelling and the saved record."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from protviz import runs
+from protviz.dataset import Dataset
+from protviz.datasets import motif_position_dataset
+from protviz.training import (
+    Progress,
+    TrainingCancelled,
+    TrainingConfig,
+    TrainingConfigError,
+    balanced_class_weights,
+    classification_metrics,
+    evaluate_dataset,
+    split_dataset,
+    stratified_split,
+    train,
+)
+
+TINY = TrainingConfig(
+    arch="conv_attention",
+    embedding_dim=4,
+    units=4,
+    conv_widths=(1, 3),
+    conv_filters=2,
+    epochs=2,
+    batch_size=8,
+    seed=0,
+)
+
+
+@pytest.fixture(scope="module")
+def toy() -> Dataset:
+    return motif_position_dataset(n_pairs=30)
+
+
+@pytest.fixture(scope="module")
+def trained(toy, tmp_path_factory):
+    home = tmp_path_factory.mktemp("store")
+    seen: list[Progress] = []
+    result = train(toy, TINY, progress=seen.append, home=home, name="tiny")
+    return result, seen, home
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"arch": "transformer"}, "Unknown architecture"),
+        ({"epochs": 0}, "epochs"),
+        ({"dropout": 1.0}, "dropout"),
+        ({"test_fraction": 0.5, "valid_fraction": 0.45}, "at least 10%"),
+        ({"max_length": 0}, "max_length"),
+        ({"truncation": "middle"}, "truncation"),
+    ],
+)
+def test_config_refuses_invalid_values(options, message):
+    with pytest.raises(TrainingConfigError, match=message):
+        TrainingConfig(**options)
+
+
+def test_config_round_trips_through_a_dict():
+    config = TrainingConfig(arch="bilstm", conv_widths=[1, 9], max_length=None)
+    assert TrainingConfig.from_dict(config.to_dict()) == config
+
+
+def test_stratified_split_keeps_class_proportions():
+    labels = ["a"] * 600 + ["b"] * 300 + ["c"] * 100
+    split = stratified_split(labels, valid_fraction=0.1, test_fraction=0.2, seed=1)
+    assert split.sizes() == {"train": 700, "valid": 100, "test": 200}
+    assert Counter(np.asarray(labels)[split.test]) == {"a": 120, "b": 60, "c": 20}
+    assert Counter(np.asarray(labels)[split.valid]) == {"a": 60, "b": 30, "c": 10}
+    everything = np.concatenate([split.train, split.valid, split.test])
+    assert sorted(everything.tolist()) == list(range(1000))
+
+
+def test_stratified_split_is_seeded():
+    labels = ["a", "b"] * 50
+    first = stratified_split(labels, seed=7)
+    assert np.array_equal(first.test, stratified_split(labels, seed=7).test)
+    assert not np.array_equal(first.test, stratified_split(labels, seed=8).test)
+
+
+def test_dataset_split_is_used_and_other_values_left_out():
+    split_values = ["train"] * 20 + ["valid"] * 4 + ["test"] * 4 + ["sethard"] * 2
+    dataset = Dataset.create(
+        "s",
+        [f"p{i}" for i in range(30)],
+        ["ACDEFG"] * 30,
+        ["a", "b"] * 15,
+        split=split_values,
+    )
+    split = split_dataset(dataset, TrainingConfig())
+    assert split.source == "dataset"
+    assert split.sizes() == {"train": 20, "valid": 4, "test": 4}
+    assert not set(range(28, 30)) & set(np.concatenate([split.train, split.valid, split.test]))
+    ignored = split_dataset(dataset, TrainingConfig(use_dataset_split=False))
+    assert ignored.source == "stratified"
+    assert sum(ignored.sizes().values()) == 30
+
+
+def test_missing_validation_split_is_carved_from_train():
+    dataset = Dataset.create(
+        "s",
+        [f"p{i}" for i in range(40)],
+        ["ACDEFG"] * 40,
+        ["a", "b"] * 20,
+        split=["train"] * 30 + ["test"] * 10,
+    )
+    split = split_dataset(dataset, TrainingConfig(valid_fraction=0.2))
+    assert split.sizes() == {"train": 24, "valid": 6, "test": 10}
+    assert set(split.valid) <= set(range(30))
+    assert any("validation" in note for note in split.notes)
+
+
+def test_balanced_class_weights():
+    weights = balanced_class_weights(np.array([0, 0, 0, 1]), 3)
+    np.testing.assert_allclose(weights, [4 / 6, 2.0, 0.0])
+
+
+def test_metrics_of_known_predictions():
+    probabilities = np.eye(3)[[0, 1, 2, 2]]
+    metrics = classification_metrics(np.array([0, 1, 2, 1]), probabilities, ["a", "b", "c"])
+    assert metrics["accuracy"] == 0.75
+    assert metrics["balanced_accuracy"] == pytest.approx((1 + 0.5 + 1) / 3)
+    assert metrics["confusion_matrix"] == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    assert metrics["per_class"]["c"]["precision"] == 0.5
+    assert metrics["per_class"]["b"]["recall"] == 0.5
+    assert -1 <= metrics["mcc"] <= 1
+
+
+def test_training_saves_a_complete_run(trained, toy):
+    result, _, home = trained
+    record = result.record
+    assert [run.run_id for run in runs.list_runs(home)] == [record["run_id"]]
+    assert record["name"] == "tiny"
+    assert record["class_names"] == ["middle", "terminal"]
+    assert record["config"] == TINY.to_dict()
+    assert record["dataset"]["content_hash"] == toy.content_hash
+    assert record["split_sizes"] == {"train": 42, "valid": 6, "test": 12}
+    assert [row["epoch"] for row in record["history"]] == [1, 2]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(record["history"][0])
+    for key in ("accuracy", "balanced_accuracy", "macro_f1"):
+        assert 0 <= record["metrics"][key] <= 1
+    assert record["timings"]["sequences_per_second"] > 0
+    assert record["device"].startswith(("CPU", "GPU"))
+    assert "tensorflow" in record["versions"]
+    predictions = runs.load_predictions(record["run_id"], home)
+    assert len(predictions) == 12
+    assert set(predictions["true_label"]) <= {"middle", "terminal"}
+    np.testing.assert_allclose(
+        predictions[["probability:middle", "probability:terminal"]].sum(axis=1), 1, atol=1e-5
+    )
+
+
+def test_progress_reports_every_batch_with_an_eta(trained):
+    _, seen, _ = trained
+    training = [p for p in seen if p.phase == "train"]
+    assert [p.epoch for p in training] == [1] * 6 + [2] * 6
+    assert [p.batch for p in training[:6]] == [1, 2, 3, 4, 5, 6]
+    assert all(p.batches == 6 and p.loss is not None for p in training)
+    assert training[-1].eta_seconds == 0
+    assert training[-1].fraction == 1.0
+    assert "val_loss" in training[-1].metrics
+    assert seen[-1].phase == "evaluate"
+
+
+def test_same_seed_gives_the_same_run(toy, trained):
+    result, _, _ = trained
+    again = train(toy, TINY, save=False)
+    first = [row["loss"] for row in result.record["history"]]
+    second = [row["loss"] for row in again.record["history"]]
+    np.testing.assert_allclose(first, second, rtol=1e-5)
+    assert again.run is None
+
+
+def test_cancel_raises_and_saves_nothing(toy, tmp_path):
+    cancel = threading.Event()
+    seen: list[Progress] = []
+
+    def progress(update: Progress) -> None:
+        seen.append(update)
+        if update.batch == 2:
+            cancel.set()
+
+    with pytest.raises(TrainingCancelled):
+        train(toy, TINY, progress=progress, cancel=cancel, home=tmp_path)
+    assert len(seen) == 2
+    assert runs.list_runs(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_evaluate_leaves_out_unknown_labels(trained, toy):
+    result, _, _ = trained
+    relabelled = Dataset.create(
+        "other",
+        toy.ids[:10],
+        toy.sequences[:10],
+        [*toy.labels[:8], "nuclear", "nuclear"],
+    )
+    metrics = evaluate_dataset(result.model, result.record, relabelled)
+    assert metrics["scored"] == 8
+    assert metrics["left_out"] == 2
+    assert metrics["unknown_labels"] == {"nuclear": 2}
+    assert metrics["n"] == 8
