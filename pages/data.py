@@ -150,7 +150,13 @@ def _split_label(option: tuple[str, int | str | None]) -> str:
 
 def rule_ui(parsed: ParsedFasta, table: pd.DataFrame | None, digest: str) -> LabelRule:
     """Widgets for the label rule, defaulting to the detected one; returns the rule."""
-    suggestion = parsed.suggest_rule() or LabelRule()
+    detected = parsed.suggest_rule()
+    suggestion = detected or LabelRule()
+    st.caption(
+        as_text(f"Detected from the headers: {detected.describe()}.")
+        if detected
+        else "No label was detected in the headers: choose a rule below or upload a label table."
+    )
     kinds = ["field", "key", "regex"] + (["table"] if table is not None else [])
     default_kind = "table" if table is not None else suggestion.kind
     kind = st.radio(
