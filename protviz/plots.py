@@ -144,3 +144,95 @@ def composition_heatmap_figure(dataset: Dataset) -> go.Figure:
         "Amino-acid composition per class",
         height=max(300, 30 * len(composition) + 140),
     )
+
+
+CURVE_METRICS = {"loss": "Loss", "accuracy": "Accuracy"}
+"""The training curves drawn side by side: history key -> panel title."""
+
+
+def training_curves_figure(history: Sequence[dict[str, float]]) -> go.Figure:
+    """Loss and accuracy per epoch, training and validation, side by side.
+
+    Args:
+        history: One dict per finished epoch with keys such as ``loss``,
+            ``accuracy``, ``val_loss`` and ``val_accuracy``.
+
+    Returns:
+        A figure with one panel per metric (empty panels before the first epoch).
+    """
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(
+        rows=1, cols=len(CURVE_METRICS), subplot_titles=list(CURVE_METRICS.values())
+    )
+    epochs = list(range(1, len(history) + 1))
+    for column, metric in enumerate(CURVE_METRICS, start=1):
+        for prefix, label, color in (
+            ("", "train", OKABE_ITO[4]),
+            ("val_", "validation", OKABE_ITO[5]),
+        ):
+            values = [epoch.get(prefix + metric) for epoch in history]
+            if not any(v is not None for v in values):
+                continue
+            figure.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=values,
+                    mode="lines+markers",
+                    name=label,
+                    legendgroup=label,
+                    showlegend=column == 1,
+                    line={"color": color},
+                    hovertemplate=f"epoch %{{x}}<br>{label} {metric}: %{{y:.4f}}<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+        figure.update_xaxes(
+            title_text="epoch", dtick=1 if len(epochs) <= 20 else None, row=1, col=column
+        )
+    return _layout(figure, "Training curves", height=340)
+
+
+def confusion_matrix_figure(
+    matrix: Sequence[Sequence[int]], class_names: Sequence[str], *, normalise: bool = False
+) -> go.Figure:
+    """Heatmap of a confusion matrix (rows: true class, columns: predicted class).
+
+    Args:
+        matrix: Counts, shape ``(n_classes, n_classes)``.
+        class_names: Class names in matrix order.
+        normalise: Divide each row by its total (recall on the diagonal).
+
+    Returns:
+        The figure, with the values written in the cells.
+    """
+    import numpy as np
+
+    counts = np.asarray(matrix, dtype=float)
+    if normalise:
+        totals = counts.sum(axis=1, keepdims=True)
+        values = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+        text = [[f"{v:.2f}" for v in row] for row in values]
+        hover = "true %{y}<br>predicted %{x}<br>%{z:.1%} of the true class<extra></extra>"
+    else:
+        values = counts
+        text = [[f"{int(v)}" for v in row] for row in values]
+        hover = "true %{y}<br>predicted %{x}<br>%{z:,.0f} sequences<extra></extra>"
+    names = list(class_names)
+    figure = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=names,
+            y=names,
+            text=text,
+            texttemplate="%{text}" if len(names) <= 15 else None,
+            colorscale="Blues",
+            hovertemplate=hover,
+            colorbar={"title": "fraction" if normalise else "sequences"},
+        )
+    )
+    figure.update_xaxes(title="predicted class", type="category")
+    figure.update_yaxes(title="true class", type="category", autorange="reversed")
+    title = "Confusion matrix, row-normalised" if normalise else "Confusion matrix, counts"
+    return _layout(figure, title, height=max(360, 32 * len(names) + 160))
