@@ -645,7 +645,7 @@ def train(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     name: str | None = None,
-    home: str | None = None,
+    home: str | os.PathLike | None = None,
     save: bool = True,
 ) -> TrainingResult:
     """Train, score and (by default) save a classifier.

@@ -209,3 +209,10 @@ def test_evaluate_leaves_out_unknown_labels(trained, toy):
     assert metrics["left_out"] == 2
     assert metrics["unknown_labels"] == {"nuclear": 2}
     assert metrics["n"] == 8
+
+
+def test_time_budget_stops_after_the_first_epoch(toy):
+    config = TrainingConfig.from_dict({**TINY.to_dict(), "epochs": 3, "time_budget_seconds": 1e-3})
+    result = train(toy, config, save=False)
+    assert result.record["epochs_run"] == 1
+    assert result.record["stopped_for_time"] is True

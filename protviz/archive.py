@@ -1,0 +1,290 @@
+"""Share runs as files: download one run as a zip, upload a run zip or a bare ``.keras``.
+
+An upload is checked completely before the store changes: the zip must be
+intact and hold only a run's files; the model must load with
+``safe_mode=True`` (so a ``Lambda`` layer or other arbitrary code is refused);
+its input must be protviz's amino-acid tokens; and its ``run.json`` must
+describe it (class count, alphabet, architecture). Only then is it saved,
+under a fresh random run id, with the store's atomic write.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from protviz import runs
+from protviz.alphabet import PROTEIN_ALPHABET
+from protviz.architectures import ARCHITECTURES, ATTENTION_LAYER
+from protviz.encoding import VOCAB_SIZE
+from protviz.runs import MODEL_FILE, PREDICTIONS_FILE, RECORD_FILE, RunInfo, RunStoreError
+
+if TYPE_CHECKING:
+    import keras
+
+MAX_ARCHIVE_BYTES = 200 * 2**20
+"""Largest run zip or ``.keras`` file accepted (compressed and uncompressed)."""
+
+_KERAS_MEMBERS = {"config.json", "metadata.json"}
+
+
+class RunArchiveError(RunStoreError):
+    """An uploaded run or model that protviz refuses, with the reason and what to do."""
+
+
+def export_run(run_id: str, home: str | os.PathLike | None = None) -> bytes:
+    """Pack a saved run into one zip: ``model.keras``, ``run.json``, ``predictions.csv``.
+
+    Args:
+        run_id: The run id.
+        home: Store root (see :func:`protviz.runs.store_root`).
+
+    Returns:
+        The zip file's bytes.
+    """
+    run = runs.get_run(run_id, home)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for member in (MODEL_FILE, RECORD_FILE, PREDICTIONS_FILE):
+            path = run.path / member
+            if path.is_file():
+                archive.write(path, arcname=member)
+    return buffer.getvalue()
+
+
+def import_run(
+    data: bytes,
+    filename: str,
+    *,
+    home: str | os.PathLike | None = None,
+) -> RunInfo:
+    """Validate an uploaded run zip or bare ``.keras`` file and add it to the store.
+
+    Args:
+        data: The uploaded bytes.
+        filename: The uploaded file's name (for messages and the run name).
+        home: Store root (see :func:`protviz.runs.store_root`).
+
+    Returns:
+        The new run (a fresh random id; the original id is kept as ``imported_from``).
+
+    Raises:
+        RunArchiveError: If the file is not a usable, safe protviz model; the
+            store is unchanged.
+    """
+    if not data:
+        raise RunArchiveError(f"'{filename}' is empty.")
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise RunArchiveError(
+            f"'{filename}' is {len(data) / 2**20:.0f} MB; the limit is "
+            f"{MAX_ARCHIVE_BYTES / 2**20:.0f} MB."
+        )
+    members = _open_zip(data, filename)
+    if set(members) >= _KERAS_MEMBERS:
+        model_bytes, record, predictions = data, None, None
+    else:
+        model_bytes, record, predictions = _run_members(members, filename)
+    model = _load_safely(model_bytes, filename)
+    num_classes = _check_model(model, filename)
+    if record is None:
+        record = _record_for_bare_model(model, filename, num_classes)
+    else:
+        _check_record(record, model, num_classes, filename)
+    predictions_frame = _predictions(predictions, record, filename)
+    record = {
+        **record,
+        "imported_from": record.get("run_id"),
+        "imported": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    record.pop("run_id", None)
+    return runs.save_run(model, record, predictions_frame, home=home)
+
+
+def _open_zip(data: bytes, filename: str) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            total = sum(info.file_size for info in infos)
+            if total > MAX_ARCHIVE_BYTES:
+                raise RunArchiveError(
+                    f"'{filename}' unpacks to {total / 2**20:.0f} MB; the limit is "
+                    f"{MAX_ARCHIVE_BYTES / 2**20:.0f} MB."
+                )
+            return {info.filename: archive.read(info) for info in infos if not info.is_dir()}
+    except (zipfile.BadZipFile, EOFError, zlib_error()) as error:
+        raise RunArchiveError(
+            f"'{filename}' is not a readable zip file ({error}). It may be truncated or "
+            "corrupt: download the run again. protviz accepts a run zip (from the Models "
+            "page's download button) or a .keras model file."
+        ) from None
+
+
+def zlib_error() -> type[Exception]:
+    """The zlib error type (raised by zipfile on corrupt compressed data)."""
+    import zlib
+
+    return zlib.error
+
+
+def _run_members(
+    members: dict[str, bytes], filename: str
+) -> tuple[bytes, dict[str, Any], bytes | None]:
+    by_name: dict[str, bytes] = {}
+    for name, content in members.items():
+        path = PurePosixPath(name)
+        if path.is_absolute() or ".." in path.parts or len(path.parts) > 2:
+            raise RunArchiveError(
+                f"'{filename}' contains the path {name!r}, which is not part of a protviz run. "
+                "Upload the zip exactly as the Models page downloaded it."
+            )
+        if path.name in by_name:
+            raise RunArchiveError(f"'{filename}' contains {path.name!r} twice.")
+        by_name[path.name] = content
+    missing = [m for m in (MODEL_FILE, RECORD_FILE) if m not in by_name]
+    if missing:
+        raise RunArchiveError(
+            f"'{filename}' is not a protviz run: it lacks {', '.join(missing)}. A run zip "
+            f"holds {MODEL_FILE}, {RECORD_FILE} and {PREDICTIONS_FILE}."
+        )
+    try:
+        record = json.loads(by_name[RECORD_FILE].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise RunArchiveError(f"{RECORD_FILE} in '{filename}' is not valid JSON: {error}") from None
+    if not isinstance(record, dict):
+        raise RunArchiveError(f"{RECORD_FILE} in '{filename}' must hold a JSON object.")
+    return by_name[MODEL_FILE], record, by_name.get(PREDICTIONS_FILE)
+
+
+def _load_safely(model_bytes: bytes, filename: str) -> keras.Model:
+    with tempfile.TemporaryDirectory(prefix="protviz-upload-") as folder:
+        path = Path(folder) / MODEL_FILE
+        path.write_bytes(model_bytes)
+        try:
+            return runs.load_model_file(path)
+        except Exception as error:  # Keras raises many types for bad files
+            text = str(error)
+            if "Lambda" in text or "safe_mode" in text:
+                raise RunArchiveError(
+                    f"'{filename}' contains a Lambda layer or other arbitrary Python code. "
+                    "protviz loads models with safe_mode=True and never runs such code; "
+                    "rebuild the model from protviz's architectures."
+                ) from None
+            raise RunArchiveError(
+                f"The model in '{filename}' cannot be loaded as a Keras 3 model "
+                f"({type(error).__name__}: {text[:300]}). Upload a .keras file saved by "
+                "protviz (Keras 3)."
+            ) from None
+
+
+def _check_model(model: keras.Model, filename: str) -> int:
+    """Check the model reads protviz tokens and outputs class probabilities."""
+    import keras
+
+    embeddings = [layer for layer in model.layers if isinstance(layer, keras.layers.Embedding)]
+    if len(model.inputs) != 1 or len(model.inputs[0].shape) != 2 or not embeddings:
+        raise RunArchiveError(
+            f"The model in '{filename}' does not read amino-acid tokens: protviz models take "
+            "one input of token ids (batch, length) into an Embedding layer."
+        )
+    input_dim = embeddings[0].input_dim
+    if input_dim != VOCAB_SIZE:
+        raise RunArchiveError(
+            f"The model in '{filename}' expects {input_dim} input tokens, but protviz's "
+            f"alphabet has {VOCAB_SIZE} (padding plus {PROTEIN_ALPHABET}). It was trained "
+            "on another encoding and cannot read protviz's sequences."
+        )
+    output_shape = model.outputs[0].shape
+    if len(model.outputs) != 1 or len(output_shape) != 2 or not output_shape[-1]:
+        raise RunArchiveError(
+            f"The model in '{filename}' does not output one probability per class."
+        )
+    return int(output_shape[-1])
+
+
+def _check_record(
+    record: dict[str, Any], model: keras.Model, num_classes: int, filename: str
+) -> None:
+    """Check run.json describes the model it came with."""
+    class_names = record.get("class_names")
+    if not isinstance(class_names, list) or len(class_names) != num_classes:
+        count = len(class_names) if isinstance(class_names, list) else "no"
+        raise RunArchiveError(
+            f"{RECORD_FILE} in '{filename}' does not match its model: it lists {count} class "
+            f"names, the model outputs {num_classes} classes."
+        )
+    if record.get("alphabet", PROTEIN_ALPHABET) != PROTEIN_ALPHABET:
+        raise RunArchiveError(
+            f"{RECORD_FILE} in '{filename}' uses the alphabet {record.get('alphabet')!r}, not "
+            f"protviz's {PROTEIN_ALPHABET!r}."
+        )
+    arch = (record.get("config") or {}).get("arch")
+    if arch not in ARCHITECTURES:
+        raise RunArchiveError(
+            f"{RECORD_FILE} in '{filename}' names the architecture {arch!r}; protviz knows "
+            f"{', '.join(ARCHITECTURES)}."
+        )
+    has_attention = any(layer.name == ATTENTION_LAYER for layer in model.layers)
+    if has_attention != (arch == "conv_attention"):
+        raise RunArchiveError(
+            f"{RECORD_FILE} in '{filename}' does not match its model: it says {arch!r}, but "
+            f"the model {'has' if has_attention else 'has no'} attention layer."
+        )
+
+
+def _infer_arch(model: keras.Model) -> str:
+    names = {layer.name for layer in model.layers}
+    kinds = {type(layer).__name__ for layer in model.layers}
+    if ATTENTION_LAYER in names:
+        return "conv_attention"
+    if "Bidirectional" in kinds:
+        return "bilstm"
+    if "LSTM" in kinds:
+        return "lstm"
+    return "mean"
+
+
+def _record_for_bare_model(model: keras.Model, filename: str, num_classes: int) -> dict[str, Any]:
+    arch = _infer_arch(model)
+    embedding = next(layer for layer in model.layers if type(layer).__name__ == "Embedding")
+    return {
+        "name": f"{Path(filename).stem} (uploaded model)",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "config": {"arch": arch, "embedding_dim": int(embedding.output_dim), "max_length": None},
+        "alphabet": PROTEIN_ALPHABET,
+        "pad_id": 0,
+        "class_names": [f"class {i}" for i in range(num_classes)],
+        "dataset": {"name": "unknown (bare .keras upload)", "content_hash": "", "sequences": 0},
+        "split_sizes": {},
+        "metrics": {},
+        "history": [],
+        "parameters": int(model.count_params()),
+        "notes": ["Uploaded as a bare .keras file: class names, data set and metrics are unknown."],
+    }
+
+
+def _predictions(content: bytes | None, record: dict[str, Any], filename: str) -> pd.DataFrame:
+    columns = ["id", "true_label", "predicted_label"] + [
+        f"{runs.PROBABILITY_PREFIX}{name}" for name in record["class_names"]
+    ]
+    if content is None:
+        return pd.DataFrame(columns=columns)
+    try:
+        frame = pd.read_csv(io.BytesIO(content), dtype=str)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+        raise RunArchiveError(f"{PREDICTIONS_FILE} in '{filename}' is not a CSV: {error}") from None
+    if list(frame.columns) != columns:
+        raise RunArchiveError(
+            f"{PREDICTIONS_FILE} in '{filename}' has the columns {list(frame.columns)[:6]}, "
+            f"not those of its run ({columns[:6]}...)."
+        )
+    for column in columns[3:]:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame

@@ -1,0 +1,143 @@
+"""Run download (zip) and upload (run zip or bare .keras), with refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+
+import numpy as np
+import pytest
+
+from protviz import archive, runs
+from protviz.archive import RunArchiveError
+from tests.conftest import ROOT
+
+DEMO = "demo-motif-conv-attention"
+
+
+@pytest.fixture
+def home(tmp_path):
+    shutil.copytree(ROOT / "models" / DEMO, tmp_path / DEMO)
+    return tmp_path
+
+
+def store_ids(home) -> list[str]:
+    return sorted(run.run_id for run in runs.list_runs(home))
+
+
+def rezip(data: bytes, change) -> bytes:
+    """Rewrite a run zip with ``change(members)`` applied to its member dict."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    change(members)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, content in members.items():
+            target.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_run_zip_round_trips_with_identical_predictions(home):
+    data = archive.export_run(DEMO, home)
+    imported = archive.import_run(data, "run.zip", home=home)
+    assert imported.run_id != DEMO
+    assert imported.record["imported_from"] == DEMO
+    assert imported.record["class_names"] == runs.get_run(DEMO, home).record["class_names"]
+    tokens = np.array([[1, 5, 9, 3, 0, 0], [2, 2, 4, 6, 8, 1]])
+    original = runs.load_model(DEMO, home).predict(tokens, verbose=0)
+    again = runs.load_model(imported.run_id, home).predict(tokens, verbose=0)
+    np.testing.assert_allclose(original, again, rtol=1e-6)
+    assert len(runs.load_predictions(imported.run_id, home)) == len(
+        runs.load_predictions(DEMO, home)
+    )
+
+
+def test_a_bare_keras_file_is_accepted_with_generic_class_names(home):
+    model_bytes = (home / DEMO / runs.MODEL_FILE).read_bytes()
+    imported = archive.import_run(model_bytes, "mine.keras", home=home)
+    assert imported.record["class_names"] == ["class 0", "class 1"]
+    assert imported.record["config"]["arch"] == "conv_attention"
+
+
+def test_a_truncated_zip_is_refused_and_the_store_is_unchanged(home):
+    data = archive.export_run(DEMO, home)
+    before = store_ids(home)
+    with pytest.raises(RunArchiveError, match="not a readable zip"):
+        archive.import_run(data[: len(data) // 2], "cut.zip", home=home)
+    assert store_ids(home) == before
+
+
+def test_a_keras_file_with_a_lambda_layer_is_refused(home, tmp_path):
+    import keras
+
+    inputs = keras.Input((None,), dtype="int32")
+    hidden = keras.layers.Embedding(22, 4)(inputs)
+    hidden = keras.layers.Lambda(lambda t: keras.ops.mean(t, axis=1))(hidden)
+    outputs = keras.layers.Dense(2, activation="softmax")(hidden)
+    path = tmp_path / "lambda.keras"
+    keras.Model(inputs, outputs).save(path)
+    before = store_ids(home)
+    with pytest.raises(RunArchiveError, match="Lambda layer"):
+        archive.import_run(path.read_bytes(), "lambda.keras", home=home)
+    assert store_ids(home) == before
+
+
+def test_a_model_with_another_alphabet_is_refused(home, tmp_path):
+    import keras
+
+    inputs = keras.Input((None,), dtype="int32")
+    hidden = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(30, 4)(inputs))
+    path = tmp_path / "other.keras"
+    keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(hidden)).save(path)
+    with pytest.raises(RunArchiveError, match="expects 30 input tokens"):
+        archive.import_run(path.read_bytes(), "other.keras", home=home)
+
+
+def test_a_run_json_that_does_not_match_its_model_is_refused(home):
+    def extra_class(members):
+        record = json.loads(members["run.json"])
+        record["class_names"].append("extra")
+        members["run.json"] = json.dumps(record)
+
+    data = rezip(archive.export_run(DEMO, home), extra_class)
+    before = store_ids(home)
+    with pytest.raises(RunArchiveError, match="does not match its model"):
+        archive.import_run(data, "run.zip", home=home)
+    assert store_ids(home) == before
+
+
+def test_a_wrong_architecture_claim_is_refused(home):
+    def claim_mean(members):
+        record = json.loads(members["run.json"])
+        record["config"]["arch"] = "mean"
+        members["run.json"] = json.dumps(record)
+
+    data = rezip(archive.export_run(DEMO, home), claim_mean)
+    with pytest.raises(RunArchiveError, match="attention layer"):
+        archive.import_run(data, "run.zip", home=home)
+
+
+def test_paths_outside_the_run_are_refused(home):
+    def traversal(members):
+        members["../../evil.txt"] = b"x"
+
+    data = rezip(archive.export_run(DEMO, home), traversal)
+    with pytest.raises(RunArchiveError, match="not part of a protviz run"):
+        archive.import_run(data, "run.zip", home=home)
+
+
+def test_a_zip_without_a_model_is_refused(home):
+    data = rezip(archive.export_run(DEMO, home), lambda members: members.pop("model.keras"))
+    with pytest.raises(RunArchiveError, match="lacks model.keras"):
+        archive.import_run(data, "run.zip", home=home)
+
+
+def test_invalid_run_json_is_refused(home):
+    def garble(members):
+        members["run.json"] = b"{not json"
+
+    data = rezip(archive.export_run(DEMO, home), garble)
+    with pytest.raises(RunArchiveError, match="not valid JSON"):
+        archive.import_run(data, "run.zip", home=home)
