@@ -8,6 +8,12 @@ navigation = st.navigation(
     [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/data.py", title="Data", icon=":material/dataset:", url_path="data"),
+        st.Page(
+            "pages/train.py", title="Train", icon=":material/model_training:", url_path="train"
+        ),
+        st.Page(
+            "pages/models.py", title="Models", icon=":material/inventory_2:", url_path="models"
+        ),
     ]
 )
 navigation.run()

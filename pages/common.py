@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import streamlit as st
 
@@ -33,6 +34,10 @@ DATASET = "dataset"
 """Session-state key of the current :class:`Dataset`."""
 DATASET_REPORT = "dataset_report"
 """Session-state key of the current data set's :class:`CleaningReport` (None for built-ins)."""
+OWNER = "session_owner"
+"""Session-state key of this browser session's random id (owner of its training jobs)."""
+RUN_ID = "run_id"
+"""Session-state key of the current run's id (chosen on the Train or Models page)."""
 DEFAULT_BUILTIN = "motif"
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -69,6 +74,13 @@ def set_current_dataset(dataset: Dataset, report: CleaningReport | None) -> None
     """Make ``dataset`` the one every page works on."""
     st.session_state[DATASET] = dataset
     st.session_state[DATASET_REPORT] = report
+
+
+def session_owner() -> str:
+    """A random id for this browser session, so its jobs are its own."""
+    if OWNER not in st.session_state:
+        st.session_state[OWNER] = secrets.token_hex(8)
+    return st.session_state[OWNER]
 
 
 def builtin_title(key: str) -> str:

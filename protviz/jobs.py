@@ -288,3 +288,16 @@ class JobQueue:
             with self._wake:
                 job.run_id = result.run.run_id if result.run is not None else None
                 self._finish(job, "done")
+
+
+_DEFAULT_QUEUE: JobQueue | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_queue() -> JobQueue:
+    """The process-wide queue the web app uses (one training at a time per server)."""
+    global _DEFAULT_QUEUE
+    with _DEFAULT_LOCK:
+        if _DEFAULT_QUEUE is None:
+            _DEFAULT_QUEUE = JobQueue()
+        return _DEFAULT_QUEUE

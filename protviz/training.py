@@ -176,6 +176,8 @@ class Progress:
             ``val_loss``/``val_accuracy`` of the last finished epoch.
         elapsed_seconds: Seconds since training started.
         eta_seconds: Estimated seconds left in this phase (None until known).
+        history: One dict per finished epoch (``epoch``, ``loss``, ``accuracy``,
+            ``val_loss``, ``val_accuracy``), for live training curves.
     """
 
     phase: str
@@ -187,6 +189,7 @@ class Progress:
     metrics: dict[str, float]
     elapsed_seconds: float
     eta_seconds: float | None
+    history: tuple[dict[str, float], ...] = ()
 
     @property
     def fraction(self) -> float:
@@ -518,6 +521,7 @@ def _callback_class():
             self.epoch = 0
             self.phase = "train"
             self.last_epoch_logs: dict[str, float] = {}
+            self.history: list[dict[str, float]] = []
             self.time_budget_seconds = time_budget_seconds
             self.epoch_started = self.started
             self.stopped_for_time = False
@@ -535,6 +539,9 @@ def _callback_class():
             self.last_epoch_logs = {
                 k: float(v) for k, v in (logs or {}).items() if k.startswith("val_")
             }
+            self.history.append(
+                {"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()}}
+            )
             if self.time_budget_seconds is not None:
                 now = time.perf_counter()
                 if now - self.started + (now - self.epoch_started) > self.time_budget_seconds:
@@ -560,6 +567,7 @@ def _callback_class():
                     metrics={**logs, **self.last_epoch_logs},
                     elapsed_seconds=elapsed,
                     eta_seconds=elapsed / done * left,
+                    history=tuple(self.history),
                 )
             )
 
@@ -582,6 +590,7 @@ def _callback_class():
                     metrics=dict(self.last_epoch_logs),
                     elapsed_seconds=elapsed,
                     eta_seconds=None,
+                    history=tuple(self.history),
                 )
             )
 

@@ -130,7 +130,7 @@ def test_paths_outside_the_run_are_refused(home):
 
 def test_a_zip_without_a_model_is_refused(home):
     data = rezip(archive.export_run(DEMO, home), lambda members: members.pop("model.keras"))
-    with pytest.raises(RunArchiveError, match="lacks model.keras"):
+    with pytest.raises(RunArchiveError, match=r"lacks model\.keras"):
         archive.import_run(data, "run.zip", home=home)
 
 

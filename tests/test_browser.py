@@ -55,7 +55,7 @@ def test_first_visit_to_a_page_uses_the_app_navigation(page, server):
     page.goto(f"{server.url}/data")
     page.get_by_text("Current data set").wait_for()
     links = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
-    assert [link.split()[-1] for link in links] == ["Home", "Data"]  # icon name, then title
+    assert [link.split()[-1] for link in links] == ["Home", "Data", "Train", "Models"]  # icon, title
     assert_no_traceback(page)
 
 
