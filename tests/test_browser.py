@@ -55,7 +55,12 @@ def test_first_visit_to_a_page_uses_the_app_navigation(page, server):
     page.goto(f"{server.url}/data")
     page.get_by_text("Current data set").wait_for()
     links = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
-    assert [link.split()[-1] for link in links] == ["Home", "Data", "Train", "Models"]  # icon, title
+    assert [link.split()[-1] for link in links] == [
+        "Home",
+        "Data",
+        "Train",
+        "Models",
+    ]  # icon, title
     assert_no_traceback(page)
 
 
@@ -86,3 +91,53 @@ def test_bad_upload_shows_a_readable_error(page, server):
     # The current data set is untouched: still the built-in toy.
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Sequences")
     assert "1,000" in metric.inner_text()
+
+
+def progress_value(page) -> float:
+    bar = page.locator("[data-testid='stProgress'] [role='progressbar']").first
+    return float(bar.get_attribute("aria-valuenow") or 0)
+
+
+def choose_architecture(page, arch: str) -> None:
+    page.locator("[data-testid='stRadio']").first.get_by_text(arch, exact=True).click()
+
+
+def set_number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label)
+    field.fill(str(value))
+    field.press("Enter")
+
+
+def test_training_progress_cancel_and_exactly_one_new_run(page, server):
+    from protviz import runs
+
+    before = {run.run_id for run in runs.list_runs(server.home)}
+    page.goto(f"{server.url}/train")
+    choose_architecture(page, "mean")
+    set_number(page, "Epochs (most)", 8)
+    set_number(page, "Early-stopping patience (epochs)", 8)
+    page.get_by_role("button", name="Start training").click()
+    page.locator("[data-testid='stProgress']").first.wait_for()
+    page.wait_for_function(
+        "() => Number(document.querySelector(\"[data-testid='stProgress'] [role='progressbar']\")"
+        "?.getAttribute('aria-valuenow') || 0) > 0"
+    )
+    first = progress_value(page)
+    page.wait_for_function(
+        "v => Number(document.querySelector(\"[data-testid='stProgress'] [role='progressbar']\")"
+        "?.getAttribute('aria-valuenow') || 0) > v",
+        arg=first,
+    )
+    assert progress_value(page) > first
+    page.get_by_text("Saved 'mean on motif position (toy)'").wait_for(timeout=240_000)
+
+    choose_architecture(page, "bilstm")
+    page.get_by_role("button", name="Start training").click()
+    page.locator("[data-testid='stProgress']").first.wait_for()
+    page.get_by_role("button", name="Cancel training").click()
+    page.get_by_text("Training was cancelled. Nothing was saved.").wait_for()
+    assert_no_traceback(page)
+
+    after = {run.run_id for run in runs.list_runs(server.home)}
+    assert len(after - before) == 1
+    assert runs.get_run((after - before).pop(), server.home).arch == "mean"
