@@ -11,10 +11,10 @@ from protviz.archive import export_run, import_run
 from protviz.runs import RunInfo, RunStoreError
 from protviz.summary import compare_frame, per_class_frame, runs_frame
 
+# Session-state key: a message to show after the rerun that follows a change.
 FLASH_KEY = "models_flash"
-"""Session-state key: a message to show after the rerun that follows a change."""
+# Session-state key: the id of the last upload already imported (not imported twice).
 UPLOADED_KEY = "models_uploaded_file"
-"""Session-state key: the id of the last upload already imported (not imported twice)."""
 
 
 def filter_ui(table: pd.DataFrame) -> pd.DataFrame:

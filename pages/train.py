@@ -12,10 +12,10 @@ from protviz.jobs import JobView, default_queue
 from protviz.summary import model_summary_frame, per_class_frame
 from protviz.training import TrainingConfig
 
+# Session-state key: the id of this session's latest training job.
 TRAIN_JOB = "train_job_id"
-"""Session-state key: the id of this session's latest training job."""
+# Session-state key: the job whose finished run was already made current.
 SHOWN_RESULT = "train_result_shown_for"
-"""Session-state key: the job whose finished run was already made current."""
 
 ARCHITECTURE_HELP = {
     "mean": (
@@ -116,8 +116,9 @@ def settings_ui(dataset: Dataset) -> tuple[TrainingConfig, str]:
         seed=int(seed),
         patience=int(patience),
     )
-    name = st.text_input("Run name", f"{arch} on {dataset.name}", key="train_name")
-    return config, name
+    default_name = f"{arch} on {dataset.name}"
+    name = st.text_input("Run name", placeholder=default_name, key="train_name")
+    return config, name.strip() or default_name
 
 
 @st.cache_data(show_spinner="Building the model...", max_entries=16)
@@ -205,8 +206,7 @@ def result_ui(view: JobView) -> None:
         st.session_state[RUN_ID] = run.run_id
     st.success(
         as_text(
-            f"Saved '{run.name}' and made it the current run for the Models, Explore, "
-            "Embedding matrix and Attention pages."
+            f"Saved '{run.name}' and made it the current run for the other pages."
         ),
         icon=":material/check:",
     )
