@@ -5,9 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import RUN_ID, as_text, current_dataset, session_owner, show_error
+from pages.common import (
+    RUN_ID,
+    as_text,
+    cached_builtin,
+    current_dataset,
+    session_owner,
+    show_error,
+)
 from protviz import plots
 from protviz.dataset import Dataset, ProteinDataError, require_classes
+from protviz.datasets import BUILTINS
 from protviz.jobs import JobView, default_queue
 from protviz.summary import model_summary_frame, per_class_frame
 from protviz.training import TrainingConfig
@@ -205,9 +213,7 @@ def result_ui(view: JobView) -> None:
         st.session_state[SHOWN_RESULT] = view.job_id
         st.session_state[RUN_ID] = run.run_id
     st.success(
-        as_text(
-            f"Saved '{run.name}' and made it the current run for the other pages."
-        ),
+        as_text(f"Saved '{run.name}' and made it the current run for the other pages."),
         icon=":material/check:",
     )
     metrics = run.record.get("metrics") or {}
@@ -256,15 +262,32 @@ def job_ui() -> None:
     live()
 
 
-st.title("Train")
-dataset = current_dataset()
-st.caption(
-    as_text(
-        f"Data set: {dataset.name} ({len(dataset):,} sequences, {len(dataset.classes)} "
-        "classes). Choose another on the Data page."
+def dataset_ui() -> Dataset:
+    """The data set to train on: the Data page's choice or a built-in one."""
+    chosen = current_dataset()
+    options = ["current", *BUILTINS]
+    source = st.selectbox(
+        "Data set",
+        options,
+        format_func=lambda key: (
+            f"{chosen.name} (chosen on the Data page)" if key == "current" else BUILTINS[key].title
+        ),
+        key="train_dataset",
     )
-)
+    dataset = chosen if source == "current" else cached_builtin(source)
+    st.caption(
+        as_text(
+            f"{len(dataset):,} sequences, {len(dataset.classes)} classes"
+            + ("" if dataset.split is None else ", with its own train/valid/test split")
+            + ". Upload your own on the Data page."
+        )
+    )
+    return dataset
+
+
+st.title("Train")
 try:
+    dataset = dataset_ui()
     require_classes(dataset)
     config, run_name = settings_ui(dataset)
     summary_ui(config, len(dataset.classes))

@@ -109,3 +109,11 @@ def test_models_page_refuses_a_truncated_upload(app, tmp_path, monkeypatch):
     assert not app.exception
     assert any("not a readable zip" in e.value for e in app.error)
     assert [run.run_id for run in runs.list_runs()] == [DEMO]
+
+
+def test_train_page_can_pick_a_builtin_data_set(app):
+    app.switch_page("pages/train.py").run()
+    app.selectbox(key="train_dataset").set_value("scl2205").run()
+    assert not app.exception
+    assert any("19,074 sequences, 13 classes" in c.value for c in app.caption)
+    assert app.checkbox(key="train_use_split").value is True
