@@ -14,6 +14,9 @@ navigation = st.navigation(
         st.Page(
             "pages/models.py", title="Models", icon=":material/inventory_2:", url_path="models"
         ),
+        st.Page(
+            "pages/explore.py", title="Explore", icon=":material/scatter_plot:", url_path="explore"
+        ),
     ]
 )
 navigation.run()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
@@ -207,8 +209,6 @@ def confusion_matrix_figure(
     Returns:
         The figure, with the values written in the cells.
     """
-    import numpy as np
-
     counts = np.asarray(matrix, dtype=float)
     if normalise:
         totals = counts.sum(axis=1, keepdims=True)
@@ -236,3 +236,148 @@ def confusion_matrix_figure(
     figure.update_yaxes(title="true class", type="category", autorange="reversed")
     title = "Confusion matrix, row-normalised" if normalise else "Confusion matrix, counts"
     return _layout(figure, title, height=max(360, 32 * len(names) + 160))
+
+
+HOVER_COLUMNS = ("id", "label", "prediction", "length", "start")
+"""Columns of the points frame shown on hover, when present."""
+
+
+def is_categorical(values: pd.Series) -> bool:
+    """Whether a column gets a categorical colour (legend) rather than a continuous scale.
+
+    Text and booleans are categorical; so are whole numbers with at most 12
+    distinct values (e.g. a year or a cluster number); other numbers are continuous.
+    """
+    if values.dtype == bool or not pd.api.types.is_numeric_dtype(values):
+        return True
+    return pd.api.types.is_integer_dtype(values) and values.nunique() <= 12
+
+
+def _hover(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
+    columns = [c for c in HOVER_COLUMNS if c in frame.columns]
+    data = np.column_stack([frame.index.to_numpy()] + [frame[c].astype(str) for c in columns])
+    lines = [f"{c}: %{{customdata[{i + 1}]}}" for i, c in enumerate(columns)]
+    return data, "<br>".join(lines) + "<extra></extra>"
+
+
+def _scatter(dims: int):
+    return go.Scattergl if dims == 2 else go.Scatter3d
+
+
+def _xyz(coordinates: np.ndarray, rows: np.ndarray) -> dict[str, np.ndarray]:
+    axes = {"x": coordinates[rows, 0], "y": coordinates[rows, 1]}
+    if coordinates.shape[1] == 3:
+        axes["z"] = coordinates[rows, 2]
+    return axes
+
+
+def embedding_scatter_figure(
+    coordinates: np.ndarray,
+    points: pd.DataFrame,
+    color: str,
+    *,
+    title: str = "",
+    highlight: np.ndarray | None = None,
+    neighbours: Sequence[int] = (),
+    anchor: int | None = None,
+    class_order: Sequence[str] | None = None,
+    marker_size: int = 5,
+) -> go.Figure:
+    """Interactive scatter plot of projected sequence embeddings (WebGL in 2-D).
+
+    Categorical colours get one trace per value (click a legend entry to hide
+    it, double-click to isolate it); numeric colours get a continuous scale.
+
+    Args:
+        coordinates: Shape ``(n, 2)`` or ``(n, 3)``.
+        points: One row per point, index ``0..n-1``; ``color`` names a column.
+            Hover shows ``id``, ``label``, ``prediction``, ``length`` and
+            ``start`` when present. Every trace carries the row index as
+            ``customdata[0]``, so a selection maps back to rows.
+        color: The column to colour by.
+        title: Figure title.
+        highlight: Boolean mask, shape ``(n,)``: points drawn with a ring
+            (e.g. search matches).
+        neighbours: Rows drawn with a ring as nearest neighbours of ``anchor``.
+        anchor: Row drawn as a star (the sequence whose neighbours are shown).
+        class_order: Order (and colours) of categorical values, e.g. the classes.
+        marker_size: Marker size in pixels.
+
+    Returns:
+        The figure.
+    """
+    dims = coordinates.shape[1]
+    scatter = _scatter(dims)
+    customdata, hovertemplate = _hover(points)
+    values = points[color]
+    figure = go.Figure()
+    if is_categorical(values):
+        labels = values.astype(str)
+        present = list(dict.fromkeys(labels))
+        order = [c for c in (class_order or []) if c in present]
+        order += sorted(c for c in present if c not in order)
+        colors = class_colors(order)
+        for value in order:
+            rows = np.flatnonzero((labels == value).to_numpy())
+            figure.add_trace(
+                scatter(
+                    **_xyz(coordinates, rows),
+                    mode="markers",
+                    name=value,
+                    marker={"size": marker_size, "color": colors[value], "opacity": 0.8},
+                    customdata=customdata[rows],
+                    hovertemplate=hovertemplate,
+                )
+            )
+    else:
+        rows = np.arange(len(points))
+        figure.add_trace(
+            scatter(
+                **_xyz(coordinates, rows),
+                mode="markers",
+                name=color,
+                marker={
+                    "size": marker_size,
+                    "color": values.to_numpy(dtype=float),
+                    "colorscale": "Viridis",
+                    "colorbar": {"title": color},
+                    "opacity": 0.85,
+                },
+                customdata=customdata,
+                hovertemplate=hovertemplate,
+                showlegend=False,
+            )
+        )
+    rings = [
+        ("search matches", np.flatnonzero(highlight) if highlight is not None else [], "#000000"),
+        ("nearest neighbours", np.asarray(neighbours, dtype=int), "#D55E00"),
+    ]
+    for name, rows, ring_color in rings:
+        if len(rows):
+            figure.add_trace(
+                scatter(
+                    **_xyz(coordinates, np.asarray(rows)),
+                    mode="markers",
+                    name=name,
+                    marker={
+                        "size": marker_size + 6,
+                        "color": "rgba(0,0,0,0)",
+                        "line": {"width": 2, "color": ring_color},
+                    },
+                    customdata=customdata[rows],
+                    hovertemplate=hovertemplate,
+                )
+            )
+    if anchor is not None:
+        figure.add_trace(
+            scatter(
+                **_xyz(coordinates, np.array([anchor])),
+                mode="markers",
+                name="chosen sequence",
+                marker={"size": marker_size + 10, "symbol": "diamond", "color": "#D55E00"},
+                customdata=customdata[[anchor]],
+                hovertemplate=hovertemplate,
+            )
+        )
+    figure.update_layout(legend={"itemsizing": "constant"}, dragmode="lasso" if dims == 2 else None)
+    return _layout(figure, title, height=560)

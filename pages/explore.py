@@ -1,0 +1,321 @@
+"""Explore page: interactive t-SNE / UMAP / PCA of averaged and learned sequence embeddings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from pages.common import RUN_ID, as_text, current_dataset, show_error
+from protviz import plots, runs
+from protviz.dataset import Dataset, ProteinDataError
+from protviz.embeddings import EMBEDDING_KINDS, KIND_HELP, run_embeddings
+from protviz.explore import (
+    COLOR_CHOICES,
+    nearest_neighbours,
+    points_frame,
+    search_mask,
+    selection_fasta,
+)
+from protviz.projection import (
+    METHOD_NAMES,
+    METHODS,
+    METRICS,
+    QUALITY_HELP,
+    Projection,
+    ProjectionParams,
+    embedding_quality,
+    project,
+)
+from protviz.runs import RunInfo
+
+# Session-state key: the sequence whose nearest neighbours are shown.
+NEIGHBOUR_OF = "explore_neighbour_of"
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the model...")
+def cached_model(run_id: str, run_path: str):
+    """The run's Keras model, loaded once (safe_mode) per server process."""
+    return runs.load_model(run_id, str(runs.store_root()))
+
+
+@st.cache_data(max_entries=32, show_spinner="Computing embeddings...")
+def cached_vectors(run_id: str, run_path: str, dataset_hash: str, kind: str, _dataset: Dataset):
+    """Per-sequence vectors of a run on a data set (cached on disk in the run folder too)."""
+    run = runs.get_run(run_id)
+    return run_embeddings(run, _dataset, kind, model=cached_model(run_id, run_path))
+
+
+@st.cache_data(max_entries=32, show_spinner="Projecting...")
+def cached_projection(
+    run_id: str, dataset_hash: str, kind: str, params: ProjectionParams, _vectors: np.ndarray
+) -> Projection:
+    """The projection of one kind of vectors (keyed by run, data set, kind and parameters)."""
+    return project(_vectors, params)
+
+
+@st.cache_data(max_entries=32, show_spinner="Measuring the embedding...")
+def cached_quality(
+    run_id: str,
+    dataset_hash: str,
+    kind: str,
+    params: ProjectionParams,
+    _vectors: np.ndarray,
+    _labels: np.ndarray,
+    _coordinates: np.ndarray,
+) -> dict:
+    """Silhouette, k-NN accuracy and trustworthiness of one kind and projection."""
+    return embedding_quality(_vectors, _labels, _coordinates, metric=params.metric)
+
+
+def _choose_run() -> None:
+    st.session_state[RUN_ID] = st.session_state["explore_run"]
+
+
+def run_ui(all_runs: list[RunInfo], dataset: Dataset) -> RunInfo:
+    """Choose the run; defaults to the current one, else one trained on this data set."""
+    by_id = {run.run_id: run for run in all_runs}
+    current = st.session_state.get(RUN_ID)
+    if current not in by_id:
+        matching = [
+            r for r in all_runs if r.record["dataset"].get("content_hash") == dataset.content_hash
+        ]
+        current = (matching or all_runs)[0].run_id
+        st.session_state[RUN_ID] = current
+    st.session_state["explore_run"] = current
+    st.selectbox(
+        "Run",
+        list(by_id),
+        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}]",
+        key="explore_run",
+        on_change=_choose_run,
+    )
+    run = by_id[current]
+    trained_on = run.record.get("dataset") or {}
+    if trained_on.get("content_hash") != dataset.content_hash:
+        st.caption(
+            as_text(
+                f"This run was trained on '{trained_on.get('name')}'; it is shown on the "
+                f"current data set '{dataset.name}' ({len(dataset):,} sequences). Choose the "
+                "data set on the Data page."
+            )
+        )
+    return run
+
+
+def view_ui(points: pd.DataFrame) -> tuple[str, ProjectionParams, str, bool]:
+    """Embedding kind, projection and colour widgets. Returns kind, params, colour, side by side."""
+    kind_column, method_column, dims_column, color_column = st.columns([2, 1, 1, 2])
+    kind = kind_column.radio(
+        "Embedding",
+        EMBEDDING_KINDS,
+        horizontal=True,
+        key="explore_kind",
+        help="; ".join(f"{k}: {v}" for k, v in KIND_HELP.items()),
+    )
+    method = method_column.selectbox(
+        "Projection", METHODS, format_func=METHOD_NAMES.get, key="explore_method"
+    )
+    dims = dims_column.radio("Dimensions", [2, 3], horizontal=True, key="explore_dims")
+    colors = list(COLOR_CHOICES) + [
+        c
+        for c in points.columns
+        if c not in COLOR_CHOICES and c not in ("id", "prediction", "start")
+    ]
+    color = color_column.selectbox(
+        "Colour by",
+        colors,
+        format_func=lambda c: COLOR_CHOICES.get(c, f"metadata: {c}"),
+        key="explore_color",
+    )
+    with st.expander("Projection parameters"):
+        left, middle, right = st.columns(3)
+        params = ProjectionParams(
+            method=method,
+            dims=dims,
+            perplexity=float(left.slider("t-SNE perplexity", 2, 100, 30, key="explore_perplexity")),
+            n_neighbors=middle.slider("UMAP n_neighbors", 2, 200, 15, key="explore_neighbors"),
+            min_dist=right.slider("UMAP min_dist", 0.0, 1.0, 0.1, 0.05, key="explore_min_dist"),
+            metric=left.radio("Metric", METRICS, horizontal=True, key="explore_metric"),
+            seed=int(middle.number_input("Seed", 0, 2**31 - 1, 0, key="explore_seed")),
+        )
+    side_by_side = st.toggle(
+        "Averaged and learned side by side (what the architecture adds)",
+        key="explore_side_by_side",
+    )
+    return kind, params, color, side_by_side
+
+
+def selected_rows(event) -> list[int]:
+    """Rows of the points a plotly selection event holds (via customdata[0])."""
+    if event is None:
+        return []
+    points = event.selection.get("points", []) if hasattr(event, "selection") else []
+    return sorted({int(p["customdata"][0]) for p in points if p.get("customdata")})
+
+
+def selection_ui(rows: list[int], points: pd.DataFrame, dataset: Dataset) -> None:
+    """The selected sequences as a table, with exports."""
+    if not rows:
+        st.caption("Select points with a click, the box or the lasso to list them here.")
+        return
+    chosen = points.iloc[rows]
+    st.dataframe(chosen, hide_index=True, key="selection_table")
+    left, right = st.columns(2)
+    left.download_button(
+        f"Download {len(rows)} IDs",
+        "\n".join(chosen["id"]) + "\n",
+        file_name="protviz-selection-ids.txt",
+        key="download_selection_ids",
+    )
+    right.download_button(
+        f"Download {len(rows)} sequences (FASTA)",
+        selection_fasta(dataset, rows),
+        file_name="protviz-selection.fasta",
+        key="download_selection_fasta",
+    )
+
+
+def neighbours_ui(points: pd.DataFrame, vectors: np.ndarray, kind: str) -> None:
+    """Choose a sequence and list its nearest neighbours in the original embedding space."""
+    left, middle, right = st.columns([3, 1, 1])
+    left.selectbox(
+        "Sequence",
+        range(len(points)),
+        index=None,
+        format_func=lambda row: f"{points.at[row, 'id']} ({points.at[row, 'label']})",
+        key=NEIGHBOUR_OF,
+        placeholder="Type to search an ID",
+    )
+    k = middle.slider("k", 1, 50, 10, key="explore_k")
+    metric = right.radio("Distance", ["cosine", "euclidean"], key="explore_nn_metric")
+    anchor = st.session_state.get(NEIGHBOUR_OF)
+    if anchor is None:
+        st.caption("Choose a sequence to see its nearest neighbours; they are ringed in the plot.")
+        return
+    rows, distances = nearest_neighbours(vectors, anchor, k, metric)
+    table = points.iloc[rows][["id", "label", "predicted", "confidence"]].copy()
+    table.insert(0, "rank", range(1, len(rows) + 1))
+    table[f"{metric} distance"] = distances.round(4)
+    st.caption(as_text(f"Nearest neighbours of {points.at[anchor, 'id']} in the {kind} embedding."))
+    st.dataframe(table, hide_index=True, key="neighbours_table")
+
+
+def quality_ui(rows: list[dict]) -> None:
+    """The embedding-quality table and how to read it."""
+    table = pd.DataFrame(rows).set_index("embedding")
+    st.dataframe(
+        table,
+        key="quality_table",
+        column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns},
+    )
+    st.caption(QUALITY_HELP)
+
+
+st.title("Explore")
+st.caption(
+    "Each point is a protein, placed by its embedding. 'averaged' is the mean of the learned "
+    "amino-acid vectors (blind to residue order); 'learned' is the model's own sequence "
+    "representation."
+)
+dataset = current_dataset()
+all_runs = runs.list_runs()
+if not all_runs:
+    st.info("No saved runs yet: train one on the Train page or upload one on the Models page.")
+    st.stop()
+try:
+    run = run_ui(all_runs, dataset)
+    run_key = (run.run_id, str(run.path))
+    probabilities = cached_vectors(*run_key, dataset.content_hash, "probabilities", dataset)
+    points = points_frame(dataset, probabilities, run.record["class_names"])
+    kind, params, color, side_by_side = view_ui(points)
+    query_column, regex_column = st.columns([4, 1])
+    query = query_column.text_input(
+        "Search ID or label", key="explore_query", placeholder="e.g. P31946 or mitochondrial"
+    )
+    regex = regex_column.checkbox("Regular expression", key="explore_regex")
+    highlight = search_mask(points, query, regex=regex)
+    if query:
+        st.caption(f"{int(highlight.sum()):,} sequence(s) match the search; they are ringed.")
+    kinds = ["averaged", "learned"] if side_by_side else [kind]
+    labels = np.asarray(dataset.labels)
+    vectors = {k: cached_vectors(*run_key, dataset.content_hash, k, dataset) for k in kinds}
+    projections = {
+        k: cached_projection(run.run_id, dataset.content_hash, k, params, vectors[k]) for k in kinds
+    }
+except (ProteinDataError, ValueError) as error:
+    show_error(error)
+    st.stop()
+
+for message in {m for p in projections.values() for m in p.messages}:
+    st.warning(message, icon=":material/tune:")
+neighbour_kind = kind if kind in vectors else kinds[0]
+anchor = st.session_state.get(NEIGHBOUR_OF)
+anchor = anchor if anchor is not None and anchor < len(points) else None
+neighbour_rows: np.ndarray = np.array([], dtype=int)
+if anchor is not None:
+    neighbour_rows, _ = nearest_neighbours(
+        vectors[neighbour_kind],
+        anchor,
+        st.session_state.get("explore_k", 10),
+        st.session_state.get("explore_nn_metric", "cosine"),
+    )
+events = []
+for column, shown in zip(st.columns(len(kinds)), kinds, strict=True):
+    figure = plots.embedding_scatter_figure(
+        projections[shown].coordinates,
+        points,
+        color,
+        title=f"{shown} embedding, {projections[shown].params.describe()}",
+        highlight=highlight,
+        neighbours=neighbour_rows,
+        anchor=anchor,
+        class_order=run.record["class_names"],
+    )
+    with column:
+        events.append(
+            st.plotly_chart(
+                figure,
+                key=f"scatter_{shown}",
+                on_select="rerun",
+                selection_mode=("points", "box", "lasso"),
+            )
+        )
+rows = sorted({row for event in events for row in selected_rows(event)})
+
+selection_tab, neighbours_tab, quality_tab = st.tabs(
+    [f"Selection ({len(rows)})", "Nearest neighbours", "Embedding quality"]
+)
+with selection_tab:
+    selection_ui(rows, points, dataset)
+with neighbours_tab:
+    neighbours_ui(points, vectors[neighbour_kind], neighbour_kind)
+with quality_tab:
+    if st.checkbox(
+        "Measure all three kinds (projects each one with the same parameters)",
+        value=params.method == "pca",
+        key="explore_measure_all",
+    ):
+        for other in EMBEDDING_KINDS:
+            if other not in vectors:
+                vectors[other] = cached_vectors(*run_key, dataset.content_hash, other, dataset)
+                projections[other] = cached_projection(
+                    run.run_id, dataset.content_hash, other, params, vectors[other]
+                )
+    measured = [
+        {
+            "embedding": shown,
+            **cached_quality(
+                run.run_id,
+                dataset.content_hash,
+                shown,
+                params,
+                vectors[shown],
+                labels,
+                projections[shown].coordinates,
+            ),
+        }
+        for shown in EMBEDDING_KINDS
+        if shown in projections
+    ]
+    quality_ui(measured)

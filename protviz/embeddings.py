@@ -1,0 +1,182 @@
+"""Per-sequence vectors from a trained run: averaged, learned and probabilities.
+
+- ``averaged``: the mean of the learned amino-acid embedding vectors over the
+  residues of a sequence (padding excluded). Defined for every architecture,
+  and blind to order by construction: any permutation of a sequence has the
+  same average.
+- ``learned``: the model's own sequence representation just before the
+  classifier (the pooled vector, the final (Bi)LSTM state, or the
+  attention-weighted context), through the ``sequence_representation`` layer.
+- ``probabilities``: the softmax output.
+
+Vectors are cached in the run folder (``embeddings/``), keyed by the data set's
+content hash and the kind, so reopening a view is instant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from protviz.dataset import Dataset
+from protviz.encoding import encode_all
+
+if TYPE_CHECKING:
+    import keras
+
+    from protviz.runs import RunInfo
+
+EmbeddingKind = Literal["averaged", "learned", "probabilities"]
+EMBEDDING_KINDS: tuple[EmbeddingKind, ...] = ("averaged", "learned", "probabilities")
+KIND_HELP = {
+    "averaged": "mean of the learned amino-acid embeddings over each sequence (order-blind)",
+    "learned": "the model's own sequence representation, just before the classifier",
+    "probabilities": "the predicted class probabilities",
+}
+CACHE_FOLDER = "embeddings"
+
+
+class EmbeddingError(ValueError):
+    """An embedding that cannot be computed, with the reason."""
+
+
+def embedding_matrix(model: keras.Model) -> np.ndarray:
+    """The learned amino-acid embedding matrix of a protviz model.
+
+    Args:
+        model: A protviz model (any architecture).
+
+    Returns:
+        Shape ``(vocab_size, embedding_dim)``; row 0 is the padding token,
+        rows 1.. follow ``protviz.alphabet.PROTEIN_ALPHABET``.
+    """
+    from protviz.architectures import EMBEDDING_LAYER
+
+    return np.asarray(model.get_layer(EMBEDDING_LAYER).get_weights()[0])
+
+
+def averaged_embeddings(matrix: np.ndarray, sequences: Sequence[str]) -> np.ndarray:
+    """Average the amino-acid vectors over every residue of each sequence.
+
+    Args:
+        matrix: Embedding matrix, shape ``(vocab_size, embedding_dim)``.
+        sequences: Cleaned sequences (no truncation: every residue counts).
+
+    Returns:
+        Shape ``(n_sequences, embedding_dim)``, float32.
+    """
+    if not sequences:
+        return np.zeros((0, matrix.shape[1]), dtype=np.float32)
+    tokens = encode_all(sequences, None)
+    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    sums = np.add.reduceat(matrix[np.concatenate(tokens)], starts, axis=0)
+    return (sums / lengths[:, None]).astype(np.float32)
+
+
+def model_embeddings(
+    model: keras.Model,
+    sequences: Sequence[str],
+    kind: EmbeddingKind,
+    *,
+    max_length: int | None = None,
+    truncation: str = "ends",
+    batch_size: int = 64,
+) -> np.ndarray:
+    """Compute one kind of per-sequence vector with a model.
+
+    Uses the same length-bucketed batches as training for ``learned`` and
+    ``probabilities``.
+
+    Args:
+        model: A protviz model.
+        sequences: Cleaned sequences, length ``n``.
+        kind: ``averaged``, ``learned`` or ``probabilities``.
+        max_length: The run's truncation length (not used for ``averaged``).
+        truncation: The run's truncation policy.
+        batch_size: Sequences per inference batch.
+
+    Returns:
+        Shape ``(n, features)``, float32, row ``i`` for ``sequences[i]``.
+
+    Raises:
+        EmbeddingError: For an unknown kind.
+    """
+    if kind == "averaged":
+        return averaged_embeddings(embedding_matrix(model), sequences)
+    if kind not in EMBEDDING_KINDS:
+        raise EmbeddingError(
+            f"Unknown embedding kind {kind!r}; choose one of {', '.join(EMBEDDING_KINDS)}."
+        )
+    from protviz.architectures import representation_model
+    from protviz.encoding import inference_dataset, restore_order
+
+    if not sequences:
+        raise EmbeddingError("There are no sequences to embed.")
+    target = representation_model(model) if kind == "learned" else model
+    tokens = encode_all(sequences, max_length, truncation)  # type: ignore[arg-type]
+    batches, order = inference_dataset(tokens, batch_size=batch_size)
+    outputs = np.asarray(target.predict(batches, verbose=0), dtype=np.float32)
+    return restore_order(outputs, order)
+
+
+def _cache_path(run: RunInfo, dataset: Dataset, kind: str) -> Path:
+    key = hashlib.sha256(f"{dataset.content_hash}:{kind}".encode()).hexdigest()[:24]
+    return run.path / CACHE_FOLDER / f"{kind}-{key}.npy"
+
+
+def run_embeddings(
+    run: RunInfo,
+    dataset: Dataset,
+    kind: EmbeddingKind,
+    *,
+    model: keras.Model | None = None,
+) -> np.ndarray:
+    """Per-sequence vectors of a saved run on a data set, cached in the run folder.
+
+    Args:
+        run: The saved run.
+        dataset: The sequences to embed.
+        kind: ``averaged``, ``learned`` or ``probabilities``.
+        model: The run's model, if already loaded (else it is loaded safely).
+
+    Returns:
+        Shape ``(len(dataset), features)``, float32, in data set order.
+    """
+    path = _cache_path(run, dataset, kind)
+    if path.is_file():
+        cached = np.load(path)
+        if cached.shape[0] == len(dataset):
+            return cached
+    if model is None:
+        from protviz.runs import load_model
+
+        model = load_model(run.run_id, run.path.parent)
+    config = run.record.get("config") or {}
+    vectors = model_embeddings(
+        model,
+        dataset.sequences,
+        kind,
+        max_length=config.get("max_length"),
+        truncation=config.get("truncation", "ends"),
+    )
+    _save_atomically(path, vectors)
+    return vectors
+
+
+def _save_atomically(path: Path, array: np.ndarray) -> None:
+    """Write an array next to its final name, then rename (never a half file)."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_name(f".tmp-{secrets.token_hex(4)}-{path.name}")
+        with temporary.open("wb") as handle:
+            np.save(handle, array)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only run folder: compute again next time
