@@ -1,8 +1,9 @@
 """Project per-sequence vectors to 2-D or 3-D, and measure how good an embedding is.
 
-Methods: PCA (scikit-learn), t-SNE (openTSNE: FFT-accelerated in 2-D,
-Barnes-Hut in 3-D, multithreaded) and UMAP (umap-learn). Parameters that depend
-on the number of points are clamped, with a message saying so.
+Methods: PCA (scikit-learn), t-SNE (openTSNE, multithreaded: FFT-accelerated
+for large 2-D projections, Barnes-Hut for small ones and 3-D) and UMAP
+(umap-learn). Parameters that depend on the number of points are clamped, with
+a message saying so.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ Metric = Literal["euclidean", "cosine"]
 METHODS: tuple[Method, ...] = ("pca", "tsne", "umap")
 METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 METRICS: tuple[Metric, ...] = ("euclidean", "cosine")
+FFT_MIN_POINTS = 5000
+"""From this many points t-SNE uses FFT-accelerated gradients (2-D only); below it,
+Barnes-Hut, whose fixed cost is far smaller."""
 QUALITY_SAMPLE = 2000
 """Most points used for trustworthiness and silhouette (both grow with n squared)."""
 
@@ -190,7 +194,9 @@ def _tsne(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
         metric=params.metric,
         random_state=params.seed,
         n_jobs=_threads(),
-        negative_gradient_method="fft" if params.dims <= 2 else "bh",
+        negative_gradient_method="fft"
+        if params.dims <= 2 and len(vectors) >= FFT_MIN_POINTS
+        else "bh",
         verbose=False,
     )
     return np.asarray(tsne.fit(vectors))

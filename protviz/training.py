@@ -824,84 +824,6 @@ def train(
     return TrainingResult(model, record, predictions, run)
 
 
-# --------------------------------------------------------------------------- background job
-
-
-class TrainingJob:
-    """Run :func:`train` in a background thread, for pages that must stay responsive.
-
-    Typical use in a page: create and :meth:`start` a job once, keep it in the
-    session, and on every rerun read :attr:`progress` (the latest
-    :class:`Progress`), :attr:`done`, then :attr:`result` or :attr:`error`.
-    :meth:`cancel` stops training at the next batch; :attr:`error` is then a
-    :class:`TrainingCancelled` and nothing is saved.
-
-    Args:
-        dataset: The labeled data set.
-        config: Hyper-parameters (default ``TrainingConfig()``).
-        name: User-facing run name.
-        home: Run store root.
-    """
-
-    def __init__(
-        self,
-        dataset: Dataset,
-        config: TrainingConfig | None = None,
-        *,
-        name: str | None = None,
-        home: str | os.PathLike | None = None,
-    ) -> None:
-        self.dataset = dataset
-        self.config = config or TrainingConfig()
-        self.name = name
-        self.home = home
-        self.progress: Progress | None = None
-        self.result: TrainingResult | None = None
-        self.error: BaseException | None = None
-        self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="protviz-training", daemon=True)
-
-    def _report(self, progress: Progress) -> None:
-        self.progress = progress
-
-    def _run(self) -> None:
-        try:
-            self.result = train(
-                self.dataset,
-                self.config,
-                progress=self._report,
-                cancel=self._cancel,
-                name=self.name,
-                home=self.home,
-            )
-        except BaseException as error:  # handed to the page, which shows it
-            self.error = error
-
-    def start(self) -> TrainingJob:
-        """Start training in the background; return the job itself."""
-        self._thread.start()
-        return self
-
-    def cancel(self) -> None:
-        """Ask training to stop at the next batch (nothing will be saved)."""
-        self._cancel.set()
-
-    @property
-    def cancelled(self) -> bool:
-        """Whether :meth:`cancel` was called."""
-        return self._cancel.is_set()
-
-    @property
-    def done(self) -> bool:
-        """Whether training has finished, failed or been cancelled."""
-        return self._thread.ident is not None and not self._thread.is_alive()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the job is done or ``timeout`` seconds pass; return :attr:`done`."""
-        self._thread.join(timeout)
-        return self.done
-
-
 # --------------------------------------------------------------------------- evaluate
 
 
@@ -962,7 +884,6 @@ __all__ = [
     "TrainingCancelled",
     "TrainingConfig",
     "TrainingConfigError",
-    "TrainingJob",
     "TrainingResult",
     "balanced_class_weights",
     "classification_metrics",

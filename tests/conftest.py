@@ -19,6 +19,19 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
         monkeypatch.setenv("PROTVIZ_HOME", str(tmp_path_factory.mktemp("protviz_home")))
 
 
+DEMO_RUN = "demo-motif-conv-attention"
+"""The shipped conv_attention run on the motif toy."""
+
+
+def copy_demo_run(home: Path, run_id: str = DEMO_RUN) -> Path:
+    """Copy a shipped run into ``home`` (without its local embedding cache)."""
+    import shutil
+
+    target = home / run_id
+    shutil.copytree(ROOT / "models" / run_id, target, ignore=shutil.ignore_patterns("embeddings"))
+    return target
+
+
 def data_file(name: str) -> Path:
     """Path of a file under tests/data."""
     return DATA / name

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from protviz import runs
 from protviz.jobs import default_queue
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_demo_run
 
 TIMEOUT = 120
 DEMO = "demo-motif-conv-attention"
@@ -70,7 +68,7 @@ def test_trained_run_appears_on_the_models_page(app):
 
 def test_models_page_renames_and_deletes_a_run(app, tmp_path, monkeypatch):
     monkeypatch.setenv("PROTVIZ_HOME", str(tmp_path))
-    shutil.copytree(ROOT / "models" / DEMO, tmp_path / DEMO)
+    copy_demo_run(tmp_path)
     app.switch_page("pages/models.py").run()
     app.selectbox(key="current_run_select").set_value(DEMO).run()
     assert not app.exception
@@ -87,7 +85,7 @@ def test_models_page_renames_and_deletes_a_run(app, tmp_path, monkeypatch):
 
 def test_models_page_compares_runs(app, tmp_path, monkeypatch):
     monkeypatch.setenv("PROTVIZ_HOME", str(tmp_path))
-    shutil.copytree(ROOT / "models" / DEMO, tmp_path / DEMO)
+    copy_demo_run(tmp_path)
     from protviz.archive import export_run, import_run
 
     copy = import_run(export_run(DEMO), "copy.zip")
@@ -99,7 +97,7 @@ def test_models_page_compares_runs(app, tmp_path, monkeypatch):
 
 def test_models_page_refuses_a_truncated_upload(app, tmp_path, monkeypatch):
     monkeypatch.setenv("PROTVIZ_HOME", str(tmp_path))
-    shutil.copytree(ROOT / "models" / DEMO, tmp_path / DEMO)
+    copy_demo_run(tmp_path)
     app.switch_page("pages/models.py").run()
     from protviz.archive import export_run
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import zipfile
 
 import numpy as np
@@ -12,14 +11,14 @@ import pytest
 
 from protviz import archive, runs
 from protviz.archive import RunArchiveError
-from tests.conftest import ROOT
+from tests.conftest import copy_demo_run
 
 DEMO = "demo-motif-conv-attention"
 
 
 @pytest.fixture
 def home(tmp_path):
-    shutil.copytree(ROOT / "models" / DEMO, tmp_path / DEMO)
+    copy_demo_run(tmp_path)
     return tmp_path
 
 

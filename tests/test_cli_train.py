@@ -123,3 +123,14 @@ def test_a_killed_training_leaves_no_run_and_the_next_one_saves(tmp_path, capsys
     assert main([*args, "--home", str(tmp_path), "--json"]) == 0
     run_id = last_json(capsys.readouterr().out)["run_id"]
     assert [run.run_id for run in runs.list_runs(tmp_path)] == [run_id]
+
+
+def test_the_command_line_imports_tensorflow_only_in_handlers():
+    code = (
+        "import sys, protviz.cli, protviz.training, protviz.runs; protviz.cli.build_parser(); "
+        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -16,7 +16,6 @@ from protviz.training import (
     TrainingCancelled,
     TrainingConfig,
     TrainingConfigError,
-    TrainingJob,
     balanced_class_weights,
     classification_metrics,
     evaluate_dataset,
@@ -217,23 +216,3 @@ def test_time_budget_stops_after_the_first_epoch(toy):
     result = train(toy, config, save=False)
     assert result.record["epochs_run"] == 1
     assert result.record["stopped_for_time"] is True
-
-
-def test_background_job_trains_and_saves(toy, tmp_path):
-    job = TrainingJob(toy, TINY, name="background", home=tmp_path).start()
-    assert job.wait(timeout=300)
-    assert job.error is None
-    assert job.progress is not None
-    assert job.progress.phase == "evaluate"
-    assert [run.name for run in runs.list_runs(tmp_path)] == ["background"]
-    assert job.result.run.run_id == runs.list_runs(tmp_path)[0].run_id
-
-
-def test_cancelled_background_job_reports_the_cancel(toy, tmp_path):
-    job = TrainingJob(toy, TINY, home=tmp_path)
-    job.cancel()
-    job.start()
-    assert job.wait(timeout=300)
-    assert isinstance(job.error, TrainingCancelled)
-    assert job.result is None
-    assert runs.list_runs(tmp_path) == []

@@ -1,0 +1,83 @@
+"""Averaged, learned and probability embeddings of a run, and their cache."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from protviz import runs
+from protviz.datasets import motif_position_dataset
+from protviz.embeddings import (
+    EmbeddingError,
+    averaged_embeddings,
+    embedding_matrix,
+    model_embeddings,
+    run_embeddings,
+)
+from tests.conftest import copy_demo_run
+
+DEMO = "demo-motif-conv-attention"
+DATASET = motif_position_dataset(n_pairs=20)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    home = tmp_path_factory.mktemp("embeddings_home")
+    copy_demo_run(home)
+    run = runs.get_run(DEMO, home)
+    return run, runs.load_model(DEMO, home)
+
+
+def test_averaged_is_the_mean_of_the_residue_vectors():
+    matrix = np.arange(22 * 3, dtype=np.float32).reshape(22, 3)
+    vectors = averaged_embeddings(matrix, ["AC", "Y"])
+    # Token ids: A=1, C=2, ..., Y=20.
+    np.testing.assert_allclose(vectors[0], (matrix[1] + matrix[2]) / 2)
+    np.testing.assert_allclose(vectors[1], matrix[20])
+
+
+def test_averaged_ignores_order(demo):
+    _, model = demo
+    matrix = embedding_matrix(model)
+    sequence = DATASET.sequences[0]
+    shuffled = "".join(random.Random(0).sample(sequence, len(sequence)))
+    vectors = averaged_embeddings(matrix, [sequence, shuffled])
+    np.testing.assert_allclose(vectors[0], vectors[1], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kind", "width"), [("averaged", 10), ("learned", 32), ("probabilities", 2)]
+)
+def test_each_kind_has_one_row_per_sequence(demo, kind, width):
+    _, model = demo
+    vectors = model_embeddings(model, DATASET.sequences, kind)
+    assert vectors.shape == (len(DATASET), width)
+
+
+def test_learned_vectors_are_in_input_order(demo):
+    _, model = demo
+    both = model_embeddings(model, DATASET.sequences[:6], "learned")
+    reversed_order = model_embeddings(model, DATASET.sequences[:6][::-1], "learned")
+    np.testing.assert_allclose(both, reversed_order[::-1], atol=1e-5)
+
+
+def test_probabilities_sum_to_one(demo):
+    _, model = demo
+    probabilities = model_embeddings(model, DATASET.sequences, "probabilities")
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1, atol=1e-5)
+
+
+def test_run_embeddings_are_cached_in_the_run_folder(demo):
+    run, model = demo
+    first = run_embeddings(run, DATASET, "learned", model=model)
+    cached = list((run.path / "embeddings").glob("learned-*.npy"))
+    assert len(cached) == 1
+    np.testing.assert_array_equal(run_embeddings(run, DATASET, "learned"), first)
+
+
+def test_unknown_kind_is_refused(demo):
+    _, model = demo
+    with pytest.raises(EmbeddingError, match="Unknown embedding kind"):
+        model_embeddings(model, DATASET.sequences, "colour")

@@ -1,0 +1,119 @@
+"""Projections (PCA, t-SNE, UMAP), clamped parameters, quality measures, explore logic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from protviz.dataset import Dataset, ProteinDataError
+from protviz.explore import nearest_neighbours, points_frame, search_mask, selection_fasta
+from protviz.projection import (
+    ProjectionError,
+    ProjectionParams,
+    clamp,
+    embedding_quality,
+    knn_accuracy,
+    project,
+)
+
+RNG = np.random.default_rng(0)
+BLOBS = np.vstack([RNG.normal(0, 1, (30, 5)), RNG.normal(8, 1, (30, 5))])
+BLOB_LABELS = np.array(["a"] * 30 + ["b"] * 30)
+
+
+@pytest.mark.parametrize("method", ["pca", "tsne", "umap"])
+@pytest.mark.parametrize("dims", [2, 3])
+def test_every_method_gives_the_requested_dimensions(method, dims):
+    projection = project(BLOBS, ProjectionParams(method=method, dims=dims, perplexity=10))
+    assert projection.coordinates.shape == (60, dims)
+    assert np.isfinite(projection.coordinates).all()
+
+
+def test_projection_is_reproducible_with_a_seed():
+    params = ProjectionParams(method="tsne", perplexity=10, seed=3)
+    np.testing.assert_allclose(
+        project(BLOBS, params).coordinates, project(BLOBS, params).coordinates
+    )
+
+
+def test_pca_reports_explained_variance():
+    projection = project(BLOBS)
+    assert projection.explained_variance[0] > 0.5
+
+
+def test_perplexity_and_neighbours_are_clamped_with_a_message():
+    params, messages = clamp(ProjectionParams(method="tsne", perplexity=30), 10)
+    assert params.perplexity < 3
+    assert "too large for 10 points" in messages[0]
+    params, messages = clamp(ProjectionParams(method="umap", n_neighbors=15), 10)
+    assert params.n_neighbors == 9 and messages
+
+
+def test_too_few_points_and_bad_parameters_are_refused():
+    with pytest.raises(ProjectionError, match="at least 4"):
+        project(BLOBS[:3])
+    with pytest.raises(ProjectionError, match="dims must be 2 or 3"):
+        ProjectionParams(dims=4)
+    with pytest.raises(ProjectionError, match="NaN"):
+        project(np.full((5, 2), np.nan))
+
+
+def test_vectors_narrower_than_the_projection_are_padded():
+    projection = project(RNG.normal(size=(10, 2)), ProjectionParams(dims=3))
+    assert projection.coordinates.shape == (10, 3)
+    assert projection.messages
+
+
+def test_knn_accuracy_on_separated_and_on_twin_points():
+    assert knn_accuracy(BLOBS, BLOB_LABELS) == 1.0
+    # Identical twins with opposite labels: every point's nearest neighbour is wrong.
+    twins = np.repeat(RNG.normal(size=(20, 3)), 2, axis=0)
+    labels = np.array(["x", "y"] * 20)
+    assert knn_accuracy(twins, labels, k=1) == 0.0
+
+
+def test_quality_separates_a_good_from_a_useless_embedding():
+    good = embedding_quality(BLOBS, BLOB_LABELS, project(BLOBS).coordinates)
+    noise = RNG.normal(size=BLOBS.shape)
+    bad = embedding_quality(noise, BLOB_LABELS, project(noise).coordinates)
+    assert good["silhouette"] > 0.5 > bad["silhouette"]
+    assert good["knn_accuracy"] == 1.0 > bad["knn_accuracy"]
+    assert 0 < good["trustworthiness"] <= 1
+
+
+def test_quality_of_one_class_has_no_silhouette():
+    result = embedding_quality(BLOBS, np.array(["a"] * 60))
+    assert result["silhouette"] is None
+    assert result["trustworthiness"] is None
+
+
+TOY = Dataset.create("toy", ["P1", "P2", "Q3"], ["MKV", "MKVL", "AAAA"], ["a", "b", "c"])
+PROBABILITIES = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+
+
+def test_points_frame_marks_correct_incorrect_and_unknown():
+    points = points_frame(TOY, PROBABILITIES, ["a", "b"])
+    assert points["predicted"].tolist() == ["a", "b", "a"]
+    assert points["correct"].tolist() == ["correct", "correct", "unknown class"]
+    assert points["confidence"].tolist() == [0.9, 0.8, 0.6]
+    assert points["length"].tolist() == [3, 4, 4]
+
+
+def test_search_by_text_and_regex():
+    points = points_frame(TOY, PROBABILITIES, ["a", "b"])
+    assert search_mask(points, "p").tolist() == [True, True, False]
+    assert search_mask(points, r"^Q\d", regex=True).tolist() == [False, False, True]
+    assert not search_mask(points, "").any()
+    with pytest.raises(ProteinDataError, match="not a valid regular expression"):
+        search_mask(points, "(", regex=True)
+
+
+def test_nearest_neighbours_exclude_the_sequence_itself():
+    vectors = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 0.0], [0.5, 0.0]])
+    rows, distances = nearest_neighbours(vectors, 0, k=2, metric="euclidean")
+    assert rows.tolist() == [3, 1]
+    np.testing.assert_allclose(distances, [0.5, 1.0])
+
+
+def test_selection_exports_fasta():
+    assert selection_fasta(TOY, [2, 0]) == ">P1 label=a\nMKV\n>Q3 label=c\nAAAA\n"
