@@ -141,3 +141,27 @@ def test_training_progress_cancel_and_exactly_one_new_run(page, server):
     after = {run.run_id for run in runs.list_runs(server.home)}
     assert len(after - before) == 1
     assert runs.get_run((after - before).pop(), server.home).arch == "mean"
+
+
+def test_explore_lasso_selection_lists_the_points(page, server):
+    from tests.conftest import copy_demo_run
+
+    copy_demo_run(server.home)
+    page.goto(f"{server.url}/explore")
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    drag_layer = chart.locator(".nsewdrag").first
+    drag_layer.wait_for()
+    box = drag_layer.bounding_box()
+    corners = [(0.05, 0.05), (0.95, 0.05), (0.95, 0.95), (0.05, 0.95), (0.05, 0.05)]
+    page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.05)
+    page.mouse.down()
+    for fx, fy in corners:
+        page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy, steps=8)
+    page.mouse.up()
+    page.get_by_role("tab", name="Selection (").filter(has_not_text="(0)").wait_for()
+    label = page.get_by_role("tab", name="Selection (").inner_text()
+    assert int(label.split("(")[1].rstrip(")")) > 100
+    page.get_by_role("tab", name="Selection (").click()
+    count = label.split("(")[1].rstrip(")")
+    page.get_by_text(f"Download {count} IDs").wait_for()
+    assert_no_traceback(page)

@@ -1,0 +1,68 @@
+"""AppTest of the Explore page on the shipped motif-toy run."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT, copy_demo_run
+
+
+@pytest.fixture
+def explore(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("PROTVIZ_HOME", str(tmp_path))
+    copy_demo_run(tmp_path)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    return at
+
+
+def quality(at: AppTest):
+    return next(d.value for d in at.dataframe if "silhouette" in d.value.columns)
+
+
+def test_explore_measures_averaged_against_learned(explore):
+    table = quality(explore)
+    assert list(table.index) == ["averaged", "learned", "probabilities"]
+    # The toy's classes differ only in order: averaging cannot separate them.
+    assert table.loc["learned", "knn_accuracy"] > 0.95
+    assert table.loc["averaged", "knn_accuracy"] < 0.6
+
+
+def test_explore_side_by_side_draws_two_plots(explore):
+    explore.toggle(key="explore_side_by_side").set_value(True).run()
+    assert not explore.exception
+    assert len(explore.get("plotly_chart")) == 2
+
+
+def test_explore_in_3d(explore):
+    explore.radio(key="explore_dims").set_value(3).run()
+    assert not explore.exception
+    chart = explore.get("plotly_chart")[0]
+    assert '"scatter3d"' in chart.proto.spec
+
+
+def test_explore_search_and_neighbours(explore):
+    explore.text_input(key="explore_query").set_value("toy0001").run()
+    assert any("2 sequence(s) match" in c.value for c in explore.caption)
+    explore.selectbox(key="explore_neighbour_of").set_value(2).run()
+    table = next(d.value for d in explore.dataframe if "rank" in d.value.columns)
+    assert table["rank"].tolist()[:3] == [1, 2, 3]
+    # Row 2 is toy0001_t; in the averaged embedding its nearest neighbour is its
+    # shuffled twin of the other class, at distance zero.
+    assert table["id"].iloc[0] == "toy0001_m"
+    assert table["cosine distance"].iloc[0] == pytest.approx(0, abs=1e-4)
+
+
+def test_explore_colours_by_metadata(explore):
+    explore.selectbox(key="explore_color").set_value("motif_start").run()
+    assert not explore.exception
+
+
+def test_explore_with_a_bad_regex_shows_an_error(explore):
+    explore.checkbox(key="explore_regex").check()
+    explore.text_input(key="explore_query").set_value("(").run()
+    assert not explore.exception
+    assert any("not a valid regular expression" in e.value for e in explore.error)
