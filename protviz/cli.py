@@ -479,6 +479,158 @@ def format_runs(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- embed
+
+
+def add_embed_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``embed RUN FASTA``: per-sequence vectors of a saved run, to a file."""
+    from protviz.embeddings import EMBEDDING_KINDS, KIND_HELP
+
+    parser = commands.add_parser(
+        "embed",
+        help="write per-sequence embeddings of a saved run to a file",
+        description="Compute per-sequence vectors with a saved run: "
+        + "; ".join(f"{k}: {v}" for k, v in KIND_HELP.items())
+        + ". Labels are optional (unlabeled FASTA is fine).",
+    )
+    parser.add_argument("run", help="run id (see `python -m protviz runs`)")
+    parser.add_argument("fasta", type=Path, help="FASTA file (labels optional)")
+    parser.add_argument("--kind", choices=EMBEDDING_KINDS, default="averaged")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="output file: .csv, .tsv, .parquet or .h5"
+    )
+    add_label_options(parser)
+    parser.add_argument("--home", type=Path, metavar="DIR", help="run store root")
+    parser.set_defaults(handler=run_embed)
+
+
+def _dataset_for_embedding(args: argparse.Namespace) -> Dataset:
+    """The FASTA as a data set; without a label rule or detectable label, labels are empty."""
+    explicit = any(
+        getattr(args, option) not in (None, False)
+        for option in ("label_field", "label_key", "label_regex", "labels")
+    )
+    if not explicit:
+        from protviz.fasta import parse_fasta
+
+        parsed = parse_fasta(
+            args.fasta, duplicates="keep_first" if args.keep_first_duplicate else "error"
+        )
+        if parsed.suggest_rule() is None:
+            return Dataset.create(
+                args.fasta.name, parsed.ids, parsed.sequences, [""] * len(parsed.ids)
+            )
+    dataset, _ = load_dataset_from_args(args, args.fasta)
+    return dataset
+
+
+def run_embed(args: argparse.Namespace) -> dict[str, Any]:
+    """Embed every sequence and write the table; return what was written."""
+    _quiet_tensorflow()
+    from protviz import runs
+    from protviz.embeddings import run_embeddings
+    from protviz.vector_files import file_format, write_vectors
+
+    file_format(args.out)
+    run = runs.get_run(args.run, args.home)
+    dataset = _dataset_for_embedding(args)
+    vectors = run_embeddings(run, dataset, args.kind)
+    if args.kind == "probabilities":
+        columns = [f"p:{name}" for name in run.class_names]
+    else:
+        columns = [f"{args.kind}_{i}" for i in range(vectors.shape[1])]
+    write_vectors(args.out, dataset.ids, dataset.labels, vectors, columns)
+    return {
+        "run_id": run.run_id,
+        "kind": args.kind,
+        "sequences": len(dataset),
+        "features": int(vectors.shape[1]),
+        "out": str(args.out),
+    }
+
+
+# --------------------------------------------------------------------------- project
+
+
+def add_project_command(commands: argparse._SubParsersAction) -> None:
+    """Register ``project FILE``: 2-D/3-D coordinates of a vectors file."""
+    from protviz.projection import METHODS, METRICS
+
+    parser = commands.add_parser(
+        "project",
+        help="project a vectors file (from `embed`) to 2-D or 3-D",
+        description="Project per-sequence vectors with PCA, t-SNE (openTSNE) or UMAP and "
+        "write id, label and coordinates; with labels, also report silhouette, 5-NN "
+        "accuracy and trustworthiness.",
+    )
+    parser.add_argument("file", type=Path, help="vectors: .csv, .tsv, .parquet or .h5")
+    parser.add_argument("--method", choices=METHODS, default="pca")
+    parser.add_argument("--dims", type=int, choices=(2, 3), default=2)
+    parser.add_argument("--perplexity", type=float, default=30.0, help="t-SNE")
+    parser.add_argument("--n-neighbors", type=int, default=15, help="UMAP")
+    parser.add_argument("--min-dist", type=float, default=0.1, help="UMAP")
+    parser.add_argument("--metric", choices=METRICS, default="euclidean")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--out", type=Path, required=True, help="output file: .csv, .tsv, .parquet or .h5"
+    )
+    parser.set_defaults(handler=run_project)
+
+
+def run_project(args: argparse.Namespace) -> dict[str, Any]:
+    """Project the vectors, write the coordinates, and measure the embedding."""
+    import numpy as np
+
+    from protviz.projection import ProjectionParams, embedding_quality, project
+    from protviz.vector_files import file_format, read_vectors, write_vectors
+
+    file_format(args.out)
+    rows, vectors, _ = read_vectors(args.file)
+    params = ProjectionParams(
+        method=args.method,
+        dims=args.dims,
+        perplexity=args.perplexity,
+        n_neighbors=args.n_neighbors,
+        min_dist=args.min_dist,
+        metric=args.metric,
+        seed=args.seed,
+    )
+    projection = project(vectors, params)
+    axes = ["x", "y", "z"][: args.dims]
+    write_vectors(args.out, rows["id"], rows["label"], projection.coordinates, axes)
+    labels = rows["label"].to_numpy()
+    quality = (
+        embedding_quality(vectors, labels, projection.coordinates, metric=args.metric)
+        if (labels != "").all()
+        else None
+    )
+    for message in projection.messages:
+        print(f"note: {message}", file=sys.stderr)
+    return {
+        "file": str(args.file),
+        "out": str(args.out),
+        "points": len(rows),
+        "params": projection.params.relevant(),
+        "messages": list(projection.messages),
+        "explained_variance": list(projection.explained_variance),
+        "quality": quality,
+        "labels": int(np.unique(labels).size),
+    }
+
+
+def format_project(result: dict[str, Any]) -> str:
+    """Human-readable text for the result of ``project``."""
+    lines = [f"projected {result['points']:,} points ({result['params']}) to {result['out']}"]
+    if result["quality"]:
+        lines.append(
+            "quality: "
+            + ", ".join(
+                f"{k} {'n/a' if v is None else f'{v:.3f}'}" for k, v in result["quality"].items()
+            )
+        )
+    return "\n".join(lines)
+
+
 def _quiet_tensorflow() -> None:
     """Hide TensorFlow's start-up log lines (unless the user set a level)."""
     import os
@@ -488,11 +640,20 @@ def _quiet_tensorflow() -> None:
 
 def _input_errors() -> tuple[type[Exception], ...]:
     """Errors caused by bad input: message on stderr, exit status 2."""
+    from protviz.embeddings import EmbeddingError
     from protviz.encoding import EncodingError
+    from protviz.projection import ProjectionError
     from protviz.runs import RunStoreError
     from protviz.training import TrainingConfigError
 
-    return (ProteinDataError, EncodingError, RunStoreError, TrainingConfigError)
+    return (
+        ProteinDataError,
+        EncodingError,
+        RunStoreError,
+        TrainingConfigError,
+        EmbeddingError,
+        ProjectionError,
+    )
 
 
 # --------------------------------------------------------------------------- main
@@ -502,12 +663,15 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_train_command,
     add_evaluate_command,
     add_runs_command,
+    add_embed_command,
+    add_project_command,
 ]
 FORMATTERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "check": format_check,
     "train": format_train,
     "evaluate": format_evaluate,
     "runs": format_runs,
+    "project": format_project,
 }
 
 

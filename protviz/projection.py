@@ -107,13 +107,13 @@ def clamp(params: ProjectionParams, n_points: int) -> tuple[ProjectionParams, li
         raise ProjectionError(f"A projection needs at least 4 sequences; this one has {n_points}.")
     messages = []
     if params.method == "tsne":
-        limit = max(1.0, (n_points - 1) / 3 - 1)
+        limit = float(max(1, int((n_points - 1) / 3 - 1)))
         if params.perplexity > limit:
             messages.append(
                 f"Perplexity {params.perplexity:g} is too large for {n_points} points; "
-                f"using {limit:.0f} (it must stay below a third of the points)."
+                f"using {limit:g} (it must stay below a third of the points)."
             )
-            params = replace(params, perplexity=float(int(limit)))
+            params = replace(params, perplexity=limit)
     if params.method == "umap" and params.n_neighbors >= n_points:
         messages.append(
             f"n_neighbors {params.n_neighbors} must be below the {n_points} points; using "

@@ -1,0 +1,73 @@
+"""`python -m protviz embed` and `project`, and the vector file formats."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from protviz.cli import main
+from protviz.dataset import ProteinDataError
+from protviz.vector_files import read_vectors, write_vectors
+from tests.conftest import DEMO_RUN, copy_demo_run, data_file
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet", ".h5"])
+def test_vector_files_round_trip(tmp_path, suffix):
+    vectors = np.arange(6, dtype=np.float32).reshape(3, 2)
+    path = tmp_path / f"v{suffix}"
+    write_vectors(path, ["a", "b", "c"], ["x", "", "y"], vectors, ["f0", "f1"])
+    rows, read, columns = read_vectors(path)
+    assert rows["id"].tolist() == ["a", "b", "c"]
+    assert rows["label"].tolist() == ["x", "", "y"]
+    assert columns == ["f0", "f1"]
+    np.testing.assert_array_equal(read, vectors)
+
+
+def test_unknown_file_format_is_refused(tmp_path):
+    with pytest.raises(ProteinDataError, match="Cannot tell the format"):
+        write_vectors(tmp_path / "v.xlsx", ["a"], ["x"], np.zeros((1, 1)), ["f"])
+
+
+def test_embed_then_project(tmp_path, capsys):
+    copy_demo_run(tmp_path)
+    vectors = tmp_path / "learned.parquet"
+    args = ["embed", DEMO_RUN, str(data_file("good.fasta")), "--kind", "learned"]
+    assert main([*args, "--out", str(vectors), "--home", str(tmp_path), "--json"]) == 0
+    embedded = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert embedded["sequences"] == 9 and embedded["features"] == 32
+    coordinates = tmp_path / "xy.csv"
+    assert (
+        main(["project", str(vectors), "--method", "tsne", "--out", str(coordinates), "--json"])
+        == 0
+    )
+    result = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert result["params"]["perplexity"] == 1.0
+    assert "too large for 9 points" in result["messages"][0]
+    assert set(result["quality"]) == {
+        "silhouette", "knn_accuracy", "knn_accuracy_projected", "trustworthiness"
+    }  # fmt: skip
+    _, xy, columns = read_vectors(coordinates)
+    assert columns == ["x", "y"] and xy.shape == (9, 2)
+
+
+def test_embed_accepts_unlabeled_fasta(tmp_path, capsys):
+    copy_demo_run(tmp_path)
+    fasta = tmp_path / "unlabeled.fasta"
+    fasta.write_text(">a\nMKVLAAGIVG\n>b\nMKTAYIAKQR\n>c\nMSDNELKQLL\n>d\nMTEYKLVVVG\n")
+    out = tmp_path / "p.tsv"
+    args = ["embed", DEMO_RUN, str(fasta), "--kind", "probabilities", "--out", str(out)]
+    assert main([*args, "--home", str(tmp_path)]) == 0
+    rows, vectors, columns = read_vectors(out)
+    assert rows["label"].tolist() == ["", "", "", ""]
+    assert columns == ["p:middle", "p:terminal"]
+    np.testing.assert_allclose(vectors.sum(axis=1), 1, atol=1e-5)
+    assert main(["project", str(out), "--out", str(tmp_path / "xy.csv"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["quality"] is None
+
+
+def test_embed_unknown_run_exits_2(tmp_path, capsys):
+    args = ["embed", "0" * 24, str(data_file("good.fasta")), "--out", str(tmp_path / "x.csv")]
+    assert main([*args, "--home", str(tmp_path)]) == 2
+    assert "No run" in capsys.readouterr().err
