@@ -43,7 +43,9 @@ def points_frame(
     confidence = probabilities[np.arange(len(best)), best]
     labels = np.asarray(dataset.labels, dtype=object)
     known = np.isin(labels, names)
-    correct = np.where(known, np.where(predicted == labels, "correct", "incorrect"), "unknown class")
+    correct = np.where(
+        known, np.where(predicted == labels, "correct", "incorrect"), "unknown class"
+    )
     frame = pd.DataFrame(
         {
             "id": list(dataset.ids),
