@@ -55,12 +55,10 @@ def test_first_visit_to_a_page_uses_the_app_navigation(page, server):
     page.goto(f"{server.url}/data")
     page.get_by_text("Current data set").wait_for()
     links = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
-    assert [link.split()[-1] for link in links] == [
-        "Home",
-        "Data",
-        "Train",
-        "Models",
-    ]  # icon, title
+    titles = [link.strip().split("\n")[-1] for link in links]  # icon name, then title
+    assert titles == [
+        "Home", "Data", "Train", "Models", "Explore", "Embedding matrix", "Attention", "Compare",
+    ]  # fmt: skip
     assert_no_traceback(page)
 
 
@@ -164,4 +162,21 @@ def test_explore_lasso_selection_lists_the_points(page, server):
     page.get_by_role("tab", name="Selection (").click()
     count = label.split("(")[1].rstrip(")")
     page.get_by_text(f"Download {count} IDs").wait_for()
+    assert_no_traceback(page)
+
+
+def test_compare_two_shipped_runs(page, server):
+    from tests.conftest import copy_demo_run
+
+    for run_id in ("demo-motif-conv-attention", "demo-motif-mean"):
+        if not (server.home / run_id).exists():
+            copy_demo_run(server.home, run_id)
+    page.goto(f"{server.url}/compare")
+    page.get_by_text("What the numbers say").wait_for(timeout=180_000)
+    page.get_by_text("cannot move at all").first.wait_for()
+    page.locator("[data-testid='stPlotlyChart'] .gtitle").first.wait_for()
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1
+    titles = page.locator("[data-testid='stPlotlyChart'] .gtitle").all_text_contents()
+    assert any("Same projection for every run" in title for title in titles)
+    page.get_by_text("Download this comparison as a standalone HTML report").wait_for()
     assert_no_traceback(page)
