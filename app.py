@@ -17,6 +17,7 @@ navigation = st.navigation(
         st.Page(
             "pages/explore.py", title="Explore", icon=":material/scatter_plot:", url_path="explore"
         ),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     ]
 )
 navigation.run()
