@@ -17,6 +17,18 @@ navigation = st.navigation(
         st.Page(
             "pages/explore.py", title="Explore", icon=":material/scatter_plot:", url_path="explore"
         ),
+        st.Page(
+            "pages/matrix.py",
+            title="Embedding matrix",
+            icon=":material/grid_on:",
+            url_path="matrix",
+        ),
+        st.Page(
+            "pages/attention.py",
+            title="Attention",
+            icon=":material/visibility:",
+            url_path="attention",
+        ),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     ]
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from pathlib import Path
 
 import streamlit as st
 
@@ -60,6 +61,18 @@ def show_error(error: Exception) -> None:
 def cached_builtin(key: str) -> Dataset:
     """Load a built-in data set once per server process (it is never modified)."""
     return load_builtin(key)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Loading the model...")
+def cached_model(run_id: str, run_path: str):
+    """A run's Keras model, loaded once (safe_mode) per server process and shared by pages.
+
+    ``run_path`` is part of the cache key, so a run store moved by PROTVIZ_HOME never
+    returns another store's model.
+    """
+    from protviz import runs
+
+    return runs.load_model(run_id, str(Path(run_path).parent))
 
 
 def current_dataset() -> Dataset:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import as_text, current_dataset, session_owner, show_error
+from pages.common import as_text, cached_model, current_dataset, session_owner, show_error
 from protviz import runs
 from protviz.compare import (
     Comparison,
@@ -22,12 +22,6 @@ from protviz.training import ARCHITECTURE_NAMES, TrainingConfig
 
 # Session-state key: the jobs started by "train all four architectures".
 COMPARE_JOBS = "compare_job_ids"
-
-
-@st.cache_resource(max_entries=8, show_spinner="Loading the models...")
-def cached_model(run_id: str, run_path: str):
-    """A run's Keras model, loaded once (safe_mode) per server process."""
-    return runs.load_model(run_id, str(runs.store_root()))
 
 
 @st.cache_data(max_entries=8, show_spinner="Embedding, projecting and shuffling...")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages.common import RUN_ID, as_text, current_dataset, show_error
+from pages.common import RUN_ID, as_text, cached_model, current_dataset, show_error
 from protviz import plots, runs
 from protviz.dataset import Dataset, ProteinDataError
 from protviz.embeddings import EMBEDDING_KINDS, KIND_HELP, run_embeddings
@@ -31,12 +31,6 @@ from protviz.runs import RunInfo
 
 # Session-state key: the sequence whose nearest neighbours are shown.
 NEIGHBOUR_OF = "explore_neighbour_of"
-
-
-@st.cache_resource(max_entries=4, show_spinner="Loading the model...")
-def cached_model(run_id: str, run_path: str):
-    """The run's Keras model, loaded once (safe_mode) per server process."""
-    return runs.load_model(run_id, str(runs.store_root()))
 
 
 @st.cache_data(max_entries=32, show_spinner="Computing embeddings...")
@@ -173,6 +167,16 @@ def selection_ui(rows: list[int], points: pd.DataFrame, dataset: Dataset) -> Non
         selection_fasta(dataset, rows),
         file_name="protviz-selection.fasta",
         key="download_selection_fasta",
+    )
+    left, right = st.columns([3, 2])
+    chosen_id = left.selectbox(
+        "Look at one of them on the Attention page", chosen["id"].tolist(), key="attention_seq"
+    )
+    right.page_link(
+        "pages/attention.py",
+        label="Open on the Attention page",
+        icon=":material/visibility:",
+        query_params={"seq": chosen_id},
     )
 
 

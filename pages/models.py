@@ -219,11 +219,21 @@ def compare_ui(all_runs: list[RunInfo]) -> None:
         st.caption("Choose two to four runs.")
 
 
+def skipped_folders_ui() -> None:
+    """One warning naming the run folders that cannot be read (the runs table skips them)."""
+    skipped = runs.problem_folders()
+    if skipped:
+        intro = f"{len(skipped)} run folder(s) cannot be read and are not listed. Fix or delete:"
+        items = [f"- {as_text(f'{name}: {reason}')}" for name, reason in skipped]
+        st.warning("\n".join([as_text(intro), *items]), icon=":material/warning:")
+
+
 st.title("Models")
 st.caption(
     "Saved runs: select one to make it the current model for the other pages, inspect how it "
     "trained and how it scores, and share it as a file."
 )
+skipped_folders_ui()
 if FLASH_KEY in st.session_state:
     st.success(as_text(st.session_state.pop(FLASH_KEY)), icon=":material/check:")
 all_runs = runs.list_runs()

@@ -381,3 +381,352 @@ def embedding_scatter_figure(
         )
     figure.update_layout(legend={"itemsizing": "constant"}, dragmode="lasso" if dims == 2 else None)
     return _layout(figure, title, height=560)
+
+
+# --- Embedding matrix and Attention pages -------------------------------------------------
+
+PHYSICOCHEMICAL_COLORS = class_colors(
+    ["hydrophobic", "aromatic", "polar", "positive", "negative", "special", "unknown"]
+)
+"""A colour per physico-chemical class of amino acids (``unknown`` for X)."""
+
+
+def embedding_matrix_figure(matrix: pd.DataFrame) -> go.Figure:
+    """Heatmap of a learned embedding matrix (rows: amino acids and X; columns: dimensions).
+
+    Args:
+        matrix: Frame ``(21, embedding_dim)`` as from ``protviz.matrix.matrix_frame``.
+
+    Returns:
+        The figure, with a diverging scale centred on 0.
+    """
+    figure = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy(),
+            x=list(matrix.columns),
+            y=list(matrix.index),
+            colorscale="RdBu_r",
+            zmid=0,
+            colorbar={"title": "value"},
+            hovertemplate="%{y}, %{x}: %{z:.3f}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title="embedding dimension", type="category")
+    figure.update_yaxes(title="amino acid", type="category", autorange="reversed")
+    return _layout(figure, "Learned embedding matrix", height=560)
+
+
+def similarity_figure(
+    similarity: np.ndarray,
+    letters: str,
+    order: Sequence[int],
+    *,
+    segments: tuple[Sequence[Sequence[float]], Sequence[Sequence[float]]] | None = None,
+    title: str = "Cosine similarity of the amino-acid vectors",
+) -> go.Figure:
+    """Amino-acid similarity heatmap in a given order, with an optional dendrogram on top.
+
+    Args:
+        similarity: Shape ``(n, n)`` in ``letters`` order.
+        letters: One-letter codes, length ``n``.
+        order: Display order (indices into ``letters``), e.g. a clustering's leaves.
+        segments: The dendrogram's ``(x, y)`` line coordinates (scipy's convention:
+            leaf ``k`` of ``order`` at ``x = 5 + 10 k``), or None for no dendrogram.
+        title: Figure title.
+
+    Returns:
+        The figure.
+    """
+    from plotly.subplots import make_subplots
+
+    order = list(order)
+    labels = [letters[i] for i in order]
+    positions = [5 + 10 * k for k in range(len(order))]
+    values = np.asarray(similarity)[np.ix_(order, order)]
+    rows = 2 if segments is not None else 1
+    figure = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.22, 0.78] if rows == 2 else None,
+        vertical_spacing=0.01,
+    )
+    if segments is not None:
+        for xs, ys in zip(*segments, strict=True):
+            figure.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": "#555555", "width": 1},
+                    hoverinfo="skip",
+                    showlegend=False,
+                ),
+                row=1,
+                col=1,
+            )
+        figure.update_yaxes(title_text="1 - similarity", row=1, col=1)
+    figure.add_trace(
+        go.Heatmap(
+            z=values,
+            x=positions,
+            y=positions,
+            colorscale="RdBu_r",
+            zmin=-1,
+            zmax=1,
+            customdata=[[[a, b] for b in labels] for a in labels],
+            colorbar={"title": "cosine", "len": 0.75, "y": 0.4},
+            hovertemplate="%{customdata[0]} - %{customdata[1]}: %{z:.3f}<extra></extra>",
+        ),
+        row=rows,
+        col=1,
+    )
+    axis = {"tickvals": positions, "ticktext": labels, "showgrid": False}
+    figure.update_xaxes(**axis, range=[0, 10 * len(order)], row=rows, col=1)
+    figure.update_yaxes(**axis, range=[10 * len(order), 0], row=rows, col=1)
+    return _layout(figure, title, height=620 if rows == 2 else 500)
+
+
+def amino_acid_pca_figure(
+    coordinates: np.ndarray, letters: str, classes: Sequence[str], explained: Sequence[float]
+) -> go.Figure:
+    """The amino acids in 2-D, labelled with their one-letter codes, coloured by class.
+
+    Args:
+        coordinates: Shape ``(n, 2)``.
+        letters: One-letter codes, length ``n``.
+        classes: Physico-chemical class of each letter.
+        explained: Fraction of variance of each component.
+
+    Returns:
+        The figure, one trace per class.
+    """
+    figure = go.Figure()
+    classes = list(classes)
+    for name in dict.fromkeys(classes):
+        rows = [i for i, c in enumerate(classes) if c == name]
+        figure.add_trace(
+            go.Scatter(
+                x=coordinates[rows, 0],
+                y=coordinates[rows, 1],
+                mode="markers+text",
+                text=[letters[i] for i in rows],
+                textposition="top center",
+                name=name,
+                marker={"size": 12, "color": PHYSICOCHEMICAL_COLORS[name]},
+                hovertemplate="%{text} (" + name + ")<extra></extra>",
+            )
+        )
+    figure.update_xaxes(title=f"PC 1 ({explained[0]:.0%} of variance)")
+    figure.update_yaxes(title=f"PC 2 ({explained[1]:.0%} of variance)")
+    return _layout(figure, "Amino acids in 2-D (PCA of their vectors)", height=520)
+
+
+SCORE_SCALES = {"attention": "Blues", "saliency": "RdBu_r"}
+"""Colour scale per kind of per-residue score (saliency is signed: diverging)."""
+
+
+def residue_scores_figure(
+    sequence: str, scores: np.ndarray, kind: str, *, per_row: int = 60
+) -> go.Figure:
+    """A sequence drawn in rows of ``per_row`` residues, each cell coloured by its score.
+
+    Args:
+        sequence: The full sequence.
+        scores: One score per residue, shape ``(len(sequence),)``; NaN where the
+            model did not see the residue (drawn blank).
+        kind: ``attention`` or ``saliency`` (names the scale; saliency is diverging).
+        per_row: Residues per row.
+
+    Returns:
+        The figure: rows are labelled with their first position (the ruler),
+        columns 1..per_row; hover shows position, residue and score (or that the
+        model did not see the residue).
+    """
+    rows = max(1, -(-len(sequence) // per_row))
+    grid = np.full((rows, per_row), np.nan)
+    letters = np.full((rows, per_row), "", dtype=object)
+    hover = np.full((rows, per_row), "", dtype=object)
+    for index, letter in enumerate(sequence):
+        row, column = divmod(index, per_row)
+        grid[row, column] = scores[index]
+        letters[row, column] = letter
+        value = "not seen by the model" if np.isnan(scores[index]) else f"{scores[index]:.4g}"
+        hover[row, column] = f"position {index + 1}: {letter}<br>{kind} {value}"
+    shown = np.where(np.isnan(grid), None, grid)
+    signed = kind == "saliency"
+    limit = float(np.nanmax(np.abs(scores))) if np.isfinite(scores).any() else 1.0
+    figure = go.Figure(
+        go.Heatmap(
+            z=shown,
+            text=letters,
+            customdata=hover,
+            texttemplate="%{text}",
+            textfont={"family": "monospace", "size": 13},
+            colorscale=SCORE_SCALES.get(kind, "Blues"),
+            zmid=0 if signed else None,
+            zmin=None if signed else 0,
+            zmax=limit if not signed else None,
+            xgap=1,
+            ygap=3,
+            colorbar={"title": kind},
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(
+        tickvals=list(range(9, per_row, 10)),
+        ticktext=[str(t + 1) for t in range(9, per_row, 10)],
+        side="top",
+        showgrid=False,
+        zeroline=False,
+    )
+    figure.update_yaxes(
+        tickvals=list(range(rows)),
+        ticktext=[str(row * per_row + 1) for row in range(rows)],
+        autorange="reversed",
+        showgrid=False,
+        zeroline=False,
+    )
+    figure.update_layout(plot_bgcolor="white")
+    title = "Attention over the sequence" if kind == "attention" else "Saliency (not attention)"
+    return _layout(figure, title, height=110 + 28 * rows)
+
+
+def residue_scores_line_figure(scores: np.ndarray, kind: str) -> go.Figure:
+    """Per-residue scores as a line along the sequence (gaps where the model saw nothing).
+
+    Args:
+        scores: One score per residue (NaN where unseen), shape ``(length,)``.
+        kind: ``attention`` or ``saliency``.
+
+    Returns:
+        The figure.
+    """
+    figure = go.Figure(
+        go.Scatter(
+            x=np.arange(1, len(scores) + 1),
+            y=np.where(np.isnan(scores), None, scores),
+            mode="lines",
+            line={"color": OKABE_ITO[4]},
+            connectgaps=False,
+            hovertemplate=f"position %{{x}}<br>{kind} %{{y:.4g}}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title="position")
+    figure.update_yaxes(title=kind)
+    return _layout(figure, f"{kind.capitalize()} along the sequence", height=300)
+
+
+def probabilities_figure(class_names: Sequence[str], probabilities: np.ndarray) -> go.Figure:
+    """Horizontal bars of predicted class probabilities.
+
+    Args:
+        class_names: Classes, in output order.
+        probabilities: Shape ``(n_classes,)``.
+
+    Returns:
+        The figure.
+    """
+    colors = class_colors(list(class_names))
+    figure = go.Figure(
+        go.Bar(
+            x=np.asarray(probabilities),
+            y=list(class_names),
+            orientation="h",
+            marker_color=[colors[c] for c in class_names],
+            hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title="probability", range=[0, 1])
+    figure.update_yaxes(type="category", autorange="reversed")
+    height = max(220, 30 * len(class_names) + 120)
+    return _layout(figure, "Predicted class probabilities", height=height)
+
+
+def class_profile_figure(profile: pd.DataFrame, class_order: Sequence[str]) -> go.Figure:
+    """One line per class: mean relative attention along the normalised position.
+
+    Args:
+        profile: Index = class, columns = bin centres in (0, 1).
+        class_order: Classes in colour order.
+
+    Returns:
+        The figure (1 = uniform attention).
+    """
+    colors = class_colors(list(class_order))
+    figure = go.Figure()
+    centres = np.asarray(profile.columns, dtype=float)
+    for label in profile.index:
+        values = profile.loc[label].to_numpy(dtype=float)
+        figure.add_trace(
+            go.Scatter(
+                x=centres,
+                y=np.where(np.isnan(values), None, values),
+                mode="lines",
+                name=str(label),
+                line={"color": colors.get(label, "#777777")},
+                hovertemplate=f"{label}<br>position %{{x:.0%}}<br>%{{y:.2f}}<extra></extra>",
+            )
+        )
+    figure.add_hline(y=1, line={"dash": "dot", "color": "#999999"})
+    figure.update_xaxes(title="position (0 = N-terminus, 1 = C-terminus)", tickformat=".0%")
+    figure.update_yaxes(title="mean relative attention (1 = uniform)")
+    return _layout(figure, "Attention profile per class", height=420)
+
+
+def _ink(background: str) -> str:
+    """Black or white text, whichever reads better on a hex background colour."""
+    red, green, blue = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#FFFFFF"
+
+
+def logo_figure(heights: pd.DataFrame, title: str, *, y_title: str = "bits") -> go.Figure:
+    """A sequence logo: per position, stacked letters with heights, tallest on top.
+
+    Drawn as stacked bars (one trace per rank, so every position can sort its
+    letters), each bar labelled with its letter and coloured by its
+    physico-chemical class.
+
+    Args:
+        heights: Frame ``(width, letters)``: index = window positions, columns = letters.
+        title: Figure title.
+        y_title: Y axis title (``bits`` or ``frequency``).
+
+    Returns:
+        The figure.
+    """
+    from protviz.matrix import physicochemical_class
+
+    values = heights.to_numpy(dtype=float)
+    letters = np.asarray(heights.columns, dtype=object)
+    ranks = np.argsort(values, axis=1, kind="stable")  # smallest first: bottom of the stack
+    positions = [str(p) for p in heights.index]
+    figure = go.Figure()
+    for rank in range(values.shape[1]):
+        column = ranks[:, rank]
+        bar_heights = values[np.arange(len(values)), column]
+        bar_letters = letters[column]
+        bar_colors = [PHYSICOCHEMICAL_COLORS[physicochemical_class(a)] for a in bar_letters]
+        figure.add_trace(
+            go.Bar(
+                x=positions,
+                y=bar_heights,
+                text=np.where(bar_heights > 0, bar_letters, ""),
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"family": "monospace", "color": [_ink(c) for c in bar_colors]},
+                marker_color=bar_colors,
+                customdata=bar_letters,
+                hovertemplate="position %{x}: %{customdata} %{y:.3f}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    for name, color in PHYSICOCHEMICAL_COLORS.items():
+        if name != "unknown":
+            figure.add_trace(
+                go.Bar(x=[None], y=[None], name=name, marker_color=color, showlegend=True)
+            )
+    figure.update_layout(barmode="stack", bargap=0.05, legend={"traceorder": "normal"})
+    figure.update_xaxes(title="window position", type="category")
+    figure.update_yaxes(title=y_title)
+    return _layout(figure, title, height=360)

@@ -162,6 +162,9 @@ def test_explore_lasso_selection_lists_the_points(page, server):
     page.get_by_role("tab", name="Selection (").click()
     count = label.split("(")[1].rstrip(")")
     page.get_by_text(f"Download {count} IDs").wait_for()
+    page.get_by_role("link", name="Open on the Attention page").click()
+    page.wait_for_url("**/attention?seq=*")
+    page.locator("h1").filter(has_text="Attention").wait_for()
     assert_no_traceback(page)
 
 
