@@ -63,6 +63,8 @@ FASTA_SUFFIXES = (".fasta", ".fa", ".faa", ".fas", ".fsa", ".txt")
 _MAX_PROBLEMS = 5
 _NUCLEOTIDE_SAMPLE = 2000
 _JUNK = re.compile(r"[\s\d]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Control characters (all but tab) refused in headers: they would hide inside IDs and labels."""
 _GAPS = str.maketrans("", "", "-.")
 _TO_UNKNOWN = str.maketrans(dict.fromkeys(MAPPED_TO_UNKNOWN, "X"))
 _ALLOWED = frozenset(PROTEIN_ALPHABET)
@@ -326,6 +328,14 @@ def parse_fasta(
         if not record_id:
             problems.append(f"{_where(index, '', line)} has an empty header; give it an ID.")
             continue
+        control = _CONTROL.search(title)
+        if control:
+            problems.append(
+                f"{_where(index, record_id, line)} has a control character "
+                f"{control.group()!r} in its header (column {control.start() + 2}); remove it "
+                "(a damaged file or terminal colour codes?)."
+            )
+            continue
         if record_id in seen:
             repeated.setdefault(record_id, [seen[record_id] + 1]).append(index + 1)
             if duplicates == "keep_first":
@@ -508,6 +518,11 @@ def dataset_from_parsed(
     report.small_classes = {
         label: int(count) for label, count in dataset.class_counts.items() if count < MIN_CLASS_SIZE
     }
+    if len(dataset.classes) < 2:
+        report.notes.append(
+            f"Every sequence has the same label ({dataset.classes[0]!r}); training needs at least "
+            "two classes. Check the label rule."
+        )
     return dataset, report
 
 

@@ -352,6 +352,13 @@ def read_label_table(data: bytes, filename: str = "labels.csv") -> pd.DataFrame:
             f"The label table '{filename}' could not be read as "
             f"{'TSV' if tab else 'CSV'}: {error}. Each line needs the same number of columns."
         ) from None
+    if not isinstance(table.index, pd.RangeIndex):
+        # pandas turns the extra leading cells of a too-long first row into an index.
+        raise ProteinDataError(
+            f"The first row of the label table '{filename}' has {table.index.nlevels} more "
+            "cell(s) than its header line. Each line needs the same number of columns; remove "
+            "the extra cells or name every column in the header."
+        )
     if table.shape[1] < 2:
         raise ProteinDataError(
             f"The label table '{filename}' has {table.shape[1]} column(s); it needs at least "

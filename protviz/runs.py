@@ -232,7 +232,7 @@ def list_runs(home: str | os.PathLike | None = None) -> list[RunInfo]:
     """List the saved runs, newest first.
 
     Folders that are temporary, have an invalid id, or lack a readable
-    ``run.json`` are ignored.
+    ``run.json`` are ignored; :func:`problem_folders` lists the last kind.
 
     Args:
         home: Store root (see :func:`store_root`).
@@ -240,20 +240,58 @@ def list_runs(home: str | os.PathLike | None = None) -> list[RunInfo]:
     Returns:
         The runs, sorted by creation time, newest first.
     """
+    runs: list[RunInfo] = []
+    for path in _run_folders(home):
+        record, _ = _read_run_folder(path)
+        if record is not None:
+            runs.append(RunInfo(path.name, path, record))
+    return sorted(runs, key=lambda run: (run.created, run.run_id), reverse=True)
+
+
+def problem_folders(home: str | os.PathLike | None = None) -> list[tuple[str, str]]:
+    """List the folders that look like runs but that :func:`list_runs` skips.
+
+    A folder looks like a run when its name is a valid run id; it is skipped when
+    its ``run.json`` is missing, unreadable, not JSON or not a JSON object, or
+    its ``model.keras`` is missing.
+
+    Args:
+        home: Store root (see :func:`store_root`).
+
+    Returns:
+        ``(folder name, what is wrong)`` pairs, sorted by folder name.
+    """
+    problems = []
+    for path in sorted(_run_folders(home)):
+        record, reason = _read_run_folder(path)
+        if record is None:
+            problems.append((path.name, reason))
+    return problems
+
+
+def _run_folders(home: str | os.PathLike | None) -> list[Path]:
+    """The store's folders named like runs (temporary folders never are)."""
     root = store_root(home)
     if not root.is_dir():
         return []
-    runs: list[RunInfo] = []
-    for path in root.iterdir():
-        if not path.is_dir() or not RUN_ID_PATTERN.fullmatch(path.name):
-            continue
-        try:
-            record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(record, dict) and (path / MODEL_FILE).is_file():
-            runs.append(RunInfo(path.name, path, record))
-    return sorted(runs, key=lambda run: (run.created, run.run_id), reverse=True)
+    return [p for p in root.iterdir() if p.is_dir() and RUN_ID_PATTERN.fullmatch(p.name)]
+
+
+def _read_run_folder(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """Read a run folder's record: ``(record, '')``, or ``(None, what is wrong)``."""
+    try:
+        record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, f"{RECORD_FILE} is missing"
+    except OSError as error:
+        return None, f"{RECORD_FILE} cannot be read ({error.strerror or error})"
+    except ValueError as error:
+        return None, f"{RECORD_FILE} is not valid JSON ({error})"
+    if not isinstance(record, dict):
+        return None, f"{RECORD_FILE} is not a JSON object"
+    if not (path / MODEL_FILE).is_file():
+        return None, f"{MODEL_FILE} is missing"
+    return record, ""
 
 
 def get_run(run_id: str, home: str | os.PathLike | None = None) -> RunInfo:

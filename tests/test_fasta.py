@@ -251,3 +251,19 @@ def _raises(data: bytes) -> ProteinDataError:
     with pytest.raises(ProteinDataError) as caught:
         read_labeled_fasta(data, FIELD1)
     return caught.value
+
+
+def test_control_characters_in_a_header_are_refused_naming_record_and_column():
+    message = str(_raises(b">P1|a\nMKTAYIAKQR\n>P2|b\x1b[31m\nMKVLAAGIVG\n"))
+    assert "record 2 (ID 'P2|b\\x1b[31m', line 3)" in message
+    assert "control character '\\x1b' in its header (column 6)" in message
+
+
+def test_a_tab_in_a_header_is_not_a_control_character():
+    dataset, _ = read_labeled_fasta(b">P1|a\tkinase\nMKTAYIAKQR\n>P2|b\nMKVLAAGIVG\n", FIELD1)
+    assert dataset.labels == ("a", "b")
+
+
+def test_a_single_class_is_reported():
+    _, report = read("one_class.fasta")
+    assert any("needs at least two classes" in m for m in report.messages())

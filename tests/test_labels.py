@@ -133,3 +133,9 @@ def test_label_table_with_a_missing_column_is_refused():
 def test_bad_label_tables_are_refused(data, expected):
     with pytest.raises(ProteinDataError, match=expected):
         read_label_table(data, "labels.csv")
+
+
+def test_label_table_whose_first_row_is_too_long_is_refused():
+    # pandas would silently use the extra leading cells as an index and shift the columns.
+    with pytest.raises(ProteinDataError, match="2 more cell"):
+        read_label_table(b"id,label\nP1,a,x,y\nP2,b\n", "labels.csv")
