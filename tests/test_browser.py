@@ -149,6 +149,17 @@ def test_explore_lasso_selection_lists_the_points(page, server):
     chart = page.locator("[data-testid='stPlotlyChart']").first
     drag_layer = chart.locator(".nsewdrag").first
     drag_layer.wait_for()
+    # One point per sequence of the current data set (the 1,000-sequence motif toy).
+    points = page.evaluate(
+        "() => document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
+        ".data.reduce((n, trace) => n + trace.x.length, 0)"
+    )
+    assert points == 1000
+    # Colour by a number: one trace with a colour bar instead of one trace per class.
+    page.locator("[data-testid='stSelectbox']").filter(has_text="true label").click()
+    page.locator("[role='option']").filter(has_text="sequence length").click()
+    chart.locator(".colorbar").first.wait_for()
+    drag_layer = chart.locator(".nsewdrag").first
     box = drag_layer.bounding_box()
     corners = [(0.05, 0.05), (0.95, 0.05), (0.95, 0.95), (0.05, 0.95), (0.05, 0.05)]
     page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.05)

@@ -81,3 +81,18 @@ def test_unknown_kind_is_refused(demo):
     _, model = demo
     with pytest.raises(EmbeddingError, match="Unknown embedding kind"):
         model_embeddings(model, DATASET.sequences, "colour")
+
+
+def test_appending_padding_does_not_change_the_average(demo):
+    from protviz.encoding import encode_all, pad_batch
+
+    _, model = demo
+    matrix = embedding_matrix(model)
+    sequences = ["MKV", "MKVLAAGIVGLLLAAQPAMA"]
+    padded = pad_batch(encode_all(sequences, None))  # the short one gets 17 padding tokens
+    assert (padded[0, 3:] == 0).all()
+    real = padded != 0
+    masked_mean = (matrix[padded] * real[..., None]).sum(axis=1) / real.sum(axis=1)[:, None]
+    np.testing.assert_allclose(averaged_embeddings(matrix, sequences), masked_mean, rtol=1e-5)
+    # Counting the padding rows would change the short sequence's average.
+    assert not np.allclose(matrix[padded[0]].mean(axis=0), masked_mean[0])
