@@ -111,10 +111,11 @@ def read_vectors(path: str | Path) -> tuple[pd.DataFrame, np.ndarray, list[str]]
         raise ProteinDataError(
             f"'{path}' must hold 'id', optional 'label', and numeric feature columns."
         )
+    labels = frame["label"] if "label" in frame else pd.Series("", index=frame.index)
     rows = pd.DataFrame(
         {
             "id": frame["id"].astype(str),
-            "label": frame["label"].fillna("").astype(str) if "label" in frame else "",
+            "label": labels.astype(object).where(labels.notna(), "").astype(str),
         }
     )
     return rows, frame[numeric].to_numpy(dtype=np.float32), numeric
