@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from pages.common import RUN_ID, as_text, cached_model, current_dataset, show_error
+from pages.common import as_text, cached_model, current_dataset, run_picker, show_error
 from protviz import plots, runs
 from protviz.attention import (
     DEFAULT_MAX_PER_CLASS,
@@ -94,31 +94,6 @@ def cached_maxima(
         truncation=truncation,
         max_per_class=max_per_class,
     )
-
-
-def _choose_run() -> None:
-    st.session_state[RUN_ID] = st.session_state["attention_run"]
-
-
-def run_ui(all_runs: list[RunInfo], dataset: Dataset) -> RunInfo:
-    """Choose the run; defaults to the current one, else one trained on this data set."""
-    by_id = {run.run_id: run for run in all_runs}
-    current = st.session_state.get(RUN_ID)
-    if current not in by_id:
-        matching = [
-            r for r in all_runs if r.record["dataset"].get("content_hash") == dataset.content_hash
-        ]
-        current = (matching or all_runs)[0].run_id
-        st.session_state[RUN_ID] = current
-    st.session_state["attention_run"] = current
-    st.selectbox(
-        "Run",
-        list(by_id),
-        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}] ({by_id[run_id].arch})",
-        key="attention_run",
-        on_change=_choose_run,
-    )
-    return by_id[current]
 
 
 def _link_to_sequence(dataset: Dataset) -> None:
@@ -282,7 +257,7 @@ if not all_runs:
     st.info("No saved runs yet: train one on the Train page or upload one on the Models page.")
     st.stop()
 try:
-    run = run_ui(all_runs, dataset)
+    run = run_picker(all_runs, dataset, "attention_run")
     model = cached_model(run.run_id, str(run.path))
 except ValueError as error:
     show_error(error)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from protviz.dataset import CleaningReport, Dataset
 from protviz.datasets import BUILTINS, load_builtin
+from protviz.runs import RunInfo
 
 
 def _leave_legacy_multipage_mode() -> None:
@@ -73,6 +74,46 @@ def cached_model(run_id: str, run_path: str):
     from protviz import runs
 
     return runs.load_model(run_id, str(Path(run_path).parent))
+
+
+def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> RunInfo:
+    """A selectbox of the saved runs that reads and sets the current run.
+
+    The default is the current run; else the newest run trained on ``dataset``;
+    else the newest run. Choosing another run makes it current on every page.
+
+    Args:
+        all_runs: The saved runs, newest first (not empty).
+        dataset: The data set on screen, or None.
+        key: The selectbox's widget key (one per page).
+
+    Returns:
+        The chosen run.
+    """
+    by_id = {run.run_id: run for run in all_runs}
+    current = st.session_state.get(RUN_ID)
+    if current not in by_id:
+        matching = [
+            run
+            for run in all_runs
+            if dataset is not None
+            and (run.record.get("dataset") or {}).get("content_hash") == dataset.content_hash
+        ]
+        current = (matching or all_runs)[0].run_id
+        st.session_state[RUN_ID] = current
+    st.session_state[key] = current
+
+    def choose() -> None:
+        st.session_state[RUN_ID] = st.session_state[key]
+
+    st.selectbox(
+        "Run",
+        list(by_id),
+        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}] ({by_id[run_id].arch})",
+        key=key,
+        on_change=choose,
+    )
+    return by_id[current]
 
 
 def current_dataset() -> Dataset:

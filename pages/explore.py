@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages.common import RUN_ID, as_text, cached_model, current_dataset, show_error
+from pages.common import as_text, cached_model, current_dataset, run_picker, show_error
 from protviz import plots, runs
 from protviz.dataset import Dataset, ProteinDataError
 from protviz.embeddings import EMBEDDING_KINDS, KIND_HELP, run_embeddings
@@ -62,29 +62,9 @@ def cached_quality(
     return embedding_quality(_vectors, _labels, _coordinates, metric=params.metric)
 
 
-def _choose_run() -> None:
-    st.session_state[RUN_ID] = st.session_state["explore_run"]
-
-
 def run_ui(all_runs: list[RunInfo], dataset: Dataset) -> RunInfo:
-    """Choose the run; defaults to the current one, else one trained on this data set."""
-    by_id = {run.run_id: run for run in all_runs}
-    current = st.session_state.get(RUN_ID)
-    if current not in by_id:
-        matching = [
-            r for r in all_runs if r.record["dataset"].get("content_hash") == dataset.content_hash
-        ]
-        current = (matching or all_runs)[0].run_id
-        st.session_state[RUN_ID] = current
-    st.session_state["explore_run"] = current
-    st.selectbox(
-        "Run",
-        list(by_id),
-        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}]",
-        key="explore_run",
-        on_change=_choose_run,
-    )
-    run = by_id[current]
+    """Choose the run (see :func:`pages.common.run_picker`) and say what it was trained on."""
+    run = run_picker(all_runs, dataset, "explore_run")
     trained_on = run.record.get("dataset") or {}
     if trained_on.get("content_hash") != dataset.content_hash:
         st.caption(

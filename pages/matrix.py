@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import RUN_ID, as_text, cached_model, show_error
+from pages.common import as_text, cached_model, run_picker, show_error
 from protviz import plots, runs
 from protviz.matrix import BLOSUM_HELP, COMPARE_HELP, MatrixAnalysis, analyse_matrix, correlate
 from protviz.runs import RunInfo
@@ -18,27 +18,6 @@ def cached_analysis(run_id: str, run_path: str) -> MatrixAnalysis:
     from protviz.embeddings import embedding_matrix
 
     return analyse_matrix(embedding_matrix(cached_model(run_id, run_path)))
-
-
-def _choose_run() -> None:
-    st.session_state[RUN_ID] = st.session_state["matrix_run"]
-
-
-def run_ui(by_id: dict[str, RunInfo]) -> RunInfo:
-    """Choose the run (defaults to the current one)."""
-    current = st.session_state.get(RUN_ID)
-    if current not in by_id:
-        current = next(iter(by_id))
-        st.session_state[RUN_ID] = current
-    st.session_state["matrix_run"] = current
-    st.selectbox(
-        "Run",
-        list(by_id),
-        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}]",
-        key="matrix_run",
-        on_change=_choose_run,
-    )
-    return by_id[current]
 
 
 def other_run_ui(by_id: dict[str, RunInfo], run: RunInfo) -> RunInfo | None:
@@ -119,7 +98,7 @@ if not all_runs:
     st.stop()
 by_id = {run.run_id: run for run in all_runs}
 try:
-    run = run_ui(by_id)
+    run = run_picker(list(by_id.values()), None, "matrix_run")
     analysis = cached_analysis(run.run_id, str(run.path))
 except ValueError as error:
     show_error(error)
