@@ -80,7 +80,7 @@ def compare_ui(run: RunInfo, analysis: MatrixAnalysis, other: RunInfo) -> None:
                 result.similarity,
                 result.letters,
                 analysis.clustering.order,
-                title=f"{shown.name} ({shown.arch})",
+                title=plots.as_plot_text(f"{shown.name} ({shown.arch})"),
             ),
             key=f"matrix_compare_{'first' if shown is run else 'second'}",
         )

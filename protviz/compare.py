@@ -371,10 +371,12 @@ def small_multiples_figure(comparison: Comparison, class_order: Sequence[str]) -
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from protviz.plots import class_colors
+    from protviz.plots import as_plot_text, class_colors
 
     titles = [
-        f"{entry.run.name}: {kind}" for entry in comparison.runs for kind in ("averaged", "learned")
+        as_plot_text(f"{entry.run.name}: {kind}")
+        for entry in comparison.runs
+        for kind in ("averaged", "learned")
     ]
     figure = make_subplots(
         rows=len(comparison.runs),
@@ -396,11 +398,11 @@ def small_multiples_figure(comparison: Comparison, class_order: Sequence[str]) -
                         x=coordinates[mask, 0],
                         y=coordinates[mask, 1],
                         mode="markers",
-                        name=label,
+                        name=as_plot_text(label),
                         legendgroup=label,
                         showlegend=row == 1 and column == 1,
                         marker={"size": 4, "color": colors[label], "opacity": 0.75},
-                        hovertemplate=f"{html.escape(label)}<extra></extra>",
+                        hovertemplate=f"{as_plot_text(label)}<extra></extra>",
                     ),
                     row=row,
                     col=column,

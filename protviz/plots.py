@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,6 +24,16 @@ OKABE_ITO = [
     "#000000",
 ]
 """The Okabe-Ito palette, distinguishable with the common colour-vision deficiencies."""
+
+
+def as_plot_text(value: object) -> str:
+    """Text for a plotly label, legend entry or hover: user text stays literal.
+
+    Plotly renders a few HTML tags (``<b>``, ``<br>``, ``<a>``...) in text;
+    escaping ``&``, ``<`` and ``>`` makes a label such as ``<b>x</b>`` show as
+    typed (plotly turns the entities back into characters on screen).
+    """
+    return html.escape(str(value), quote=False)
 
 
 def class_colors(classes: Sequence[str]) -> dict[str, str]:
@@ -60,7 +71,7 @@ def class_counts_figure(dataset: Dataset) -> go.Figure:
     if dataset.split is None:
         figure = go.Figure(
             go.Bar(
-                x=list(counts.index),
+                x=[as_plot_text(c) for c in counts.index],
                 y=counts.to_numpy(),
                 marker_color=[colors[c] for c in counts.index],
                 hovertemplate="%{x}: %{y:,} sequences<extra></extra>",
@@ -68,12 +79,17 @@ def class_counts_figure(dataset: Dataset) -> go.Figure:
         )
     else:
         frame = dataset.to_frame().groupby(["label", "split"]).size().rename("n").reset_index()
+        frame["label"] = frame["label"].map(as_plot_text)
+        frame["split"] = frame["split"].map(as_plot_text)
         figure = px.bar(
             frame,
             x="label",
             y="n",
             color="split",
-            category_orders={"label": list(counts.index), "split": _split_order(dataset)},
+            category_orders={
+                "label": [as_plot_text(c) for c in counts.index],
+                "split": [as_plot_text(s) for s in _split_order(dataset)],
+            },
             color_discrete_sequence=OKABE_ITO,
             labels={"label": "class", "n": "sequences"},
         )
@@ -107,7 +123,7 @@ def length_distribution_figure(dataset: Dataset) -> go.Figure:
         figure.add_trace(
             go.Box(
                 x=subset["length"],
-                name=label,
+                name=as_plot_text(label),
                 marker_color=colors[label],
                 boxpoints=False,
                 hoverinfo="x+name",
@@ -133,7 +149,7 @@ def composition_heatmap_figure(dataset: Dataset) -> go.Figure:
         go.Heatmap(
             z=composition.to_numpy(),
             x=list(composition.columns),
-            y=list(composition.index),
+            y=[as_plot_text(c) for c in composition.index],
             colorscale="Viridis",
             colorbar={"title": "% of residues"},
             hovertemplate="%{y}<br>%{x}: %{z:.2f}% of residues<extra></extra>",
@@ -219,7 +235,7 @@ def confusion_matrix_figure(
         values = counts
         text = [[f"{int(v)}" for v in row] for row in values]
         hover = "true %{y}<br>predicted %{x}<br>%{z:,.0f} sequences<extra></extra>"
-    names = list(class_names)
+    names = [as_plot_text(name) for name in class_names]
     figure = go.Figure(
         go.Heatmap(
             z=values,
@@ -255,7 +271,7 @@ def is_categorical(values: pd.Series) -> bool:
 
 def _hover(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     columns = [c for c in HOVER_COLUMNS if c in frame.columns]
-    data = np.column_stack([frame.index.to_numpy()] + [frame[c].astype(str) for c in columns])
+    data = np.column_stack([frame.index.to_numpy()] + [frame[c].map(as_plot_text) for c in columns])
     lines = [f"{c}: %{{customdata[{i + 1}]}}" for i, c in enumerate(columns)]
     return data, "<br>".join(lines) + "<extra></extra>"
 
@@ -323,7 +339,7 @@ def embedding_scatter_figure(
                 scatter(
                     **_xyz(coordinates, rows),
                     mode="markers",
-                    name=value,
+                    name=as_plot_text(value),
                     marker={"size": marker_size, "color": colors[value], "opacity": 0.8},
                     customdata=customdata[rows],
                     hovertemplate=hovertemplate,
@@ -335,12 +351,12 @@ def embedding_scatter_figure(
             scatter(
                 **_xyz(coordinates, rows),
                 mode="markers",
-                name=color,
+                name=as_plot_text(color),
                 marker={
                     "size": marker_size,
                     "color": values.to_numpy(dtype=float),
                     "colorscale": "Viridis",
-                    "colorbar": {"title": color},
+                    "colorbar": {"title": as_plot_text(color)},
                     "opacity": 0.85,
                 },
                 customdata=customdata,
@@ -631,7 +647,7 @@ def probabilities_figure(class_names: Sequence[str], probabilities: np.ndarray) 
     figure = go.Figure(
         go.Bar(
             x=np.asarray(probabilities),
-            y=list(class_names),
+            y=[as_plot_text(c) for c in class_names],
             orientation="h",
             marker_color=[colors[c] for c in class_names],
             hovertemplate="%{y}: %{x:.3f}<extra></extra>",
@@ -663,7 +679,7 @@ def class_profile_figure(profile: pd.DataFrame, class_order: Sequence[str]) -> g
                 x=centres,
                 y=np.where(np.isnan(values), None, values),
                 mode="lines",
-                name=str(label),
+                name=as_plot_text(label),
                 line={"color": colors.get(label, "#777777")},
                 hovertemplate=f"{label}<br>position %{{x:.0%}}<br>%{{y:.2f}}<extra></extra>",
             )
