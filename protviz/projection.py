@@ -24,6 +24,8 @@ FFT_MIN_POINTS = 5000
 Barnes-Hut, whose fixed cost is far smaller."""
 QUALITY_SAMPLE = 2000
 """Most points used for trustworthiness and silhouette (both grow with n squared)."""
+KNN_SAMPLE = 5000
+"""Most points used for the k-NN accuracies (a seeded sample beyond that)."""
 
 
 class ProjectionError(ValueError):
@@ -283,7 +285,9 @@ def embedding_quality(
         clusters), ``knn_accuracy`` (leave-one-out, original space),
         ``knn_accuracy_projected`` (in the projection) and ``trustworthiness``
         (0 to 1: how far the projection's neighbourhoods are real); None where
-        undefined (one class, or no projection).
+        undefined (one class, or no projection). Large data sets are measured on
+        seeded samples: :data:`KNN_SAMPLE` points for k-NN, :data:`QUALITY_SAMPLE`
+        for silhouette and trustworthiness.
     """
     from sklearn.manifold import trustworthiness
     from sklearn.metrics import silhouette_score
@@ -294,16 +298,19 @@ def embedding_quality(
     if len(sample) > QUALITY_SAMPLE:
         sample = np.sort(rng.choice(len(labels), QUALITY_SAMPLE, replace=False))
     n_classes = len(set(labels[sample].tolist()))
+    knn_rows = np.arange(len(labels))
+    if len(knn_rows) > KNN_SAMPLE:
+        knn_rows = np.sort(rng.choice(len(labels), KNN_SAMPLE, replace=False))
     result: dict[str, float | None] = {
         "silhouette": float(silhouette_score(vectors[sample], labels[sample], metric=metric))
         if 2 <= n_classes < len(sample)
         else None,
-        "knn_accuracy": knn_accuracy(vectors, labels, k, metric),
+        "knn_accuracy": knn_accuracy(vectors[knn_rows], labels[knn_rows], k, metric),
         "knn_accuracy_projected": None,
         "trustworthiness": None,
     }
     if coordinates is not None:
-        result["knn_accuracy_projected"] = knn_accuracy(coordinates, labels, k)
+        result["knn_accuracy_projected"] = knn_accuracy(coordinates[knn_rows], labels[knn_rows], k)
         neighbours = min(k, (len(sample) - 1) // 2)
         if neighbours >= 1:
             result["trustworthiness"] = float(
