@@ -6,8 +6,15 @@ import re
 
 import streamlit as st
 
-from pages.common import as_text, cached_model, current_dataset, run_picker, show_error
-from protviz import plots, runs
+from pages.common import (
+    as_text,
+    cached_model,
+    current_dataset,
+    run_picker,
+    saved_runs_or_stop,
+    show_error,
+)
+from protviz import plots
 from protviz.attention import (
     DEFAULT_MAX_PER_CLASS,
     DEFAULT_TOP_K,
@@ -252,10 +259,7 @@ st.caption(
     "weights; other architectures show saliency (gradient x input), which is not attention."
 )
 dataset = current_dataset()
-all_runs = runs.list_runs()
-if not all_runs:
-    st.info("No saved runs yet: train one on the Train page or upload one on the Models page.")
-    st.stop()
+all_runs = saved_runs_or_stop()
 try:
     run = run_picker(all_runs, dataset, "attention_run")
     model = cached_model(run.run_id, str(run.path))

@@ -76,6 +76,17 @@ def cached_model(run_id: str, run_path: str):
     return runs.load_model(run_id, str(Path(run_path).parent))
 
 
+def saved_runs_or_stop() -> list[RunInfo]:
+    """The saved runs, newest first; with none, a message and the page stops."""
+    from protviz import runs
+
+    all_runs = runs.list_runs()
+    if not all_runs:
+        st.info("No saved runs yet: train one on the Train page or upload one on the Models page.")
+        st.stop()
+    return all_runs
+
+
 def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> RunInfo:
     """A selectbox of the saved runs that reads and sets the current run.
 

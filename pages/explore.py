@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages.common import as_text, cached_model, current_dataset, run_picker, show_error
+from pages.common import (
+    as_text,
+    cached_model,
+    current_dataset,
+    run_picker,
+    saved_runs_or_stop,
+    show_error,
+)
 from protviz import plots, runs
 from protviz.dataset import Dataset, ProteinDataError
 from protviz.embeddings import EMBEDDING_KINDS, KIND_HELP, run_embeddings
@@ -203,10 +210,7 @@ st.caption(
     "representation."
 )
 dataset = current_dataset()
-all_runs = runs.list_runs()
-if not all_runs:
-    st.info("No saved runs yet: train one on the Train page or upload one on the Models page.")
-    st.stop()
+all_runs = saved_runs_or_stop()
 try:
     run = run_ui(all_runs, dataset)
     run_key = (run.run_id, str(run.path))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import as_text, cached_model, run_picker, show_error
-from protviz import plots, runs
+from pages.common import as_text, cached_model, run_picker, saved_runs_or_stop, show_error
+from protviz import plots
 from protviz.matrix import BLOSUM_HELP, COMPARE_HELP, MatrixAnalysis, analyse_matrix, correlate
 from protviz.runs import RunInfo
 
@@ -92,10 +92,7 @@ st.caption(
     "The embedding layer gives each amino acid a learned vector. Do similar amino acids get "
     "similar vectors, and does the architecture change that?"
 )
-all_runs = runs.list_runs()
-if not all_runs:
-    st.info("No saved runs yet: train one on the Train page or upload one on the Models page.")
-    st.stop()
+all_runs = saved_runs_or_stop()
 by_id = {run.run_id: run for run in all_runs}
 try:
     run = run_picker(list(by_id.values()), None, "matrix_run")

@@ -120,3 +120,12 @@ def test_labels_with_markup_are_shown_as_text(data_page):
     data_page.button(key="use_upload").click().run()
     assert not data_page.exception
     assert all("<b>" not in m.value or "\\<b\\>" in m.value for m in data_page.markdown)
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/explore.py", "pages/matrix.py", "pages/attention.py", "pages/compare.py"]
+)
+def test_run_pages_with_an_empty_store_say_what_to_do(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert any("Train page" in info.value or "two runs" in info.value for info in app.info)
