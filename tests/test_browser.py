@@ -152,11 +152,11 @@ def test_explore_lasso_selection_lists_the_points(page, server):
     # One point per sequence of the current data set (the 1,000-sequence motif toy).
     points = page.evaluate(
         "() => document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
-        ".data.reduce((n, trace) => n + trace.x.length, 0)"
+        "._fullData.reduce((n, trace) => n + trace.x.length, 0)"  # decoded arrays
     )
     assert points == 1000
     # Colour by a number: one trace with a colour bar instead of one trace per class.
-    page.locator("[data-testid='stSelectbox']").filter(has_text="true label").click()
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Colour by").click()
     page.locator("[role='option']").filter(has_text="sequence length").click()
     chart.locator(".colorbar").first.wait_for()
     drag_layer = chart.locator(".nsewdrag").first
