@@ -12,6 +12,7 @@ from pages.common import (
     current_dataset,
     run_picker,
     saved_runs_or_stop,
+    share_link_ui,
     show_error,
 )
 from protviz import plots
@@ -287,9 +288,13 @@ with st.expander("Data-set sample for the class profile and the filter logos"):
             key="attention_max_per_class",
         )
     )
+share_slot = st.container()
 sequence_tab, profile_tab, logo_tab = st.tabs(["Sequence", "Per-class profile", "Filter logos"])
 with sequence_tab:
     row = sequence_ui(dataset)
+with share_slot:
+    share_link_ui({"run": run.run_id, "seq": None if row is None else dataset.ids[row]})
+with sequence_tab:
     if row is None:
         st.info("Choose a sequence to see where the model looks.")
     else:

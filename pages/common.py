@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 import streamlit as st
 
-from protviz.dataset import CleaningReport, Dataset
+from protviz import links
+from protviz.dataset import CleaningReport, Dataset, ProteinDataError
 from protviz.datasets import BUILTINS, load_builtin
 from protviz.runs import RunInfo
 
@@ -40,6 +42,10 @@ OWNER = "session_owner"
 """Session-state key of this browser session's random id (owner of its training jobs)."""
 RUN_ID = "run_id"
 """Session-state key of the current run's id (chosen on the Train or Models page)."""
+DATASET_REF = "dataset_ref"
+"""Session-state key of the current data set's reference (built-in key or content hash)."""
+LINKED = "linked_parameters"
+"""Session-state key: the ``run``/``dataset`` link values already applied in this session."""
 DEFAULT_BUILTIN = "motif"
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -90,8 +96,10 @@ def saved_runs_or_stop() -> list[RunInfo]:
 def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> RunInfo:
     """A selectbox of the saved runs that reads and sets the current run.
 
-    The default is the current run; else the newest run trained on ``dataset``;
-    else the newest run. Choosing another run makes it current on every page.
+    The default is the link's ``run`` (when this session has not applied it yet), else
+    the current run, else the newest run trained on ``dataset``, else the newest run.
+    Choosing another run makes it current on every page and writes it into the URL. A
+    link naming a run that is not saved shows a message with a way back and stops the page.
 
     Args:
         all_runs: The saved runs, newest first (not empty).
@@ -102,6 +110,16 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
         The chosen run.
     """
     by_id = {run.run_id: run for run in all_runs}
+    linked = new_link_value("run")
+    if linked is not None:
+        if linked not in by_id:
+            broken_link(
+                f"This link names the run '{linked[:40]}', which is not saved on this server: it "
+                "may have been deleted, or the link was made on another server.",
+                "pages/models.py",
+                "Choose a saved run on the Models page",
+            )
+        st.session_state[RUN_ID] = linked
     current = st.session_state.get(RUN_ID)
     if current not in by_id:
         matching = [
@@ -116,6 +134,7 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
 
     def choose() -> None:
         st.session_state[RUN_ID] = st.session_state[key]
+        link_to("run", st.session_state[key])
 
     st.selectbox(
         "Run",
@@ -124,21 +143,149 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
         key=key,
         on_change=choose,
     )
+    link_to("run", current)
     return by_id[current]
 
 
-def current_dataset() -> Dataset:
-    """The data set chosen on the Data page, or the default built-in one."""
+@st.cache_resource(max_entries=4, show_spinner="Loading the data set...")
+def cached_dataset(ref: str, root: str) -> Dataset:
+    """A built-in or saved data set by reference, loaded once per server process.
+
+    ``root`` (the store root) is part of the key, so another PROTVIZ_HOME never shares it.
+    """
+    from protviz.datastore import load_dataset
+
+    return load_dataset(ref, root)
+
+
+def _store_root() -> str:
+    from protviz.runs import store_root
+
+    return str(store_root())
+
+
+def new_link_value(name: str) -> str | None:
+    """The ``name`` query parameter if this session has not applied it yet, else None."""
+    value = st.query_params.get(name)
+    applied = st.session_state.setdefault(LINKED, {})
+    if not value or applied.get(name) == value:
+        return None
+    applied[name] = value
+    return value
+
+
+def link_to(name: str, value: str | None) -> None:
+    """Write ``name=value`` into the URL (and remember it as applied); None or "" removes it."""
+    st.session_state.setdefault(LINKED, {})[name] = value
+    if value:
+        st.query_params[name] = value
+    else:
+        st.query_params.pop(name, None)
+
+
+def bind_to_link(
+    key: str,
+    default: object,
+    *,
+    choices: Sequence[object] | None = None,
+    bounds: tuple[float, float] | None = None,
+) -> None:
+    """Before creating the widget ``key``: give it ``default``, or a new link's value.
+
+    The widget's key is also its query parameter (see :data:`protviz.links.PARAMETERS`).
+    Create the widget without a default value of its own, and call :func:`link_to` with
+    its value afterwards. An invalid link value keeps the default, with a warning.
+    """
+    st.session_state.setdefault(key, default)
+    text = new_link_value(key)
+    if text is None:
+        return
+    try:
+        st.session_state[key] = links.parse_parameter(
+            key, text, default, choices=choices, bounds=bounds
+        )
+    except ValueError as error:
+        st.warning(as_text(f"{error} The default is used."), icon=":material/link_off:")
+
+
+def link_widgets(values: dict[str, tuple[object, object]]) -> None:
+    """Write widget values into the URL: ``{key: (value, default)}``; defaults are left out."""
+    for key, (value, default) in values.items():
+        link_to(key, None if value == default else links.format_parameter(value))
+
+
+def broken_link(message: str, page: str, label: str) -> None:
+    """Say that a link names something missing, offer the way back, and stop the page."""
+    st.error(as_text(message), icon=":material/link_off:")
+    left, right = st.columns(2)
+    left.page_link(page, label=label, icon=":material/arrow_back:")
+    right.page_link("pages/home.py", label="Home", icon=":material/home:")
+    st.stop()
+
+
+def current_dataset(stop_on_broken_link: bool = True) -> Dataset:
+    """The data set of this view: the link's ``dataset``, else the session's, else the default.
+
+    A ``dataset`` parameter this session has not applied yet (a shared link) is loaded
+    and made current. One naming no saved data set shows a message with a way back and
+    stops the page (unless ``stop_on_broken_link`` is False: then the message is shown
+    and the session's data set is used). The URL always names the data set shown.
+    """
+    linked = new_link_value("dataset")
+    if linked is not None and linked != st.session_state.get(DATASET_REF):
+        try:
+            set_current_dataset(cached_dataset(linked, _store_root()), None, linked)
+        except ProteinDataError as error:
+            message = f"This link's data set cannot be opened. {error}"
+            if stop_on_broken_link:
+                broken_link(message, "pages/data.py", "Choose a data set on the Data page")
+            st.warning(as_text(message), icon=":material/link_off:")
     if DATASET not in st.session_state:
-        st.session_state[DATASET] = cached_builtin(DEFAULT_BUILTIN)
-        st.session_state[DATASET_REPORT] = None
+        set_current_dataset(cached_builtin(DEFAULT_BUILTIN), None, DEFAULT_BUILTIN)
+    link_to("dataset", st.session_state[DATASET_REF])
     return st.session_state[DATASET]
 
 
-def set_current_dataset(dataset: Dataset, report: CleaningReport | None) -> None:
-    """Make ``dataset`` the one every page works on."""
+def set_current_dataset(dataset: Dataset, report: CleaningReport | None, ref: str) -> None:
+    """Make ``dataset`` (saved under ``ref``) the one every page works on."""
     st.session_state[DATASET] = dataset
     st.session_state[DATASET_REPORT] = report
+    st.session_state[DATASET_REF] = ref
+    if st.query_params.get("dataset") not in (None, ref):
+        link_to("dataset", ref)
+
+
+def is_read_only() -> bool:
+    """Whether this deployment is read-only (``PROTVIZ_READ_ONLY`` or the ``read_only``
+    secret): viewers can explore but not train, upload, rename or delete."""
+    try:
+        secrets = dict(st.secrets)
+    except Exception:
+        secrets = {}
+    return links.read_only(secrets)
+
+
+def read_only_notice(action: str) -> None:
+    """Explain that ``action`` is switched off in this read-only deployment."""
+    st.info(
+        f"This protviz server is read-only: {action} is switched off. You can explore the "
+        "saved runs and data sets.",
+        icon=":material/lock:",
+    )
+
+
+def share_link_ui(values: dict[str, object]) -> None:
+    """A "Copy share link" button that shows the full URL of this view (with a copy icon).
+
+    Args:
+        values: The view's parameters (see :data:`protviz.links.PARAMETERS`); the current
+            data set is added.
+    """
+    values = {"dataset": st.session_state.get(DATASET_REF), **values}
+    url = links.share_url(st.context.url or "", values)
+    with st.popover("Copy share link", icon=":material/link:"):
+        st.caption("Anyone who can reach this server sees the same view with this link:")
+        st.code(url, language=None, wrap_lines=True)
 
 
 def session_owner() -> str:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import as_text, cached_model, current_dataset, session_owner, show_error
+from pages.common import (
+    as_text,
+    bind_to_link,
+    cached_model,
+    current_dataset,
+    is_read_only,
+    link_to,
+    link_widgets,
+    new_link_value,
+    read_only_notice,
+    session_owner,
+    share_link_ui,
+    show_error,
+)
 from protviz import runs
 from protviz.compare import (
     Comparison,
@@ -45,6 +58,19 @@ def runs_ui(all_runs: list[RunInfo], dataset: Dataset) -> list[RunInfo]:
         for r in all_runs
         if r.record["dataset"].get("content_hash") == dataset.content_hash
     ]
+    linked = new_link_value("runs")
+    if linked is not None:
+        named = linked.split(",")
+        missing = [run_id for run_id in named if run_id not in by_id]
+        if missing:
+            st.warning(
+                as_text(
+                    f"This link names run(s) not saved on this server: {', '.join(missing)[:200]}."
+                    " They are left out."
+                ),
+                icon=":material/link_off:",
+            )
+        st.session_state["compare_selection"] = [r for r in named if r in by_id][:4]
     if "compare_selection" not in st.session_state:
         st.session_state["compare_selection"] = trained_here[:4]
     chosen = st.multiselect(
@@ -54,11 +80,15 @@ def runs_ui(all_runs: list[RunInfo], dataset: Dataset) -> list[RunInfo]:
         max_selections=4,
         key="compare_selection",
     )
+    link_to("runs", ",".join(chosen))
     return [by_id[run_id] for run_id in chosen if run_id in by_id]
 
 
 def train_all_ui(dataset: Dataset) -> None:
     """Train the four architectures with the same settings, in the background."""
+    if is_read_only():
+        read_only_notice("training the four architectures here")
+        return
     with st.expander("Train all four architectures on this data set with the same settings"):
         left, middle, right = st.columns(3)
         epochs = left.number_input("Epochs (most)", 1, 500, 10, key="compare_epochs")
@@ -119,13 +149,16 @@ def train_all_ui(dataset: Dataset) -> None:
 def settings_ui(n_sequences: int) -> tuple[ProjectionParams, int]:
     """Projection method and sample size for the embeddings."""
     left, middle, right = st.columns(3)
+    bind_to_link("method", "pca", choices=("pca", "umap", "tsne"))
+    bind_to_link("metric", "euclidean", choices=("euclidean", "cosine"))
     method = left.selectbox(
         "Projection (same for every panel)",
         ["pca", "umap", "tsne"],
         format_func=METHOD_NAMES.get,
-        key="compare_method",
+        key="method",
     )
-    metric = middle.radio("Metric", ["euclidean", "cosine"], horizontal=True, key="compare_metric")
+    metric = middle.radio("Metric", ["euclidean", "cosine"], horizontal=True, key="metric")
+    link_widgets({"method": (method, "pca"), "metric": (metric, "euclidean")})
     max_sequences = right.number_input(
         "Embed at most (sequences)",
         100,
@@ -195,6 +228,9 @@ if len(chosen) < 2:
     st.info("Choose at least two runs (or train all four architectures above).")
     st.stop()
 params, max_sequences = settings_ui(len(dataset))
+share_link_ui(
+    {"runs": [run.run_id for run in chosen], "method": params.method, "metric": params.metric}
+)
 try:
     comparison = cached_comparison(
         tuple((run.run_id, str(run.path)) for run in chosen),

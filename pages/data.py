@@ -8,16 +8,22 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import (
+    DATASET,
     DATASET_REPORT,
     as_text,
     cached_builtin,
+    cached_dataset,
     current_dataset,
+    is_read_only,
+    read_only_notice,
     set_current_dataset,
+    share_link_ui,
     show_error,
 )
 from protviz import plots
 from protviz.dataset import Dataset, ProteinDataError
 from protviz.datasets import BUILTINS
+from protviz.datastore import list_datasets, save_dataset
 from protviz.fasta import (
     FASTA_SUFFIXES,
     Limits,
@@ -32,9 +38,11 @@ from protviz.labels import (
     header_tags,
     read_label_table,
 )
+from protviz.runs import store_root
 from protviz.summary import length_table
 
 BUILTIN_SOURCE = "Built-in data set"
+SAVED_SOURCE = "Saved on this server"
 UPLOAD_SOURCE = "Upload FASTA"
 RULE_KINDS = {
     "field": "ID field",
@@ -56,9 +64,36 @@ def cached_table(_data: bytes, digest: str, filename: str) -> pd.DataFrame:
     return read_label_table(_data, filename)
 
 
-def source_ui() -> str:
-    """Where the data set comes from."""
-    return st.radio("Source", [BUILTIN_SOURCE, UPLOAD_SOURCE], horizontal=True, key="data_source")
+def source_ui(read_only: bool) -> str:
+    """Where the data set comes from (no uploads, and no list of saved ones, when read-only:
+    there, saved data sets are reached through links only)."""
+    sources = [BUILTIN_SOURCE] if read_only else [BUILTIN_SOURCE, SAVED_SOURCE, UPLOAD_SOURCE]
+    if read_only:
+        read_only_notice("uploading data")
+    return st.radio("Source", sources, horizontal=True, key="data_source")
+
+
+def saved_ui() -> None:
+    """Choose a data set uploaded earlier (saved on this server) and make it current."""
+    saved = list_datasets()
+    if not saved:
+        st.info("No uploaded data sets are saved on this server yet.")
+        return
+    by_ref = {entry.ref: entry for entry in saved}
+    ref = st.selectbox(
+        "Saved data set (newest first)",
+        list(by_ref),
+        format_func=lambda r: (
+            f"{by_ref[r].name}: {by_ref[r].sequences:,} sequences, {by_ref[r].classes} classes "
+            f"[{r[:12]}]"
+        ),
+        key="saved_ref",
+    )
+    if st.button("Use this data set", key="use_saved", type="primary"):
+        try:
+            set_current_dataset(cached_dataset(ref, str(store_root())), None, ref)
+        except ProteinDataError as error:
+            show_error(error)
 
 
 def builtin_ui() -> None:
@@ -72,7 +107,7 @@ def builtin_ui() -> None:
     st.caption(BUILTINS[key].description)
     if st.button("Use this data set", key="use_builtin", type="primary"):
         try:
-            set_current_dataset(cached_builtin(key), None)
+            set_current_dataset(cached_builtin(key), None, key)
         except ProteinDataError as error:
             show_error(error)
 
@@ -127,10 +162,18 @@ def upload_ui() -> None:
     if st.button("Use this data set", key="use_upload", type="primary"):
         try:
             dataset, report = dataset_from_parsed(parsed, rule, name=fasta.name, label_table=table)
+            ref = save_dataset(dataset)
         except ProteinDataError as error:
             show_error(error)
             return
-        set_current_dataset(dataset, report)
+        except OSError as error:
+            st.error(
+                as_text(f"The data set could not be saved on the server ({error}).")
+                + " Check that PROTVIZ\\_HOME is writable and has free space.",
+                icon=":material/error:",
+            )
+            return
+        set_current_dataset(dataset, report, ref)
 
 
 def _split_options(parsed: ParsedFasta, tags: list[str]) -> list[tuple[str, int | str | None]]:
@@ -295,11 +338,16 @@ st.caption(
     "Choose the labeled proteins to train on and explore: a built-in data set, or your own "
     "FASTA file with the class (host species, location, family) in the headers or a table."
 )
-if source_ui() == BUILTIN_SOURCE:
+current_dataset(stop_on_broken_link=False)  # a shared link's data set first
+source = source_ui(is_read_only())
+if source == BUILTIN_SOURCE:
     builtin_ui()
+elif source == SAVED_SOURCE:
+    saved_ui()
 else:
     upload_ui()
 try:
-    summary_ui(current_dataset())
+    summary_ui(st.session_state[DATASET])
+    share_link_ui({})
 except ProteinDataError as error:
     show_error(error)

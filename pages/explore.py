@@ -7,11 +7,15 @@ import pandas as pd
 import streamlit as st
 
 from pages.common import (
+    DATASET_REF,
     as_text,
+    bind_to_link,
     cached_model,
     current_dataset,
+    link_widgets,
     run_picker,
     saved_runs_or_stop,
+    share_link_ui,
     show_error,
 )
 from protviz import plots, runs
@@ -36,8 +40,8 @@ from protviz.projection import (
 )
 from protviz.runs import RunInfo
 
-# Session-state key: the sequence whose nearest neighbours are shown.
-NEIGHBOUR_OF = "explore_neighbour_of"
+NEIGHBOUR_OF = "seq"
+"""Widget key and link parameter: the ID of the sequence whose nearest neighbours are shown."""
 
 
 @st.cache_data(max_entries=32, show_spinner="Computing embeddings...")
@@ -84,45 +88,86 @@ def run_ui(all_runs: list[RunInfo], dataset: Dataset) -> RunInfo:
     return run
 
 
-def view_ui(points: pd.DataFrame) -> tuple[str, ProjectionParams, str, bool]:
+VIEW_DEFAULTS: dict[str, object] = {
+    "kind": "averaged",
+    "method": "pca",
+    "dims": 2,
+    "color": "label",
+    "perplexity": 30,
+    "n_neighbors": 15,
+    "min_dist": 0.1,
+    "metric": "euclidean",
+    "seed": 0,
+    "side": False,
+    "q": "",
+    "regex": False,
+    "k": 10,
+    "distance": "cosine",
+}
+"""The view's widgets (key = query parameter) and their defaults."""
+
+
+def bind_view(points: pd.DataFrame) -> list[str]:
+    """Seed the view's widgets from their defaults or a new link. Returns the colourings."""
+    colors = list(COLOR_CHOICES) + [
+        c
+        for c in points.columns
+        if c not in COLOR_CHOICES and c not in ("id", "prediction", "start")
+    ]
+    choices = {
+        "kind": EMBEDDING_KINDS,
+        "method": METHODS,
+        "dims": (2, 3),
+        "color": colors,
+        "metric": METRICS,
+        "distance": ("cosine", "euclidean"),
+    }
+    bounds = {
+        "perplexity": (2, 100),
+        "n_neighbors": (2, 200),
+        "min_dist": (0.0, 1.0),
+        "seed": (0, 2**31 - 1),
+        "k": (1, 50),
+    }
+    for key, default in VIEW_DEFAULTS.items():
+        bind_to_link(key, default, choices=choices.get(key), bounds=bounds.get(key))
+    bind_to_link(NEIGHBOUR_OF, None, choices=points["id"].tolist())
+    return colors
+
+
+def view_ui(colors: list[str]) -> tuple[str, ProjectionParams, str, bool]:
     """Embedding kind, projection and colour widgets. Returns kind, params, colour, side by side."""
     kind_column, method_column, dims_column, color_column = st.columns([2, 1, 1, 2])
     kind = kind_column.radio(
         "Embedding",
         EMBEDDING_KINDS,
         horizontal=True,
-        key="explore_kind",
+        key="kind",
         help="; ".join(f"{k}: {v}" for k, v in KIND_HELP.items()),
     )
     method = method_column.selectbox(
-        "Projection", METHODS, format_func=METHOD_NAMES.get, key="explore_method"
+        "Projection", METHODS, format_func=METHOD_NAMES.get, key="method"
     )
-    dims = dims_column.radio("Dimensions", [2, 3], horizontal=True, key="explore_dims")
-    colors = list(COLOR_CHOICES) + [
-        c
-        for c in points.columns
-        if c not in COLOR_CHOICES and c not in ("id", "prediction", "start")
-    ]
+    dims = dims_column.radio("Dimensions", [2, 3], horizontal=True, key="dims")
     color = color_column.selectbox(
         "Colour by",
         colors,
         format_func=lambda c: COLOR_CHOICES.get(c, f"metadata: {c}"),
-        key="explore_color",
+        key="color",
     )
     with st.expander("Projection parameters"):
         left, middle, right = st.columns(3)
         params = ProjectionParams(
             method=method,
             dims=dims,
-            perplexity=float(left.slider("t-SNE perplexity", 2, 100, 30, key="explore_perplexity")),
-            n_neighbors=middle.slider("UMAP n_neighbors", 2, 200, 15, key="explore_neighbors"),
-            min_dist=right.slider("UMAP min_dist", 0.0, 1.0, 0.1, 0.05, key="explore_min_dist"),
-            metric=left.radio("Metric", METRICS, horizontal=True, key="explore_metric"),
-            seed=int(middle.number_input("Seed", 0, 2**31 - 1, 0, key="explore_seed")),
+            perplexity=float(left.slider("t-SNE perplexity", 2, 100, key="perplexity")),
+            n_neighbors=middle.slider("UMAP n_neighbors", 2, 200, key="n_neighbors"),
+            min_dist=right.slider("UMAP min_dist", 0.0, 1.0, step=0.05, key="min_dist"),
+            metric=left.radio("Metric", METRICS, horizontal=True, key="metric"),
+            seed=int(middle.number_input("Seed", 0, 2**31 - 1, key="seed")),
         )
     side_by_side = st.toggle(
-        "Averaged and learned side by side (what the architecture adds)",
-        key="explore_side_by_side",
+        "Averaged and learned side by side (what the architecture adds)", key="side"
     )
     return kind, params, color, side_by_side
 
@@ -135,7 +180,21 @@ def selected_rows(event) -> list[int]:
     return sorted({int(p["customdata"][0]) for p in points if p.get("customdata")})
 
 
-def selection_ui(rows: list[int], points: pd.DataFrame, dataset: Dataset) -> None:
+def attention_link(seq_id: str, run: RunInfo, column=st) -> None:
+    """A link that opens ``seq_id`` of this run and data set on the Attention page."""
+    column.page_link(
+        "pages/attention.py",
+        label="Open on the Attention page",
+        icon=":material/visibility:",
+        query_params={
+            "seq": seq_id,
+            "run": run.run_id,
+            "dataset": st.session_state.get(DATASET_REF) or "",
+        },
+    )
+
+
+def selection_ui(rows: list[int], points: pd.DataFrame, dataset: Dataset, run: RunInfo) -> None:
     """The selected sequences as a table, with exports."""
     if not rows:
         st.caption("Select points with a click, the box or the lasso to list them here.")
@@ -159,28 +218,24 @@ def selection_ui(rows: list[int], points: pd.DataFrame, dataset: Dataset) -> Non
     chosen_id = left.selectbox(
         "Look at one of them on the Attention page", chosen["id"].tolist(), key="attention_seq"
     )
-    right.page_link(
-        "pages/attention.py",
-        label="Open on the Attention page",
-        icon=":material/visibility:",
-        query_params={"seq": chosen_id},
-    )
+    attention_link(chosen_id, run, right)
 
 
-def neighbours_ui(points: pd.DataFrame, vectors: np.ndarray, kind: str) -> None:
+def neighbours_ui(points: pd.DataFrame, vectors: np.ndarray, kind: str, run: RunInfo) -> None:
     """Choose a sequence and list its nearest neighbours in the original embedding space."""
     left, middle, right = st.columns([3, 1, 1])
+    labels = dict(zip(points["id"], points["label"], strict=True))
     left.selectbox(
         "Sequence",
-        range(len(points)),
+        points["id"].tolist(),
         index=None,
-        format_func=lambda row: f"{points.at[row, 'id']} ({points.at[row, 'label']})",
+        format_func=lambda seq_id: f"{seq_id} ({labels[seq_id]})",
         key=NEIGHBOUR_OF,
         placeholder="Type to search an ID",
     )
-    k = middle.slider("k", 1, 50, 10, key="explore_k")
-    metric = right.radio("Distance", ["cosine", "euclidean"], key="explore_nn_metric")
-    anchor = st.session_state.get(NEIGHBOUR_OF)
+    k = middle.slider("k", 1, 50, key="k")
+    metric = right.radio("Distance", ["cosine", "euclidean"], key="distance")
+    anchor = anchor_row(points)
     if anchor is None:
         st.caption("Choose a sequence to see its nearest neighbours; they are ringed in the plot.")
         return
@@ -190,6 +245,16 @@ def neighbours_ui(points: pd.DataFrame, vectors: np.ndarray, kind: str) -> None:
     table[f"{metric} distance"] = distances.round(4)
     st.caption(as_text(f"Nearest neighbours of {points.at[anchor, 'id']} in the {kind} embedding."))
     st.dataframe(table, hide_index=True, key="neighbours_table")
+    attention_link(str(points.at[anchor, "id"]), run)
+
+
+def anchor_row(points: pd.DataFrame) -> int | None:
+    """The row of the sequence chosen for neighbours (the ``seq`` parameter), if any."""
+    chosen = st.session_state.get(NEIGHBOUR_OF)
+    if chosen is None:
+        return None
+    rows = np.flatnonzero(points["id"].to_numpy() == chosen)
+    return int(rows[0]) if len(rows) else None
 
 
 def quality_ui(rows: list[dict]) -> None:
@@ -211,17 +276,18 @@ st.caption(
 )
 dataset = current_dataset()
 all_runs = saved_runs_or_stop()
+share_slot = st.container()
 try:
     run = run_ui(all_runs, dataset)
     run_key = (run.run_id, str(run.path))
     probabilities = cached_vectors(*run_key, dataset.content_hash, "probabilities", dataset)
     points = points_frame(dataset, probabilities, run.record["class_names"])
-    kind, params, color, side_by_side = view_ui(points)
+    kind, params, color, side_by_side = view_ui(bind_view(points))
     query_column, regex_column = st.columns([4, 1])
     query = query_column.text_input(
-        "Search ID or label", key="explore_query", placeholder="e.g. P31946 or mitochondrial"
+        "Search ID or label", key="q", placeholder="e.g. P31946 or mitochondrial"
     )
-    regex = regex_column.checkbox("Regular expression", key="explore_regex")
+    regex = regex_column.checkbox("Regular expression", key="regex")
     highlight = search_mask(points, query, regex=regex)
     if query:
         st.caption(f"{int(highlight.sum()):,} sequence(s) match the search; they are ringed.")
@@ -238,15 +304,14 @@ except (ProteinDataError, ValueError) as error:
 for message in {m for p in projections.values() for m in p.messages}:
     st.warning(message, icon=":material/tune:")
 neighbour_kind = kind if kind in vectors else kinds[0]
-anchor = st.session_state.get(NEIGHBOUR_OF)
-anchor = anchor if anchor is not None and anchor < len(points) else None
+anchor = anchor_row(points)
 neighbour_rows: np.ndarray = np.array([], dtype=int)
 if anchor is not None:
     neighbour_rows, _ = nearest_neighbours(
         vectors[neighbour_kind],
         anchor,
-        st.session_state.get("explore_k", 10),
-        st.session_state.get("explore_nn_metric", "cosine"),
+        st.session_state.get("k", 10),
+        st.session_state.get("distance", "cosine"),
     )
 events = []
 for column, shown in zip(st.columns(len(kinds)), kinds, strict=True):
@@ -270,14 +335,29 @@ for column, shown in zip(st.columns(len(kinds)), kinds, strict=True):
             )
         )
 rows = sorted({row for event in events for row in selected_rows(event)})
+with share_slot:
+    share_link_ui(
+        {
+            "run": run.run_id,
+            **params.relevant(),
+            "kind": kind,
+            "color": color,
+            "q": query,
+            "regex": regex or None,
+            "side": side_by_side or None,
+            "seq": st.session_state.get(NEIGHBOUR_OF),
+            "k": st.session_state.get("k") if anchor is not None else None,
+            "distance": st.session_state.get("distance") if anchor is not None else None,
+        }
+    )
 
 selection_tab, neighbours_tab, quality_tab = st.tabs(
     [f"Selection ({len(rows)})", "Nearest neighbours", "Embedding quality"]
 )
 with selection_tab:
-    selection_ui(rows, points, dataset)
+    selection_ui(rows, points, dataset, run)
 with neighbours_tab:
-    neighbours_ui(points, vectors[neighbour_kind], neighbour_kind)
+    neighbours_ui(points, vectors[neighbour_kind], neighbour_kind, run)
 with quality_tab:
     if st.checkbox(
         "Measure all three kinds (projects each one with the same parameters)",
@@ -307,3 +387,7 @@ with quality_tab:
         if shown in projections
     ]
     quality_ui(measured)
+link_widgets(
+    {key: (st.session_state.get(key), default) for key, default in VIEW_DEFAULTS.items()}
+    | {NEIGHBOUR_OF: (st.session_state.get(NEIGHBOUR_OF), None)}
+)

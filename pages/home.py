@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import DATASET, as_text
+from pages.common import DATASET, as_text, share_link_ui
 from protviz.datasets import BUILTINS
 
 st.title("protviz")
@@ -39,3 +39,4 @@ st.page_link("pages/data.py", label="Choose or upload data", icon=":material/arr
 st.subheader("Built-in data sets")
 for builtin in BUILTINS.values():
     st.markdown(f"- **{builtin.title}**: {builtin.description}")
+share_link_ui({})

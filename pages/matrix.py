@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import as_text, cached_model, run_picker, saved_runs_or_stop, show_error
+from pages.common import (
+    as_text,
+    cached_model,
+    link_to,
+    new_link_value,
+    run_picker,
+    saved_runs_or_stop,
+    share_link_ui,
+    show_error,
+)
 from protviz import plots
 from protviz.matrix import BLOSUM_HELP, COMPARE_HELP, MatrixAnalysis, analyse_matrix, correlate
 from protviz.runs import RunInfo
@@ -26,6 +35,14 @@ def other_run_ui(by_id: dict[str, RunInfo], run: RunInfo) -> RunInfo | None:
     if not others:
         st.info("Train or upload a second run (e.g. `mean` against `bilstm`) to compare them.")
         return None
+    linked = new_link_value("other")
+    if linked in others:
+        st.session_state[OTHER_RUN] = linked
+    elif linked is not None:
+        st.warning(
+            as_text(f"This link compares with the run '{linked[:40]}', which is not saved here."),
+            icon=":material/link_off:",
+        )
     if st.session_state.get(OTHER_RUN) not in others:
         same_data = [
             r
@@ -40,6 +57,7 @@ def other_run_ui(by_id: dict[str, RunInfo], run: RunInfo) -> RunInfo | None:
         format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}]",
         key=OTHER_RUN,
     )
+    link_to("other", other_id)
     return by_id[other_id]
 
 
@@ -100,6 +118,7 @@ try:
 except ValueError as error:
     show_error(error)
     st.stop()
+share_slot = st.container()
 
 st.subheader("The matrix")
 st.caption(
@@ -123,6 +142,8 @@ st.plotly_chart(
 
 st.subheader("Compare two runs")
 other = other_run_ui(by_id, run)
+with share_slot:
+    share_link_ui({"run": run.run_id, "other": other.run_id if other else None})
 if other is not None:
     try:
         compare_ui(run, analysis, other)

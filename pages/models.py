@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import RUN_ID, as_text, show_error
+from pages.common import (
+    RUN_ID,
+    as_text,
+    is_read_only,
+    link_to,
+    new_link_value,
+    read_only_notice,
+    share_link_ui,
+    show_error,
+)
 from protviz import plots, runs
 from protviz.archive import export_run, import_run
 from protviz.runs import RunInfo, RunStoreError
@@ -65,6 +74,18 @@ def _choose_current() -> None:
 def current_run_ui(all_runs: list[RunInfo], table_selection: str | None) -> RunInfo | None:
     """The current-run chooser, kept in step with the table selection and other pages."""
     by_id = {run.run_id: run for run in all_runs}
+    linked = new_link_value("run")
+    if linked is not None and linked not in by_id:
+        st.warning(
+            as_text(
+                f"This link names the run '{linked[:40]}', which is not saved on this server: it "
+                "may have been deleted, or the link was made on another server. Choose a saved "
+                "run below."
+            ),
+            icon=":material/link_off:",
+        )
+    elif linked is not None:
+        st.session_state[RUN_ID] = linked
     if table_selection is not None and table_selection != st.session_state.get(TABLE_SELECTION):
         st.session_state[RUN_ID] = table_selection
     st.session_state[TABLE_SELECTION] = table_selection
@@ -81,6 +102,7 @@ def current_run_ui(all_runs: list[RunInfo], table_selection: str | None) -> RunI
         on_change=_choose_current,
         placeholder="Choose a run",
     )
+    link_to("run", current_id)
     return by_id.get(current_id)
 
 
@@ -146,17 +168,12 @@ def details_ui(run: RunInfo) -> None:
 
 
 def manage_ui(run: RunInfo) -> None:
-    """Rename, download and delete one run."""
+    """Rename, download and delete one run (download only, when read-only)."""
     rename_column, download_column, delete_column = st.columns([2, 1, 1])
-    with rename_column:
-        new_name = st.text_input("Name", value=run.name, key=f"rename_{run.run_id}")
-        if st.button("Rename", key="rename_run") and new_name != run.name:
-            try:
-                renamed = runs.rename_run(run.run_id, new_name)
-                st.session_state[FLASH_KEY] = f"Renamed to '{renamed.name}'."
-                st.rerun()
-            except RunStoreError as error:
-                show_error(error)
+    read_only = is_read_only()
+    if read_only:
+        with rename_column:
+            read_only_notice("renaming and deleting runs")
     with download_column:
         st.download_button(
             "Download run (.zip)",
@@ -166,6 +183,17 @@ def manage_ui(run: RunInfo) -> None:
             key="download_run",
             icon=":material/download:",
         )
+    if read_only:
+        return
+    with rename_column:
+        new_name = st.text_input("Name", value=run.name, key=f"rename_{run.run_id}")
+        if st.button("Rename", key="rename_run") and new_name != run.name:
+            try:
+                renamed = runs.rename_run(run.run_id, new_name)
+                st.session_state[FLASH_KEY] = f"Renamed to '{renamed.name}'."
+                st.rerun()
+            except RunStoreError as error:
+                show_error(error)
     with delete_column:
         confirmed = st.checkbox("Yes, delete this run", key=f"confirm_delete_{run.run_id}")
         if st.button("Delete", key="delete_run", disabled=not confirmed, type="primary"):
@@ -182,7 +210,10 @@ def manage_ui(run: RunInfo) -> None:
 
 
 def upload_ui() -> None:
-    """Upload a run zip or a bare .keras model into the store."""
+    """Upload a run zip or a bare .keras model into the store (not when read-only)."""
+    if is_read_only():
+        read_only_notice("uploading runs")
+        return
     upload = st.file_uploader(
         "Upload a run (.zip from this page) or a Keras model (.keras)",
         type=["zip", "keras"],
@@ -243,6 +274,7 @@ else:
     table = filter_ui(runs_frame(all_runs))
     selected = table_ui(table)
     current = current_run_ui(all_runs, selected)
+    share_link_ui({"run": current.run_id if current else None})
     if current is None:
         st.info("Select a run in the table (or above) to make it current and see its details.")
     else:

@@ -10,7 +10,10 @@ from pages.common import (
     as_text,
     cached_builtin,
     current_dataset,
+    is_read_only,
+    read_only_notice,
     session_owner,
+    share_link_ui,
     show_error,
 )
 from protviz import plots
@@ -286,6 +289,10 @@ def dataset_ui() -> Dataset:
 
 
 st.title("Train")
+if is_read_only():
+    read_only_notice("training")
+    st.page_link("pages/models.py", label="See the saved runs", icon=":material/inventory_2:")
+    st.stop()
 try:
     dataset = dataset_ui()
     require_classes(dataset)
@@ -310,3 +317,4 @@ if st.button(
     )
     st.rerun()
 job_ui()
+share_link_ui({})

@@ -1,0 +1,208 @@
+"""Uploaded data sets, saved on the server so that a share link can name them.
+
+A data set is stored once, content-addressed by its SHA-256 content hash, under
+``$PROTVIZ_HOME/datasets/<hash>/``:
+
+- ``sequences.fasta.gz``: the cleaned, relabelled FASTA (``>ID label=... split=...``);
+- ``metadata.parquet``: the metadata columns (from header tags or a label table);
+- ``dataset.json``: name, size, classes and when it was saved.
+
+A reference to a data set (``ref``) is either a built-in key (``motif``,
+``scl2205``) or a 64-digit content hash. References are validated before any
+path is built from them, so a link cannot reach outside the store, and a hash
+cannot be guessed from another one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from protviz.dataset import Dataset, ProteinDataError
+from protviz.datasets import BUILTINS, load_builtin
+from protviz.fasta import Limits, read_labeled_fasta
+from protviz.labels import LabelRule
+from protviz.runs import store_root
+
+DATASETS_FOLDER = "datasets"
+FASTA_FILE = "sequences.fasta.gz"
+METADATA_FILE = "metadata.parquet"
+RECORD_FILE = "dataset.json"
+HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
+
+
+class DatasetNotFoundError(ProteinDataError):
+    """A valid data set reference that names nothing in the store."""
+
+
+@dataclass(frozen=True)
+class SavedDataset:
+    """A stored data set's record (without loading its sequences).
+
+    Attributes:
+        ref: Its content hash.
+        name: The name it was uploaded under.
+        sequences: Number of sequences.
+        classes: Number of classes.
+        saved_at: Unix time it was first saved.
+    """
+
+    ref: str
+    name: str
+    sequences: int
+    classes: int
+    saved_at: float
+
+
+def check_dataset_ref(ref: str) -> str:
+    """Return ``ref`` if it is a built-in key or a content hash.
+
+    Raises:
+        ProteinDataError: For anything else (paths, partial hashes, odd characters).
+    """
+    if ref in BUILTINS or HASH_PATTERN.fullmatch(ref or ""):
+        return ref
+    raise ProteinDataError(
+        f"{str(ref)[:80]!r} is not a data set reference: use a built-in key "
+        f"({', '.join(BUILTINS)}) or the 64-digit content hash shown on the Data page."
+    )
+
+
+def datasets_root(home: str | os.PathLike | None = None) -> Path:
+    """The folder holding saved data sets (not created)."""
+    return store_root(home) / DATASETS_FOLDER
+
+
+def save_dataset(dataset: Dataset, home: str | os.PathLike | None = None) -> str:
+    """Save a data set under its content hash (once; saving it again changes nothing).
+
+    The files are written to a temporary folder and renamed into place, so a
+    crash never leaves a half-written data set under a valid name.
+
+    Args:
+        dataset: The data set.
+        home: Store root (see :func:`protviz.runs.store_root`).
+
+    Returns:
+        Its reference (the content hash).
+    """
+    ref = dataset.content_hash
+    root = datasets_root(home)
+    target = root / ref
+    if (target / RECORD_FILE).is_file():
+        return ref
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    try:
+        with gzip.open(staging / FASTA_FILE, "wt", encoding="utf-8") as handle:
+            handle.write(dataset.to_fasta())
+        metadata = dataset.metadata.copy()
+        metadata.columns = [str(c) for c in metadata.columns]
+        metadata.to_parquet(staging / METADATA_FILE)
+        record = {
+            "ref": ref,
+            "name": dataset.name,
+            "sequences": len(dataset),
+            "classes": len(dataset.classes),
+            "has_split": dataset.split is not None,
+            "saved_at": time.time(),
+        }
+        (staging / RECORD_FILE).write_text(json.dumps(record, indent=2), encoding="utf-8")
+        try:
+            staging.rename(target)
+        except OSError:
+            if not (target / RECORD_FILE).is_file():  # not a concurrent save of the same data
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ref
+
+
+def load_dataset(ref: str, home: str | os.PathLike | None = None) -> Dataset:
+    """Load a built-in or saved data set by reference.
+
+    Args:
+        ref: A built-in key or a content hash.
+        home: Store root.
+
+    Returns:
+        The data set, with the same content hash as when it was saved.
+
+    Raises:
+        DatasetNotFoundError: If no data set is saved under the hash.
+        ProteinDataError: If the reference is invalid or the stored files are damaged.
+    """
+    check_dataset_ref(ref)
+    if ref in BUILTINS:
+        return load_builtin(ref)
+    folder = datasets_root(home) / ref
+    try:
+        record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DatasetNotFoundError(
+            f"No data set {ref[:12]}... is saved on this server: it may have been removed, or "
+            "the link was made on another server. Upload the FASTA again on the Data page."
+        ) from None
+    except (OSError, ValueError) as error:
+        raise ProteinDataError(f"The saved data set {ref[:12]}... is damaged ({error}).") from None
+    has_split = bool(record.get("has_split"))
+    dataset, _ = read_labeled_fasta(
+        folder / FASTA_FILE,
+        LabelRule(kind="key", key="label", split_key="split" if has_split else None),
+        name=str(record.get("name") or ref[:12]),
+        limits=_stored_limits(),
+    )
+    metadata = pd.read_parquet(folder / METADATA_FILE)
+    dataset = Dataset.create(
+        dataset.name,
+        dataset.ids,
+        dataset.sequences,
+        dataset.labels,
+        metadata=metadata,
+        split=dataset.split,
+    )
+    if dataset.content_hash != ref:
+        raise ProteinDataError(
+            f"The saved data set {ref[:12]}... is damaged (its content no longer matches its "
+            "hash). Upload the FASTA again on the Data page."
+        )
+    return dataset
+
+
+def _stored_limits() -> Limits:
+    """Limits for reading back a saved data set: it passed the upload limits once, and its
+    relabelled FASTA may be somewhat larger than the file that was uploaded."""
+    limits = Limits.from_env()
+    return Limits(limits.max_sequences, limits.max_length, 2 * limits.max_upload_bytes)
+
+
+def list_datasets(home: str | os.PathLike | None = None) -> list[SavedDataset]:
+    """The saved data sets, newest first (damaged folders are skipped)."""
+    root = datasets_root(home)
+    found = []
+    for folder in root.iterdir() if root.is_dir() else []:
+        if not HASH_PATTERN.fullmatch(folder.name):
+            continue
+        try:
+            record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+            found.append(
+                SavedDataset(
+                    ref=folder.name,
+                    name=str(record["name"]),
+                    sequences=int(record["sequences"]),
+                    classes=int(record["classes"]),
+                    saved_at=float(record["saved_at"]),
+                )
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return sorted(found, key=lambda saved: -saved.saved_at)
