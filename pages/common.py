@@ -34,6 +34,20 @@ def _leave_legacy_multipage_mode() -> None:
 
 _leave_legacy_multipage_mode()
 
+
+@st.cache_resource(show_spinner=False)
+def tidy_store_once(root: str) -> int:
+    """Remove temporary folders that a crash (e.g. a killed server) left in the store,
+    once per server process and store. Only folders untouched for an hour go, so a
+    save in progress in another process is left alone."""
+    from protviz.datastore import datasets_root
+    from protviz.runs import remove_stale_temporaries
+
+    return sum(
+        remove_stale_temporaries(folder, older_than_seconds=3600)
+        for folder in (root, datasets_root(root))
+    )
+
 DATASET = "dataset"
 """Session-state key of the current :class:`Dataset`."""
 DATASET_REPORT = "dataset_report"
@@ -86,6 +100,7 @@ def saved_runs_or_stop() -> list[RunInfo]:
     """The saved runs, newest first; with none, a message and the page stops."""
     from protviz import runs
 
+    tidy_store_once(_store_root())
     all_runs = runs.list_runs()
     if not all_runs:
         st.info("No saved runs yet: train one on the Train page or upload one on the Models page.")

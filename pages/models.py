@@ -14,6 +14,7 @@ from pages.common import (
     read_only_notice,
     share_link_ui,
     show_error,
+    tidy_store_once,
 )
 from protviz import plots, runs
 from protviz.archive import export_run, import_run
@@ -267,6 +268,7 @@ st.caption(
 skipped_folders_ui()
 if FLASH_KEY in st.session_state:
     st.success(as_text(st.session_state.pop(FLASH_KEY)), icon=":material/check:")
+tidy_store_once(str(runs.store_root()))
 all_runs = runs.list_runs()
 if not all_runs:
     st.info("No saved runs yet. Train one on the Train page, or upload a run below.")

@@ -1,0 +1,84 @@
+"""Faults in a real deployment: the server killed during training, then restarted.
+
+The run store must stay consistent (no half-written run is listed, nothing already
+saved is lost) and the restarted app must serve every page and train again.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from protviz import runs
+from tests.browser import CHROMIUM_FLAGS, chromium_path, serve_app
+from tests.conftest import copy_demo_run
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+TIMEOUT_MS = 120_000
+
+
+def start_training(page, url: str, epochs: int) -> None:
+    page.goto(f"{url}/train")
+    page.locator("[data-testid='stRadio']").first.get_by_text("mean", exact=True).click()
+    for label, value in (("Epochs (most)", epochs), ("Early-stopping patience (epochs)", epochs)):
+        field = page.get_by_label(label)
+        field.fill(str(value))
+        field.press("Enter")
+    page.get_by_role("button", name="Start training").click()
+
+
+def test_killing_the_server_during_training_then_restarting(tmp_path):
+    home = tmp_path
+    copy_demo_run(home)
+    copy_demo_run(home, "demo-motif-mean")
+    before = sorted(run.run_id for run in runs.list_runs(home))
+    files_before = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
+
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(TIMEOUT_MS)
+
+        with serve_app(home) as server:
+            start_training(page, server.url, epochs=500)
+            page.wait_for_function(
+                "() => Number(document.querySelector(\"[data-testid='stProgress'] "
+                "[role='progressbar']\")?.getAttribute('aria-valuenow') || 0) > 0"
+            )
+            server.process.kill()  # no clean shutdown: as if the machine lost power
+            server.process.wait(timeout=30)
+
+        # The store is as it was: no half run listed, no unreadable folder, nothing lost.
+        assert sorted(run.run_id for run in runs.list_runs(home)) == before
+        assert runs.problem_folders(home) == []
+        files_after = sorted(
+            str(p.relative_to(home))
+            for p in home.rglob("*")
+            if p.is_file() and not p.name.startswith("streamlit-")  # the server's log
+        )
+        new = set(files_after) - set(files_before)
+        # Only the training's temporary folder (checkpoints) is left: never listed, and
+        # removed by a later start once an hour old (pages.common.tidy_store_once).
+        assert all(path.startswith((runs.TEMP_PREFIX, "datasets/")) for path in new), new
+
+        with serve_app(home) as server:
+            page.goto(f"{server.url}/models")
+            page.get_by_text("Current run (used by the other pages)").wait_for()
+            # Both saved runs are in the runs table (a canvas grid; its cells are hidden).
+            for name in (
+                "Demo: conv_attention on the motif toy",
+                "Demo: mean (averaged embeddings) on the motif toy",
+            ):
+                cell = page.locator("[role='gridcell']").filter(has_text=name)
+                cell.first.wait_for(state="attached")
+            assert page.locator("[data-testid='stException']").count() == 0
+            start_training(page, server.url, epochs=1)
+            page.get_by_text("Saved 'mean on motif position (toy)'").wait_for()
+            page.goto(f"{server.url}/explore")
+            page.locator("[data-testid='stPlotlyChart'] .gtitle").first.wait_for()
+            assert page.locator("[data-testid='stException']").count() == 0
+        browser.close()
+
+    after = sorted(run.run_id for run in runs.list_runs(home))
+    assert set(before) < set(after) and len(after) == len(before) + 1
