@@ -14,6 +14,7 @@ from pages.common import (
     saved_runs_or_stop,
     share_link_ui,
     show_error,
+    use_app_navigation,
 )
 from protviz import plots
 from protviz.attention import (
@@ -34,6 +35,8 @@ from protviz.attention import (
 )
 from protviz.dataset import Dataset
 from protviz.runs import RunInfo
+
+use_app_navigation()
 
 SEQUENCE = "attention_sequence"
 """Session-state key: the row of the chosen sequence in the current data set."""

@@ -14,25 +14,27 @@ from protviz.dataset import CleaningReport, Dataset, ProteinDataError
 from protviz.datasets import BUILTINS, load_builtin
 from protviz.runs import RunInfo
 
+ROUTED = "routed_by_app"
+"""Session-state flag app.py sets before running a page through ``st.navigation``."""
 
-def _leave_legacy_multipage_mode() -> None:
-    """Make sure app.py's ``st.navigation`` decides the pages, not the folder name.
 
-    Streamlit (1.67) runs an app whose main script sits beside a folder named
-    ``pages/`` in its legacy multipage mode, executing ``pages/*.py`` directly,
-    until the first ``st.navigation`` call of the process clears a class flag.
-    A first visitor who opens ``/data`` directly would get the legacy sidebar
-    (listing this helper module as a page). Clearing the flag and rerunning
-    hands the run to app.py, which routes to the same URL path.
+def use_app_navigation() -> None:
+    """Make sure app.py's ``st.navigation`` runs this page, not Streamlit's legacy mode.
+
+    Call it first in every page. Streamlit (1.67) runs an app whose main script sits
+    beside a folder named ``pages/`` in its legacy multipage mode, executing
+    ``pages/*.py`` directly, until the first ``st.navigation`` call of the process
+    clears a class flag. Visitors who open a page such as ``/explore`` before that
+    (several at once, on a fresh server) would get the legacy sidebar, listing this
+    helper module as a page. app.py sets :data:`ROUTED` before it runs a page; a page
+    run without it clears the flag and reruns, which hands the run to app.py (it
+    routes to the same URL path).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if not st.session_state.pop(ROUTED, False):
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-_leave_legacy_multipage_mode()
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,6 +49,7 @@ def tidy_store_once(root: str) -> int:
         remove_stale_temporaries(folder, older_than_seconds=3600)
         for folder in (root, datasets_root(root))
     )
+
 
 DATASET = "dataset"
 """Session-state key of the current :class:`Dataset`."""

@@ -17,6 +17,7 @@ from pages.common import (
     session_owner,
     share_link_ui,
     show_error,
+    use_app_navigation,
 )
 from protviz import runs
 from protviz.compare import (
@@ -32,6 +33,8 @@ from protviz.jobs import default_queue
 from protviz.projection import METHOD_NAMES, ProjectionParams
 from protviz.runs import RunInfo
 from protviz.training import ARCHITECTURE_NAMES, TrainingConfig
+
+use_app_navigation()
 
 # Session-state key: the jobs started by "train all four architectures".
 COMPARE_JOBS = "compare_job_ids"

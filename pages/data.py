@@ -19,6 +19,7 @@ from pages.common import (
     set_current_dataset,
     share_link_ui,
     show_error,
+    use_app_navigation,
 )
 from protviz import plots
 from protviz.dataset import Dataset, ProteinDataError
@@ -40,6 +41,8 @@ from protviz.labels import (
 )
 from protviz.runs import store_root
 from protviz.summary import length_table
+
+use_app_navigation()
 
 BUILTIN_SOURCE = "Built-in data set"
 SAVED_SOURCE = "Saved on this server"

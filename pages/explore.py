@@ -17,6 +17,7 @@ from pages.common import (
     saved_runs_or_stop,
     share_link_ui,
     show_error,
+    use_app_navigation,
 )
 from protviz import plots, runs
 from protviz.dataset import Dataset, ProteinDataError
@@ -39,6 +40,8 @@ from protviz.projection import (
     project,
 )
 from protviz.runs import RunInfo
+
+use_app_navigation()
 
 NEIGHBOUR_OF = "seq"
 """Widget key and link parameter: the ID of the sequence whose nearest neighbours are shown."""

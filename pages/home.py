@@ -2,8 +2,15 @@
 
 import streamlit as st
 
-from pages.common import DATASET, as_text, share_link_ui
+from pages.common import (
+    DATASET,
+    as_text,
+    share_link_ui,
+    use_app_navigation,
+)
 from protviz.datasets import BUILTINS
+
+use_app_navigation()
 
 st.title("protviz")
 st.markdown(

@@ -13,10 +13,13 @@ from pages.common import (
     saved_runs_or_stop,
     share_link_ui,
     show_error,
+    use_app_navigation,
 )
 from protviz import plots
 from protviz.matrix import BLOSUM_HELP, COMPARE_HELP, MatrixAnalysis, analyse_matrix, correlate
 from protviz.runs import RunInfo
+
+use_app_navigation()
 
 OTHER_RUN = "matrix_other_run"
 

@@ -15,11 +15,14 @@ from pages.common import (
     share_link_ui,
     show_error,
     tidy_store_once,
+    use_app_navigation,
 )
 from protviz import plots, runs
 from protviz.archive import export_run, import_run
 from protviz.runs import RunInfo, RunStoreError
 from protviz.summary import compare_frame, per_class_frame, runs_frame
+
+use_app_navigation()
 
 # Session-state key: a message to show after the rerun that follows a change.
 FLASH_KEY = "models_flash"

@@ -15,6 +15,7 @@ from pages.common import (
     session_owner,
     share_link_ui,
     show_error,
+    use_app_navigation,
 )
 from protviz import plots
 from protviz.dataset import Dataset, ProteinDataError, require_classes
@@ -22,6 +23,8 @@ from protviz.datasets import BUILTINS
 from protviz.jobs import JobView, default_queue
 from protviz.summary import model_summary_frame, per_class_frame
 from protviz.training import TrainingConfig
+
+use_app_navigation()
 
 # Session-state key: the id of this session's latest training job.
 TRAIN_JOB = "train_job_id"
