@@ -32,5 +32,4 @@ navigation = st.navigation(
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     ]
 )
-st.session_state["routed_by_app"] = True  # see pages.common.use_app_navigation
 navigation.run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,8 +15,15 @@ from protviz.dataset import CleaningReport, Dataset, ProteinDataError
 from protviz.datasets import BUILTINS, load_builtin
 from protviz.runs import RunInfo
 
-ROUTED = "routed_by_app"
-"""Session-state flag app.py sets before running a page through ``st.navigation``."""
+
+def _run_by_legacy_mode() -> bool:
+    """Whether Streamlit's legacy multipage runner (``_mpa_v1``) is running this page."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "_mpa_v1":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def use_app_navigation() -> None:
@@ -26,13 +34,18 @@ def use_app_navigation() -> None:
     ``pages/*.py`` directly, until the first ``st.navigation`` call of the process
     clears a class flag. Visitors who open a page such as ``/explore`` before that
     (several at once, on a fresh server) would get the legacy sidebar, listing this
-    helper module as a page. app.py sets :data:`ROUTED` before it runs a page; a page
-    run without it clears the flag and reruns, which hands the run to app.py (it
-    routes to the same URL path).
+    helper module as a page. A page run by the legacy runner (or while the flag is
+    still set) clears the flag and reruns, which hands the run to app.py (it routes
+    to the same URL path).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if not st.session_state.pop(ROUTED, False):
+    if "streamlit.testing.v1.app_test" in sys.modules:
+        # Under AppTest every run starts in legacy mode (it resets the flag before each
+        # run) and a rerun would drop the run's button clicks; a served app never
+        # imports AppTest, and there only a visit's first run can be a legacy one.
+        return
+    if PagesManager.uses_pages_directory or _run_by_legacy_mode():
         PagesManager.uses_pages_directory = False
         st.rerun()
 
