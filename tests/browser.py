@@ -110,3 +110,16 @@ def serve_app(home: Path, env: dict[str, str] | None = None) -> Iterator[Server]
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium, launched through Playwright's sync API, closed on exit."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium_path()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

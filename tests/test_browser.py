@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import CHROMIUM_FLAGS, Server, chromium_path, serve_app
+from tests.browser import Server, chromium, serve_app
 from tests.conftest import data_file
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 TIMEOUT_MS = 60_000
 
@@ -23,11 +23,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    executable = chromium_path()
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

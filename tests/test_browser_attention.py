@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import CHROMIUM_FLAGS, Server, chromium_path, serve_app
+from tests.browser import Server, chromium, serve_app
 from tests.conftest import copy_demo_run
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 TIMEOUT_MS = 120_000
 
@@ -25,14 +25,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def page(server: Server):
-    executable = chromium_path()
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS)
         yield page
-        browser.close()
 
 
 def test_share_link_draws_the_attention_overlay(page, server):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import CHROMIUM_FLAGS, Server, chromium_path, serve_app
+from tests.browser import Server, chromium, serve_app
 from tests.conftest import copy_demo_run, data_file
 from tests.test_bad_inputs import BAD, OUTCOMES, TABLE_FASTA, Parsed, Refused, store_snapshot
 
@@ -32,14 +32,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def page(server: Server) -> Iterator:
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS)
         page.dialogs = []
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
         yield page
-        browser.close()
 
 
 def upload(page, server: Server, name: str) -> None:

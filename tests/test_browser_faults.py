@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 
 from protviz import runs
-from tests.browser import CHROMIUM_FLAGS, chromium_path, serve_app
+from tests.browser import chromium, serve_app
 from tests.conftest import copy_demo_run
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 TIMEOUT_MS = 120_000
 
@@ -35,8 +35,7 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
     before = sorted(run.run_id for run in runs.list_runs(home))
     files_before = sorted(str(p.relative_to(home)) for p in home.rglob("*") if p.is_file())
 
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(TIMEOUT_MS)
 
@@ -78,7 +77,6 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
             page.goto(f"{server.url}/explore")
             page.locator("[data-testid='stPlotlyChart'] .gtitle").first.wait_for()
             assert page.locator("[data-testid='stException']").count() == 0
-        browser.close()
 
     after = sorted(run.run_id for run in runs.list_runs(home))
     assert set(before) < set(after) and len(after) == len(before) + 1

@@ -16,10 +16,10 @@ import pytest
 
 from protviz import runs
 from protviz.datasets import motif_position_dataset
-from tests.browser import CHROMIUM_FLAGS, Server, chromium_path, serve_app
+from tests.browser import Server, chromium, serve_app
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "journey"
 TIMEOUT_MS = 180_000
@@ -34,10 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def new_page(browser):
