@@ -362,10 +362,12 @@ with selection_tab:
 with neighbours_tab:
     neighbours_ui(points, vectors[neighbour_kind], neighbour_kind, run)
 with quality_tab:
+    # One checkbox per method: on by default for PCA (instant), off for t-SNE and UMAP,
+    # whose projection of every kind would take minutes on large data sets.
     if st.checkbox(
         "Measure all three kinds (projects each one with the same parameters)",
         value=params.method == "pca",
-        key="explore_measure_all",
+        key=f"explore_measure_all_{params.method}",
     ):
         for other in EMBEDDING_KINDS:
             if other not in vectors:

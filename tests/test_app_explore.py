@@ -66,3 +66,11 @@ def test_explore_with_a_bad_regex_shows_an_error(explore):
     explore.text_input(key="q").set_value("(").run()
     assert not explore.exception
     assert any("not a valid regular expression" in e.value for e in explore.error)
+
+
+def test_switching_to_umap_projects_only_the_kind_shown(explore):
+    # PCA measures all three kinds; for UMAP (minutes on large data) that is opt-in.
+    assert len(quality(explore)) == 3
+    explore.selectbox(key="method").set_value("umap").run()
+    assert not explore.exception
+    assert list(quality(explore).index) == ["averaged"]
