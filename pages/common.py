@@ -224,8 +224,9 @@ def bind_to_link(
     """Before creating the widget ``key``: give it ``default``, or a new link's value.
 
     The widget's key is also its query parameter (see :data:`protviz.links.PARAMETERS`).
-    Create the widget without a default value of its own, and call :func:`link_to` with
-    its value afterwards. An invalid link value keeps the default, with a warning.
+    Create the widget without a default value of its own, and pass its value to
+    :func:`link_widgets` afterwards. An invalid link value keeps the default, with a
+    warning.
     """
     st.session_state.setdefault(key, default)
     text = new_link_value(key)
