@@ -10,6 +10,8 @@ from pages.common import (
     as_text,
     cached_model,
     current_dataset,
+    link_to,
+    new_link_value,
     run_picker,
     saved_runs_or_stop,
     share_link_ui,
@@ -40,8 +42,6 @@ use_app_navigation()
 
 SEQUENCE = "attention_sequence"
 """Session-state key: the row of the chosen sequence in the current data set."""
-LINKED = "attention_linked_seq"
-"""Session-state key: the ``seq`` query parameter already applied (so it is applied once)."""
 AUTO_DATASET_LIMIT = 2000
 """Samples up to this size get their class profile and filter logos without asking."""
 
@@ -109,28 +109,24 @@ def cached_maxima(
 
 def _link_to_sequence(dataset: Dataset) -> None:
     row = st.session_state.get(SEQUENCE)
-    if row is None:
-        st.query_params.pop("seq", None)
-        st.session_state[LINKED] = None
-    else:
-        st.query_params["seq"] = dataset.ids[row]
-        st.session_state[LINKED] = dataset.ids[row]
+    link_to("seq", None if row is None else dataset.ids[row])
 
 
 def sequence_ui(dataset: Dataset) -> int | None:
     """Choose a sequence by ID (type to search), or take it from the ``seq`` link parameter."""
     if (st.session_state.get(SEQUENCE) or 0) >= len(dataset):
         st.session_state[SEQUENCE] = None
-    linked = st.query_params.get("seq")
-    if linked and linked != st.session_state.get(LINKED):
-        st.session_state[LINKED] = linked
-        row = find_sequence(dataset, linked)
-        if row is not None:
-            st.session_state[SEQUENCE] = row
-    if linked and find_sequence(dataset, linked) is None:
+    shown = st.query_params.get("seq")
+    linked = new_link_value("seq")
+    if linked is None and st.session_state.get(SEQUENCE) is None:
+        linked = shown  # back on this page through a link applied earlier in the session
+    row = None if not linked else find_sequence(dataset, linked)
+    if row is not None:
+        st.session_state[SEQUENCE] = row
+    if shown and find_sequence(dataset, shown) is None:
         st.warning(
             as_text(
-                f"The link names sequence '{linked}', which is not in the current data set "
+                f"The link names sequence '{shown}', which is not in the current data set "
                 f"'{dataset.name}'. Choose the data set it came from on the Data page, or "
                 "choose another sequence below."
             ),
@@ -270,15 +266,6 @@ try:
 except ValueError as error:
     show_error(error)
     st.stop()
-trained_on = run.record.get("dataset") or {}
-if trained_on.get("content_hash") != dataset.content_hash:
-    st.caption(
-        as_text(
-            f"This run was trained on '{trained_on.get('name')}'; it is shown on the current data "
-            f"set '{dataset.name}' ({len(dataset):,} sequences). Choose the data set on the Data "
-            "page."
-        )
-    )
 
 with st.expander("Data-set sample for the class profile and the filter logos"):
     max_per_class = int(

@@ -131,6 +131,7 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
     the current run, else the newest run trained on ``dataset``, else the newest run.
     Choosing another run makes it current on every page and writes it into the URL. A
     link naming a run that is not saved shows a message with a way back and stops the page.
+    When ``dataset`` is given and the run was trained on another data set, a caption says so.
 
     Args:
         all_runs: The saved runs, newest first (not empty).
@@ -145,8 +146,7 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
     if linked is not None:
         if linked not in by_id:
             broken_link(
-                f"This link names the run '{linked[:40]}', which is not saved on this server: it "
-                "may have been deleted, or the link was made on another server.",
+                missing_run_message(linked),
                 "pages/models.py",
                 "Choose a saved run on the Models page",
             )
@@ -175,6 +175,15 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
         on_change=choose,
     )
     link_to("run", current)
+    trained_on = by_id[current].record.get("dataset") or {}
+    if dataset is not None and trained_on.get("content_hash") != dataset.content_hash:
+        st.caption(
+            as_text(
+                f"This run was trained on '{trained_on.get('name')}'; it is shown on the "
+                f"current data set '{dataset.name}' ({len(dataset):,} sequences). Choose the "
+                "data set on the Data page."
+            )
+        )
     return by_id[current]
 
 
@@ -246,6 +255,14 @@ def link_widgets(values: dict[str, tuple[object, object]]) -> None:
         link_to(key, None if value == default else links.format_parameter(value))
 
 
+def missing_run_message(run_id: str) -> str:
+    """What to say about a link naming a run that is not saved here."""
+    return (
+        f"This link names the run '{run_id[:40]}', which is not saved on this server: it may "
+        "have been deleted, or the link was made on another server."
+    )
+
+
 def broken_link(message: str, page: str, label: str) -> None:
     """Say that a link names something missing, offer the way back, and stop the page."""
     st.error(as_text(message), icon=":material/link_off:")
@@ -283,8 +300,7 @@ def set_current_dataset(dataset: Dataset, report: CleaningReport | None, ref: st
     st.session_state[DATASET] = dataset
     st.session_state[DATASET_REPORT] = report
     st.session_state[DATASET_REF] = ref
-    if st.query_params.get("dataset") not in (None, ref):
-        link_to("dataset", ref)
+    link_to("dataset", ref)
 
 
 def is_read_only() -> bool:

@@ -76,21 +76,6 @@ def cached_quality(
     return embedding_quality(_vectors, _labels, _coordinates, metric=params.metric)
 
 
-def run_ui(all_runs: list[RunInfo], dataset: Dataset) -> RunInfo:
-    """Choose the run (see :func:`pages.common.run_picker`) and say what it was trained on."""
-    run = run_picker(all_runs, dataset, "explore_run")
-    trained_on = run.record.get("dataset") or {}
-    if trained_on.get("content_hash") != dataset.content_hash:
-        st.caption(
-            as_text(
-                f"This run was trained on '{trained_on.get('name')}'; it is shown on the "
-                f"current data set '{dataset.name}' ({len(dataset):,} sequences). Choose the "
-                "data set on the Data page."
-            )
-        )
-    return run
-
-
 VIEW_DEFAULTS: dict[str, object] = {
     "kind": "averaged",
     "method": "pca",
@@ -281,7 +266,7 @@ dataset = current_dataset()
 all_runs = saved_runs_or_stop()
 share_slot = st.container()
 try:
-    run = run_ui(all_runs, dataset)
+    run = run_picker(all_runs, dataset, "explore_run")
     run_key = (run.run_id, str(run.path))
     probabilities = cached_vectors(*run_key, dataset.content_hash, "probabilities", dataset)
     points = points_frame(dataset, probabilities, run.record["class_names"])

@@ -10,6 +10,7 @@ from pages.common import (
     as_text,
     is_read_only,
     link_to,
+    missing_run_message,
     new_link_value,
     read_only_notice,
     share_link_ui,
@@ -81,11 +82,7 @@ def current_run_ui(all_runs: list[RunInfo], table_selection: str | None) -> RunI
     linked = new_link_value("run")
     if linked is not None and linked not in by_id:
         st.warning(
-            as_text(
-                f"This link names the run '{linked[:40]}', which is not saved on this server: it "
-                "may have been deleted, or the link was made on another server. Choose a saved "
-                "run below."
-            ),
+            as_text(missing_run_message(linked) + " Choose a saved run below."),
             icon=":material/link_off:",
         )
     elif linked is not None:

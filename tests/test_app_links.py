@@ -150,3 +150,14 @@ def test_read_only_mode_switches_off_changes(home, monkeypatch):
     assert not [b for b in compare.button if b.key == "compare_train_all"]
     explore = open_page("pages/explore.py", run=DEMO_RUN)  # exploring still works
     assert not explore.exception and explore.get("plotly_chart")
+
+
+def test_the_same_sequence_link_opened_again_later_in_the_session(home):
+    at = open_page("pages/attention.py", run=DEMO_RUN, seq="toy0001_m")
+    assert at.selectbox(key="attention_sequence").value is not None
+    at.switch_page("pages/explore.py").run()  # the Attention widgets are dropped
+    at.query_params["seq"] = "toy0001_m"  # Explore's "Open on the Attention page"
+    at.switch_page("pages/attention.py").run()
+    assert not at.exception
+    box = at.selectbox(key="attention_sequence")
+    assert box.value is not None and "toy0001_m" in box.format_func(box.value)
