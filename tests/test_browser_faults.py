@@ -6,6 +6,8 @@ saved is lost) and the restarted app must serve every page and train again.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from protviz import runs
@@ -13,19 +15,29 @@ from tests.browser import chromium, serve_app
 from tests.conftest import copy_demo_run
 
 pytestmark = pytest.mark.browser
-pytest.importorskip("playwright.sync_api")
+playwright_api = pytest.importorskip("playwright.sync_api")
 
 TIMEOUT_MS = 120_000
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 def start_training(page, url: str, epochs: int) -> None:
+    """Start a ``mean`` training on the Train page and wait until the job is running."""
     page.goto(f"{url}/train")
+    # The app's own navigation is drawn (not Streamlit's legacy one of a first visit).
+    page.get_by_test_id("stSidebarNavItems").get_by_text("Embedding matrix").wait_for()
     page.locator("[data-testid='stRadio']").first.get_by_text("mean", exact=True).click()
     for label, value in (("Epochs (most)", epochs), ("Early-stopping patience (epochs)", epochs)):
         field = page.get_by_label(label)
         field.fill(str(value))
         field.press("Enter")
+        page.wait_for_function(
+            "([label, value]) => document.querySelector(`input[aria-label='${label}']`)"
+            "?.value === value",
+            arg=[label, str(value)],
+        )
     page.get_by_role("button", name="Start training").click()
+    page.get_by_role("button", name="Cancel training").wait_for()
 
 
 def test_killing_the_server_during_training_then_restarting(tmp_path):
@@ -41,10 +53,15 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
 
         with serve_app(home) as server:
             start_training(page, server.url, epochs=500)
-            page.wait_for_function(
-                "() => Number(document.querySelector(\"[data-testid='stProgress'] "
-                "[role='progressbar']\")?.getAttribute('aria-valuenow') || 0) > 0"
-            )
+            try:
+                page.wait_for_function(
+                    "() => Number(document.querySelector(\"[data-testid='stProgress'] "
+                    "[role='progressbar']\")?.getAttribute('aria-valuenow') || 0) > 0"
+                )
+            except playwright_api.TimeoutError:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / "fault-no-progress.png"), full_page=True)
+                raise
             server.process.kill()  # no clean shutdown: as if the machine lost power
             server.process.wait(timeout=30)
 
