@@ -8,7 +8,7 @@
   (10% of them held out for validation), scored on ``test``; ``setHARD`` is
   left out.
 
-Each run trains with protviz.training.train (early stopping on validation
+Each run trains with protviz.model.training.train (early stopping on validation
 loss, best weights restored) for at most ``--epochs`` epochs or until
 ``--time-budget-minutes`` of training time is spent, and scores the test split.
 
@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from protviz.cli import ProgressBar
-from protviz.fasta import read_labeled_fasta
-from protviz.labels import LabelRule
-from protviz.training import ARCHITECTURE_NAMES, TrainingConfig, train
+from protviz.io.fasta import read_labeled_fasta
+from protviz.io.labels import LabelRule
+from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig, train
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 DATASETS = {

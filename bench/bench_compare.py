@@ -27,10 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from protviz.compare import compare_runs, comparison_table, summary_sentences
-from protviz.datasets import load_builtin
-from protviz.fasta import read_labeled_fasta
-from protviz.training import ARCHITECTURE_NAMES, TrainingConfig, train
+from protviz.analysis.compare import compare_runs, comparison_table, summary_sentences
+from protviz.io.builtin import load_builtin
+from protviz.io.fasta import read_labeled_fasta
+from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig, train
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 FILES = {"multiloc": SHARED / "multiloc_hoglund2006_5959.fasta"}

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright
 
-from protviz.datasets import motif_position_dataset
+from protviz.io.builtin import motif_position_dataset
 from tests.browser import CHROMIUM_FLAGS, chromium_path, serve_app
 from tests.conftest import copy_demo_run
 

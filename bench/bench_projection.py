@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from protviz.projection import ProjectionParams, project
+from protviz.analysis.projection import ProjectionParams, project
 
 SCL_RUN = "demo-scl2205-conv-attention"
 
@@ -87,9 +87,9 @@ def opentsne_against_sklearn(sizes: list[int]) -> dict:
 
 def embedding_throughput() -> dict:
     """Sequences per second for averaged and learned vectors of SCL2205."""
-    from protviz import runs
-    from protviz.datasets import load_builtin
-    from protviz.embeddings import model_embeddings
+    from protviz.analysis.embeddings import model_embeddings
+    from protviz.io.builtin import load_builtin
+    from protviz.model import runs
 
     dataset = load_builtin("scl2205")
     run = runs.get_run(SCL_RUN, runs.DEFAULT_HOME)

@@ -4,7 +4,7 @@ The baseline is the plain Keras recipe users write first: tokenise every
 residue, pad every sequence to the longest one in the data set
 (``keras.utils.pad_sequences``), and call ``model.fit`` on the NumPy arrays.
 protviz feeds the same model the same residues (no truncation on either side)
-in length-bucketed batches padded per batch (:mod:`protviz.encoding`).
+in length-bucketed batches padded per batch (:mod:`protviz.model.encoding`).
 
 Both sides use the same architecture, hyper-parameters, batch size, masking
 and compile settings. protviz is timed on one full epoch over the whole data
@@ -33,10 +33,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 
-from protviz.architectures import build_model
-from protviz.encoding import bucket_batches, encode_all, padding_fraction, training_dataset
-from protviz.fasta import read_labeled_fasta
-from protviz.training import compile_model, device_name, library_versions
+from protviz.io.fasta import read_labeled_fasta
+from protviz.model.architectures import build_model
+from protviz.model.encoding import bucket_batches, encode_all, padding_fraction, training_dataset
+from protviz.model.training import compile_model, device_name, library_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 MULTILOC = ROOT.parent / "shared" / "datasets" / "multiloc_hoglund2006_5959.fasta"

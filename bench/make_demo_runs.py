@@ -24,10 +24,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from protviz import runs
 from protviz.cli import ProgressBar
-from protviz.datasets import load_builtin
-from protviz.training import TrainingConfig, train
+from protviz.io.builtin import load_builtin
+from protviz.model import runs
+from protviz.model.training import TrainingConfig, train
 
 DEMOS: dict[str, tuple[str, str, TrainingConfig]] = {
     "motif": (

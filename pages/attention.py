@@ -6,20 +6,7 @@ import re
 
 import streamlit as st
 
-from pages.common import (
-    as_text,
-    cached_model,
-    current_dataset,
-    link_to,
-    new_link_value,
-    run_picker,
-    saved_runs_or_stop,
-    share_link_ui,
-    show_error,
-    use_app_navigation,
-)
-from protviz import plots
-from protviz.attention import (
+from protviz.analysis.attention import (
     DEFAULT_MAX_PER_CLASS,
     DEFAULT_TOP_K,
     LOGO_HELP,
@@ -35,8 +22,21 @@ from protviz.attention import (
     has_attention,
     residue_scores,
 )
-from protviz.dataset import Dataset
-from protviz.runs import RunInfo
+from protviz.app.common import (
+    as_text,
+    cached_model,
+    current_dataset,
+    link_to,
+    new_link_value,
+    run_picker,
+    saved_runs_or_stop,
+    share_link_ui,
+    show_error,
+    use_app_navigation,
+)
+from protviz.core.dataset import Dataset
+from protviz.model.runs import RunInfo
+from protviz.report import figures as plots
 
 use_app_navigation()
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import (
+from protviz.analysis.compare import (
+    Comparison,
+    compare_runs,
+    comparison_table,
+    html_report,
+    small_multiples_figure,
+    summary_sentences,
+)
+from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
+from protviz.app.common import (
     as_text,
     bind_to_link,
     cached_model,
@@ -19,20 +28,11 @@ from pages.common import (
     show_error,
     use_app_navigation,
 )
-from protviz import runs
-from protviz.compare import (
-    Comparison,
-    compare_runs,
-    comparison_table,
-    html_report,
-    small_multiples_figure,
-    summary_sentences,
-)
-from protviz.dataset import Dataset, require_classes
-from protviz.jobs import default_queue
-from protviz.projection import METHOD_NAMES, ProjectionParams
-from protviz.runs import RunInfo
-from protviz.training import ARCHITECTURE_NAMES, TrainingConfig
+from protviz.core.dataset import Dataset, require_classes
+from protviz.model import runs
+from protviz.model.jobs import default_queue
+from protviz.model.runs import RunInfo
+from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig
 
 use_app_navigation()
 

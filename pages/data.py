@@ -7,7 +7,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages.common import (
+from protviz.analysis.summary import length_table
+from protviz.app.common import (
     DATASET,
     DATASET_REPORT,
     as_text,
@@ -21,11 +22,10 @@ from pages.common import (
     show_error,
     use_app_navigation,
 )
-from protviz import plots
-from protviz.dataset import Dataset, ProteinDataError
-from protviz.datasets import BUILTINS
-from protviz.datastore import list_datasets, save_dataset
-from protviz.fasta import (
+from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.io.builtin import BUILTINS
+from protviz.io.datastore import list_datasets, save_dataset
+from protviz.io.fasta import (
     FASTA_SUFFIXES,
     Limits,
     ParsedFasta,
@@ -33,14 +33,14 @@ from protviz.fasta import (
     parse_fasta,
     preview_labels,
 )
-from protviz.labels import (
+from protviz.io.labels import (
     LabelRule,
     default_table_columns,
     header_tags,
     read_label_table,
 )
-from protviz.runs import store_root
-from protviz.summary import length_table
+from protviz.model.runs import store_root
+from protviz.report import figures as plots
 
 use_app_navigation()
 

@@ -6,7 +6,25 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages.common import (
+from protviz.analysis.embeddings import EMBEDDING_KINDS, KIND_HELP, run_embeddings
+from protviz.analysis.points import (
+    COLOR_CHOICES,
+    nearest_neighbours,
+    points_frame,
+    search_mask,
+    selection_fasta,
+)
+from protviz.analysis.projection import (
+    METHOD_NAMES,
+    METHODS,
+    METRICS,
+    QUALITY_HELP,
+    Projection,
+    ProjectionParams,
+    embedding_quality,
+    project,
+)
+from protviz.app.common import (
     DATASET_REF,
     as_text,
     bind_to_link,
@@ -19,27 +37,10 @@ from pages.common import (
     show_error,
     use_app_navigation,
 )
-from protviz import plots, runs
-from protviz.dataset import Dataset, ProteinDataError
-from protviz.embeddings import EMBEDDING_KINDS, KIND_HELP, run_embeddings
-from protviz.explore import (
-    COLOR_CHOICES,
-    nearest_neighbours,
-    points_frame,
-    search_mask,
-    selection_fasta,
-)
-from protviz.projection import (
-    METHOD_NAMES,
-    METHODS,
-    METRICS,
-    QUALITY_HELP,
-    Projection,
-    ProjectionParams,
-    embedding_quality,
-    project,
-)
-from protviz.runs import RunInfo
+from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.model import runs
+from protviz.model.runs import RunInfo
+from protviz.report import figures as plots
 
 use_app_navigation()
 

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from pages.common import (
+from protviz.app.common import (
     DATASET,
     as_text,
     share_link_ui,
     use_app_navigation,
 )
-from protviz.datasets import BUILTINS
+from protviz.io.builtin import BUILTINS
 
 use_app_navigation()
 

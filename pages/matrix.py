@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import (
+from protviz.analysis.matrix import (
+    BLOSUM_HELP,
+    COMPARE_HELP,
+    MatrixAnalysis,
+    analyse_matrix,
+    correlate,
+)
+from protviz.app.common import (
     as_text,
     cached_model,
     link_to,
@@ -15,9 +22,8 @@ from pages.common import (
     show_error,
     use_app_navigation,
 )
-from protviz import plots
-from protviz.matrix import BLOSUM_HELP, COMPARE_HELP, MatrixAnalysis, analyse_matrix, correlate
-from protviz.runs import RunInfo
+from protviz.model.runs import RunInfo
+from protviz.report import figures as plots
 
 use_app_navigation()
 
@@ -27,7 +33,7 @@ OTHER_RUN = "matrix_other_run"
 @st.cache_data(max_entries=16, show_spinner="Reading the embedding matrix...")
 def cached_analysis(run_id: str, run_path: str) -> MatrixAnalysis:
     """The analysis of one run's embedding matrix (keyed by run id and folder)."""
-    from protviz.embeddings import embedding_matrix
+    from protviz.analysis.embeddings import embedding_matrix
 
     return analyse_matrix(embedding_matrix(cached_model(run_id, run_path)))
 

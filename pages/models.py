@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import (
+from protviz.analysis.summary import compare_frame, per_class_frame, runs_frame
+from protviz.app.common import (
     RUN_ID,
     as_text,
     is_read_only,
@@ -18,10 +19,10 @@ from pages.common import (
     tidy_store_once,
     use_app_navigation,
 )
-from protviz import plots, runs
-from protviz.archive import export_run, import_run
-from protviz.runs import RunInfo, RunStoreError
-from protviz.summary import compare_frame, per_class_frame, runs_frame
+from protviz.model import runs
+from protviz.model.archive import export_run, import_run
+from protviz.model.runs import RunInfo, RunStoreError
+from protviz.report import figures as plots
 
 use_app_navigation()
 

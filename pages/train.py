@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.common import (
+from protviz.analysis.summary import model_summary_frame, per_class_frame
+from protviz.app.common import (
     RUN_ID,
     as_text,
     cached_builtin,
@@ -17,12 +18,11 @@ from pages.common import (
     show_error,
     use_app_navigation,
 )
-from protviz import plots
-from protviz.dataset import Dataset, ProteinDataError, require_classes
-from protviz.datasets import BUILTINS
-from protviz.jobs import JobView, default_queue
-from protviz.summary import model_summary_frame, per_class_frame
-from protviz.training import TrainingConfig
+from protviz.core.dataset import Dataset, ProteinDataError, require_classes
+from protviz.io.builtin import BUILTINS
+from protviz.model.jobs import JobView, default_queue
+from protviz.model.training import TrainingConfig
+from protviz.report import figures as plots
 
 use_app_navigation()
 
@@ -138,7 +138,7 @@ def settings_ui(dataset: Dataset) -> tuple[TrainingConfig, str]:
 @st.cache_data(show_spinner="Building the model...", max_entries=16)
 def cached_summary(config: TrainingConfig, num_classes: int) -> pd.DataFrame:
     """The layer table of the model a configuration builds."""
-    from protviz.architectures import build_model
+    from protviz.model.architectures import build_model
 
     model = build_model(
         config.arch,
@@ -208,7 +208,7 @@ def result_ui(view: JobView) -> None:
     if view.status == "failed":
         st.error(as_text(view.error), icon=":material/error:")
         return
-    from protviz import runs
+    from protviz.model import runs
 
     try:
         run = runs.get_run(view.run_id or "")

@@ -1,7 +1,7 @@
 """protviz: see what a neural network learned from labeled protein sequences.
 
 All logic lives in this package; it never imports Streamlit. Data flows one way:
-FASTA -> :class:`~protviz.dataset.Dataset` -> encoded batches -> model ->
+FASTA -> :class:`~protviz.core.dataset.Dataset` -> encoded batches -> model ->
 embeddings -> projection -> figure.
 """
 

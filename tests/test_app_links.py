@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from protviz import datastore
-from protviz.datasets import motif_position_dataset
+from protviz.io import datastore
+from protviz.io.builtin import motif_position_dataset
 from tests.conftest import DEMO_RUN, ROOT, copy_demo_run
 
 
@@ -122,7 +122,7 @@ def test_uploading_on_the_data_page_saves_the_data_set(home):
     at = open_page("pages/data.py")
     at.radio(key="data_source").set_value("Upload FASTA").run()
     # AppTest cannot fill a file uploader; save through the same function the page calls.
-    from protviz.fasta import read_labeled_fasta
+    from protviz.io.fasta import read_labeled_fasta
 
     dataset, _ = read_labeled_fasta(text, filename="toy.fasta")
     ref = datastore.save_dataset(dataset, home)

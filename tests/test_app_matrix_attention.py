@@ -21,8 +21,8 @@ def save_tiny_mean_run(home: Path) -> str:
     """Save an untrained tiny ``mean`` model with the demo run's record (max_length 40)."""
     import keras
 
-    from protviz import runs
-    from protviz.architectures import build_model
+    from protviz.model import runs
+    from protviz.model.architectures import build_model
 
     keras.utils.set_random_seed(0)
     demo = runs.get_run(DEMO_RUN, home)

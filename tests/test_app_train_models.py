@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from protviz import runs
-from protviz.jobs import default_queue
+from protviz.model import runs
+from protviz.model.jobs import default_queue
 from tests.conftest import ROOT, copy_demo_run
 
 TIMEOUT = 120
@@ -86,7 +86,7 @@ def test_models_page_renames_and_deletes_a_run(app, tmp_path, monkeypatch):
 def test_models_page_compares_runs(app, tmp_path, monkeypatch):
     monkeypatch.setenv("PROTVIZ_HOME", str(tmp_path))
     copy_demo_run(tmp_path)
-    from protviz.archive import export_run, import_run
+    from protviz.model.archive import export_run, import_run
 
     copy = import_run(export_run(DEMO), "copy.zip")
     app.switch_page("pages/models.py").run()
@@ -99,7 +99,7 @@ def test_models_page_refuses_a_truncated_upload(app, tmp_path, monkeypatch):
     monkeypatch.setenv("PROTVIZ_HOME", str(tmp_path))
     copy_demo_run(tmp_path)
     app.switch_page("pages/models.py").run()
-    from protviz.archive import export_run
+    from protviz.model.archive import export_run
 
     data = export_run(DEMO)
     app.file_uploader(key="run_upload").set_value(("cut.zip", data[:1000], "application/zip"))

@@ -1,4 +1,4 @@
-"""protviz.architectures and protviz.layers: masking, saving, named layers."""
+"""protviz.model.architectures and protviz.model.layers: masking, saving, named layers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from protviz.architectures import (
+from protviz.model.architectures import (
     ARCHITECTURES,
     ATTENTION_LAYER,
     CLASSIFIER_LAYER,
@@ -17,8 +17,8 @@ from protviz.architectures import (
     build_model,
     representation_model,
 )
-from protviz.encoding import encode_all, pad_batch
-from protviz.runs import load_model_file
+from protviz.model.encoding import encode_all, pad_batch
+from protviz.model.runs import load_model_file
 
 SEQUENCES = ["MKVLAAGIVALLLAAGCSSA", "MKTAYIAK", "ACDEFGHIKLMNPQRSTVWYX" * 4]
 TINY = {"embedding_dim": 4, "units": 6, "dropout": 0.1, "conv_widths": (1, 3, 5), "conv_filters": 3}

@@ -9,8 +9,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from protviz import archive, runs
-from protviz.archive import RunArchiveError
+from protviz.model import archive, runs
+from protviz.model.archive import RunArchiveError
 from tests.conftest import copy_demo_run
 
 DEMO = "demo-motif-conv-attention"

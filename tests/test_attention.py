@@ -1,13 +1,11 @@
-"""protviz.attention: attention weights, saliency, class profiles and filter logos."""
+"""protviz.analysis.attention: attention weights, saliency, class profiles and filter logos."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from protviz import plots
-from protviz.architectures import attention_model
-from protviz.attention import (
+from protviz.analysis.attention import (
     AttentionError,
     activation_window,
     attention_weights,
@@ -21,10 +19,12 @@ from protviz.attention import (
     seen_positions,
     window_frequencies,
 )
-from protviz.dataset import Dataset
-from protviz.datasets import MOTIF, motif_position_dataset
-from protviz.encoding import encode_all, pad_batch, truncate
-from protviz.runs import load_model_file
+from protviz.core.dataset import Dataset
+from protviz.io.builtin import MOTIF, motif_position_dataset
+from protviz.model.architectures import attention_model
+from protviz.model.encoding import encode_all, pad_batch, truncate
+from protviz.model.runs import load_model_file
+from protviz.report import figures as plots
 from tests.conftest import DEMO_RUN, ROOT
 
 SEQUENCES = ["MKVLAAGIVALLLAAGCSSA", "MKTAYIAK", "ACDEFGHIKLMNPQRSTVWYX" * 4]
@@ -71,7 +71,7 @@ def test_saliency_has_one_value_per_residue_the_model_sees(demo_model):
 def test_saliency_of_an_architecture_without_attention():
     import keras
 
-    from protviz.architectures import build_model
+    from protviz.model.architectures import build_model
 
     keras.utils.set_random_seed(0)
     model = build_model("bilstm", 3, embedding_dim=4, units=4)

@@ -104,7 +104,7 @@ def set_number(page, label: str, value: int) -> None:
 
 
 def test_training_progress_cancel_and_exactly_one_new_run(page, server):
-    from protviz import runs
+    from protviz.model import runs
 
     before = {run.run_id for run in runs.list_runs(server.home)}
     page.goto(f"{server.url}/train")

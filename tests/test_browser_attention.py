@@ -38,7 +38,7 @@ def test_share_link_draws_the_attention_overlay(page, server):
     )
     overlay.locator(".heatmaplayer").first.wait_for()
     # The residues are written in the cells: the sequence's first letters are drawn.
-    from protviz.datasets import motif_position_dataset
+    from protviz.io.builtin import motif_position_dataset
 
     sequence = motif_position_dataset().sequences[3]
     assert motif_position_dataset().ids[3] == "toy0001_m"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from protviz import runs
+from protviz.model import runs
 from tests.browser import CHROMIUM_FLAGS, chromium_path, serve_app
 from tests.conftest import copy_demo_run
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from protviz.cli import main
-from protviz.dataset import ProteinDataError
-from protviz.vector_files import read_vectors, write_vectors
+from protviz.core.dataset import ProteinDataError
+from protviz.io.vectors import read_vectors, write_vectors
 from tests.conftest import DEMO_RUN, copy_demo_run, data_file
 
 

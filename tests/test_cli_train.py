@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from protviz import runs
 from protviz.cli import main
-from protviz.datasets import motif_position_dataset
+from protviz.io.builtin import motif_position_dataset
+from protviz.model import runs
 from tests.conftest import ROOT
 
 TINY = ["--embedding-dim", "4", "--units", "4", "--conv-filters", "2", "--conv-widths", "1,3"]
@@ -127,7 +127,8 @@ def test_a_killed_training_leaves_no_run_and_the_next_one_saves(tmp_path, capsys
 
 def test_the_command_line_imports_tensorflow_only_in_handlers():
     code = (
-        "import sys, protviz.cli, protviz.training, protviz.runs; protviz.cli.build_parser(); "
+        "import sys, protviz.cli, protviz.model.training, protviz.model.runs; "
+        "protviz.cli.build_parser(); "
         "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
     )
     result = subprocess.run(

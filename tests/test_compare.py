@@ -8,8 +8,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from protviz import runs
-from protviz.compare import (
+from protviz.analysis.compare import (
     compare_runs,
     comparison_table,
     html_report,
@@ -18,8 +17,9 @@ from protviz.compare import (
     small_multiples_figure,
     summary_sentences,
 )
-from protviz.datasets import motif_position_dataset
-from protviz.embeddings import averaged_embeddings, embedding_matrix, model_embeddings
+from protviz.analysis.embeddings import averaged_embeddings, embedding_matrix, model_embeddings
+from protviz.io.builtin import motif_position_dataset
+from protviz.model import runs
 from tests.conftest import copy_demo_run
 
 TOY = motif_position_dataset()

@@ -7,10 +7,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from protviz.alphabet import PROTEIN_ALPHABET
-from protviz.dataset import ProteinDataError, require_classes
-from protviz.datasets import MOTIF, load_builtin, motif_position_dataset
-from protviz.summary import composition_by_class, length_table
+from protviz.analysis.summary import composition_by_class, length_table
+from protviz.core.alphabet import PROTEIN_ALPHABET
+from protviz.core.dataset import ProteinDataError, require_classes
+from protviz.io.builtin import MOTIF, load_builtin, motif_position_dataset
 
 
 def test_motif_toy_is_reproducible_and_balanced():

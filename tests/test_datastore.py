@@ -6,10 +6,11 @@ import gzip
 
 import pytest
 
-from protviz import datastore, runs
-from protviz.dataset import ProteinDataError
-from protviz.datasets import motif_position_dataset
-from protviz.fasta import read_labeled_fasta
+from protviz.core.dataset import ProteinDataError
+from protviz.io import datastore
+from protviz.io.builtin import motif_position_dataset
+from protviz.io.fasta import read_labeled_fasta
+from protviz.model import runs
 from tests.conftest import copy_demo_run, data_file
 
 

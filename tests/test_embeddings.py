@@ -7,15 +7,15 @@ import random
 import numpy as np
 import pytest
 
-from protviz import runs
-from protviz.datasets import motif_position_dataset
-from protviz.embeddings import (
+from protviz.analysis.embeddings import (
     EmbeddingError,
     averaged_embeddings,
     embedding_matrix,
     model_embeddings,
     run_embeddings,
 )
+from protviz.io.builtin import motif_position_dataset
+from protviz.model import runs
 from tests.conftest import copy_demo_run
 
 DEMO = "demo-motif-conv-attention"
@@ -84,7 +84,7 @@ def test_unknown_kind_is_refused(demo):
 
 
 def test_appending_padding_does_not_change_the_average(demo):
-    from protviz.encoding import encode_all, pad_batch
+    from protviz.model.encoding import encode_all, pad_batch
 
     _, model = demo
     matrix = embedding_matrix(model)

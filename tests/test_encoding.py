@@ -1,4 +1,4 @@
-"""protviz.encoding: tokens, truncation, length buckets and tf.data batches."""
+"""protviz.model.encoding: tokens, truncation, length buckets and tf.data batches."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from protviz.alphabet import PROTEIN_ALPHABET
-from protviz.encoding import (
+from protviz.core.alphabet import PROTEIN_ALPHABET
+from protviz.model.encoding import (
     PAD_ID,
     TOKEN_IDS,
     VOCAB_SIZE,
@@ -125,7 +125,7 @@ def test_inference_batches_restore_the_input_order():
 
 
 def test_encoding_imports_without_tensorflow():
-    code = "import sys, protviz.encoding; print('tensorflow' in sys.modules)"
+    code = "import sys, protviz.model.encoding; print('tensorflow' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -6,9 +6,9 @@ import gzip
 
 import pytest
 
-from protviz.dataset import ProteinDataError
-from protviz.fasta import Limits, parse_fasta, preview_labels, read_labeled_fasta
-from protviz.labels import LabelRule
+from protviz.core.dataset import ProteinDataError
+from protviz.io.fasta import Limits, parse_fasta, preview_labels, read_labeled_fasta
+from protviz.io.labels import LabelRule
 from tests.conftest import data_file
 
 FIELD1 = LabelRule(kind="field", field=1)

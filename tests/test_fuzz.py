@@ -7,8 +7,8 @@ import gzip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protviz.dataset import Dataset, ProteinDataError
-from protviz.fasta import read_labeled_fasta
+from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.io.fasta import read_labeled_fasta
 
 FASTA_ALPHABET = "ACDEFGHIKLMNPQRSTVWYXBZJUOacgtu*-. \t\r\n>|=0123456789\"'<>@+;,é\x00"
 

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from protviz.datasets import motif_position_dataset
-from protviz.jobs import JobQueue
-from protviz.training import Progress, TrainingCancelled, TrainingConfig
+from protviz.io.builtin import motif_position_dataset
+from protviz.model.jobs import JobQueue
+from protviz.model.training import Progress, TrainingCancelled, TrainingConfig
 
 DATASET = motif_position_dataset(n_pairs=10)
 CONFIG = TrainingConfig(arch="mean", epochs=1)
@@ -118,7 +118,7 @@ def test_a_failing_job_keeps_the_message_and_the_worker_survives(error, expected
 
 
 def test_a_real_training_job_saves_a_run(tmp_path):
-    from protviz import runs
+    from protviz.model import runs
 
     queue = JobQueue(home=str(tmp_path))
     config = TrainingConfig(arch="mean", epochs=2, embedding_dim=4, units=4, batch_size=16)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from protviz import runs
-from protviz.datasets import motif_position_dataset
+from protviz.io.builtin import motif_position_dataset
+from protviz.model import runs
 from tests.browser import Server, chromium, serve_app
 
 pytestmark = pytest.mark.browser

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from protviz.dataset import ProteinDataError
-from protviz.fasta import parse_fasta, read_labeled_fasta
-from protviz.labels import (
+from protviz.core.dataset import ProteinDataError
+from protviz.io.fasta import parse_fasta, read_labeled_fasta
+from protviz.io.labels import (
     LabelRule,
     default_table_columns,
     header_tags,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from protviz import links
+from protviz.app import links
 from tests.conftest import ROOT
 
 

@@ -1,13 +1,11 @@
-"""protviz.matrix: similarity, clustering, BLOSUM62 correlation and PCA of embedding matrices."""
+"""protviz.analysis.matrix: similarity, clustering, BLOSUM62 correlation, PCA of the matrix."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from protviz import plots
-from protviz.alphabet import STANDARD_AMINO_ACIDS
-from protviz.matrix import (
+from protviz.analysis.matrix import (
     MatrixError,
     analyse_matrix,
     blosum62,
@@ -20,6 +18,8 @@ from protviz.matrix import (
     physicochemical_class,
     standard_vectors,
 )
+from protviz.core.alphabet import STANDARD_AMINO_ACIDS
+from protviz.report import figures as plots
 
 
 def random_matrix(dim: int = 6, seed: int = 0) -> np.ndarray:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from protviz import plots
-from protviz.dataset import Dataset
-from protviz.explore import points_frame
+from protviz.analysis.points import points_frame
+from protviz.core.dataset import Dataset
+from protviz.report import figures as plots
 
 MARKUP = "<b>bold</b> & <a href='x'>link</a>"
 ESCAPED = "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;a href='x'&gt;link&lt;/a&gt;"

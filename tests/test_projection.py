@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from protviz.dataset import Dataset, ProteinDataError
-from protviz.explore import nearest_neighbours, points_frame, search_mask, selection_fasta
-from protviz.projection import (
+from protviz.analysis.points import nearest_neighbours, points_frame, search_mask, selection_fasta
+from protviz.analysis.projection import (
     ProjectionError,
     ProjectionParams,
     clamp,
@@ -15,6 +14,7 @@ from protviz.projection import (
     knn_accuracy,
     project,
 )
+from protviz.core.dataset import Dataset, ProteinDataError
 
 RNG = np.random.default_rng(0)
 BLOBS = np.vstack([RNG.normal(0, 1, (30, 5)), RNG.normal(8, 1, (30, 5))])

@@ -1,4 +1,4 @@
-"""protviz.runs: the run store (ids, atomic saves, list, load, rename, delete)."""
+"""protviz.model.runs: the run store (ids, atomic saves, list, load, rename, delete)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from protviz import runs
-from protviz.architectures import build_model
-from protviz.encoding import encode_all, pad_batch
+from protviz.model import runs
+from protviz.model.architectures import build_model
+from protviz.model.encoding import encode_all, pad_batch
 
 
 @pytest.fixture

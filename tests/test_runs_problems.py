@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from protviz import runs
+from protviz.model import runs
 from tests.conftest import ROOT, copy_demo_run
 
 GOOD = "demo-motif-mean"

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from protviz.fasta import read_labeled_fasta
+from protviz.io.fasta import read_labeled_fasta
 from tests.conftest import SHARED_DATASETS
 
 pytestmark = [

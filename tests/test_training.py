@@ -1,4 +1,4 @@
-"""protviz.training: splits, metrics, progress, cancelling and the saved record."""
+"""protviz.model.training: splits, metrics, progress, cancelling and the saved record."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from protviz import runs
-from protviz.dataset import Dataset
-from protviz.datasets import motif_position_dataset
-from protviz.training import (
+from protviz.core.dataset import Dataset
+from protviz.io.builtin import motif_position_dataset
+from protviz.model import runs
+from protviz.model.training import (
     Progress,
     TrainingCancelled,
     TrainingConfig,

@@ -1,7 +1,7 @@
 """Background training jobs: one trains at a time per server process, others queue.
 
 The web app submits a job and returns at once; a worker thread runs
-:func:`protviz.training.train` and records its progress, which any page run
+:func:`protviz.model.training.train` and records its progress, which any page run
 can read. Jobs belong to an owner (a browser session), so two sessions never
 see or cancel each other's jobs, and each run is saved under its own random
 id by the run store's atomic write.
@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from protviz.dataset import Dataset
-from protviz.training import Progress, TrainingCancelled, TrainingConfig
+from protviz.core.dataset import Dataset
+from protviz.model.training import Progress, TrainingCancelled, TrainingConfig
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
@@ -95,7 +95,7 @@ class JobQueue:
 
     Args:
         home: Run store root passed to the trainer (None: the default store).
-        trainer: The training function, :func:`protviz.training.train` by
+        trainer: The training function, :func:`protviz.model.training.train` by
             default; it is called as ``trainer(dataset, config, progress=...,
             cancel=..., name=..., home=...)`` and returns an object with a
             ``run`` attribute holding the saved run (with ``run_id``).
@@ -264,7 +264,7 @@ class JobQueue:
     def _run(self, job: _Job) -> None:
         trainer = self._trainer
         if trainer is None:
-            from protviz.training import train as trainer
+            from protviz.model.training import train as trainer
         try:
             result = trainer(
                 job.dataset,

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from protviz.dataset import ProteinDataError
+from protviz.core.dataset import ProteinDataError
 
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".h5": "h5", ".hdf5": "h5"}
 """File name endings and the format each one selects."""

@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from protviz.dataset import Dataset
-from protviz.encoding import encode_all
+from protviz.core.dataset import Dataset
+from protviz.core.errors import ProtvizError
+from protviz.model.encoding import encode_all
 
 if TYPE_CHECKING:
     import keras
 
-    from protviz.runs import RunInfo
+    from protviz.model.runs import RunInfo
 
 EmbeddingKind = Literal["averaged", "learned", "probabilities"]
 EMBEDDING_KINDS: tuple[EmbeddingKind, ...] = ("averaged", "learned", "probabilities")
@@ -42,7 +43,7 @@ KIND_HELP = {
 CACHE_FOLDER = "embeddings"
 
 
-class EmbeddingError(ValueError):
+class EmbeddingError(ProtvizError):
     """An embedding that cannot be computed, with the reason."""
 
 
@@ -54,9 +55,9 @@ def embedding_matrix(model: keras.Model) -> np.ndarray:
 
     Returns:
         Shape ``(vocab_size, embedding_dim)``; row 0 is the padding token,
-        rows 1.. follow ``protviz.alphabet.PROTEIN_ALPHABET``.
+        rows 1.. follow ``protviz.core.alphabet.PROTEIN_ALPHABET``.
     """
-    from protviz.architectures import EMBEDDING_LAYER
+    from protviz.model.architectures import EMBEDDING_LAYER
 
     return np.asarray(model.get_layer(EMBEDDING_LAYER).get_weights()[0])
 
@@ -114,8 +115,8 @@ def model_embeddings(
         raise EmbeddingError(
             f"Unknown embedding kind {kind!r}; choose one of {', '.join(EMBEDDING_KINDS)}."
         )
-    from protviz.architectures import representation_model
-    from protviz.encoding import inference_dataset, restore_order
+    from protviz.model.architectures import representation_model
+    from protviz.model.encoding import inference_dataset, restore_order
 
     if not sequences:
         raise EmbeddingError("There are no sequences to embed.")
@@ -155,7 +156,7 @@ def run_embeddings(
         if cached.shape[0] == len(dataset):
             return cached
     if model is None:
-        from protviz.runs import load_model
+        from protviz.model.runs import load_model
 
         model = load_model(run.run_id, run.path.parent)
     config = run.record.get("config") or {}

@@ -17,7 +17,7 @@
   information content per window position.
 
 Sequences longer than a run's ``max_length`` are truncated by the run's policy
-(:func:`protviz.encoding.truncate`); every result keeps the 1-based positions in
+(:func:`protviz.model.encoding.truncate`); every result keeps the 1-based positions in
 the full sequence of the residues the model saw, so nothing is drawn where the
 model did not look.
 
@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from protviz.alphabet import STANDARD_AMINO_ACIDS
-from protviz.dataset import Dataset
-from protviz.encoding import bucket_batches, check_truncation, encode_all, pad_batch, truncate
+from protviz.core.alphabet import STANDARD_AMINO_ACIDS
+from protviz.core.dataset import Dataset
+from protviz.core.errors import ProtvizError
+from protviz.model.encoding import bucket_batches, check_truncation, encode_all, pad_batch, truncate
 
 if TYPE_CHECKING:
     import keras
@@ -57,7 +58,7 @@ DEFAULT_TOP_K = 50
 """Windows that make a filter logo."""
 
 CONVOLUTION_LAYER = "convolutions"
-"""Name of the :class:`~protviz.layers.MultiWidthConv1D` layer of ``conv_attention`` models."""
+"""Name of the :class:`~protviz.model.layers.MultiWidthConv1D` layer of ``conv_attention``."""
 
 SCORE_HELP: dict[str, str] = {
     "attention": (
@@ -83,13 +84,13 @@ LOGO_HELP: dict[str, str] = {
 }
 
 
-class AttentionError(ValueError):
+class AttentionError(ProtvizError):
     """A request the attention tools cannot serve, with what to do instead."""
 
 
 def has_attention(model: keras.Model) -> bool:
     """Whether a model has an attention layer (``conv_attention`` runs)."""
-    from protviz.architectures import ATTENTION_LAYER
+    from protviz.model.architectures import ATTENTION_LAYER
 
     return any(layer.name == ATTENTION_LAYER for layer in model.layers)
 
@@ -173,7 +174,7 @@ def attention_weights(
         ArchitectureError: If the model has no attention layer.
         AttentionError: If there are no sequences.
     """
-    from protviz.architectures import attention_model
+    from protviz.model.architectures import attention_model
 
     weights_model = attention_model(model)
     tokens = _checked_tokens(sequences, max_length, truncation)
@@ -212,7 +213,7 @@ def _share_or_copy(layer):
     original graph already computes the padding mask from the tokens and hands
     it to the next layers, and a second mask computation would clash with it.
     """
-    from protviz.architectures import CLASSIFIER_LAYER, EMBEDDING_LAYER
+    from protviz.model.architectures import CLASSIFIER_LAYER, EMBEDDING_LAYER
 
     if layer.name == CLASSIFIER_LAYER:
         changes = {"activation": "linear"}
@@ -259,7 +260,7 @@ def saliency(
     import keras
     import tensorflow as tf
 
-    from protviz.architectures import EMBEDDING_LAYER
+    from protviz.model.architectures import EMBEDDING_LAYER
 
     tokens = _checked_tokens(sequences, max_length, truncation)
     probe = _embedding_probe()

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from protviz.dataset import Dataset
-from protviz.embeddings import averaged_embeddings, embedding_matrix, model_embeddings
-from protviz.projection import Projection, ProjectionParams, embedding_quality, project
+from protviz.analysis.embeddings import averaged_embeddings, embedding_matrix, model_embeddings
+from protviz.analysis.projection import Projection, ProjectionParams, embedding_quality, project
+from protviz.core.dataset import Dataset
 
 if TYPE_CHECKING:
     import keras
     import plotly.graph_objects as go
 
-    from protviz.runs import RunInfo
+    from protviz.model.runs import RunInfo
 
 ORDER_MATTERS = 0.05
 """An accuracy drop above this (5 points) counts as 'the model uses residue order'."""
@@ -134,7 +134,7 @@ def test_indices(run: RunInfo, dataset: Dataset) -> np.ndarray:
     """The data set rows that were the run's test set (all rows for another data set)."""
     trained_on = (run.record.get("dataset") or {}).get("content_hash")
     if trained_on == dataset.content_hash:
-        from protviz.runs import load_predictions
+        from protviz.model.runs import load_predictions
 
         test_ids = set(load_predictions(run.run_id, run.path.parent)["id"])
         rows = np.array([i for i, seq_id in enumerate(dataset.ids) if seq_id in test_ids])
@@ -158,7 +158,7 @@ class RunComparison:
     Attributes:
         run: The run.
         quality: Embedding kind -> quality measures (see
-            :func:`protviz.projection.embedding_quality`).
+            :func:`protviz.analysis.projection.embedding_quality`).
         projections: Embedding kind -> its 2-D projection.
         order: The order test on the run's test sequences.
     """
@@ -371,7 +371,7 @@ def small_multiples_figure(comparison: Comparison, class_order: Sequence[str]) -
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from protviz.plots import as_plot_text, class_colors
+    from protviz.report.figures import as_plot_text, class_colors
 
     titles = [
         as_plot_text(f"{entry.run.name}: {kind}")

@@ -10,11 +10,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from protviz.core.errors import ProtvizError
+
 SPLITS = ("train", "valid", "test")
 """The split names protviz trains and evaluates on."""
 
 
-class ProteinDataError(ValueError):
+class ProteinDataError(ProtvizError):
     """Input that cannot become a usable data set.
 
     The message says what is wrong, where (record number, ID, line) and how to
@@ -55,7 +57,7 @@ class Dataset:
     Attributes:
         name: A short human-readable name (file name or built-in name).
         ids: One ID per sequence (the first word of each FASTA header), unique.
-        sequences: Cleaned sequences over ``protviz.alphabet.PROTEIN_ALPHABET``.
+        sequences: Cleaned sequences over ``protviz.core.alphabet.PROTEIN_ALPHABET``.
         labels: One class label per sequence.
         metadata: One row per sequence, indexed by ID; extra columns from header
             tags or the label table (may have no columns).

@@ -5,12 +5,12 @@
 1. split the data set (its own train/valid/test split, else a seeded
    stratified split),
 2. encode and truncate the sequences and batch them by length
-   (:mod:`protviz.encoding`),
-3. build the architecture (:mod:`protviz.architectures`), fit it with early
+   (:mod:`protviz.model.encoding`),
+3. build the architecture (:mod:`protviz.model.architectures`), fit it with early
    stopping on validation loss (best weights restored),
 4. score the test split (accuracy, balanced accuracy, macro F1, Matthews
    correlation, per-class precision/recall/F1, confusion matrix),
-5. save model, record and test predictions in the run store (:mod:`protviz.runs`).
+5. save model, record and test predictions in the run store (:mod:`protviz.model.runs`).
 
 Progress goes to a plain callable that receives a :class:`Progress` after
 every batch; a ``threading.Event`` passed as ``cancel`` stops training at the
@@ -40,19 +40,20 @@ import numpy as np
 import pandas as pd
 
 from protviz import __version__
-from protviz.alphabet import PROTEIN_ALPHABET
-from protviz.dataset import SPLITS, Dataset, ProteinDataError, require_classes
-from protviz.encoding import TRUNCATION_POLICIES, Truncation, check_truncation, encode_all
+from protviz.core.alphabet import PROTEIN_ALPHABET
+from protviz.core.dataset import SPLITS, Dataset, ProteinDataError, require_classes
+from protviz.core.errors import ProtvizError
+from protviz.model.encoding import TRUNCATION_POLICIES, Truncation, check_truncation, encode_all
 
 if TYPE_CHECKING:
     import keras
 
-    from protviz.runs import RunInfo
+    from protviz.model.runs import RunInfo
 
 ARCHITECTURE_NAMES = ("mean", "lstm", "bilstm", "conv_attention")
 
 
-class TrainingConfigError(ValueError):
+class TrainingConfigError(ProtvizError):
     """A hyper-parameter outside its valid range, with the valid range."""
 
 
@@ -453,7 +454,7 @@ def predictions_frame(
     Returns:
         A frame with one ``probability:<class>`` column per class.
     """
-    from protviz.runs import PROBABILITY_PREFIX
+    from protviz.model.runs import PROBABILITY_PREFIX
 
     frame = pd.DataFrame(
         {
@@ -619,7 +620,7 @@ def predict_probabilities(
     Returns:
         Probabilities, shape ``(n, num_classes)``, row ``i`` for ``sequences[i]``.
     """
-    from protviz.encoding import inference_dataset, restore_order
+    from protviz.model.encoding import inference_dataset, restore_order
 
     tokens = encode_all(sequences, max_length, truncation)
     batches, order = inference_dataset(tokens, batch_size=batch_size)
@@ -666,7 +667,7 @@ def train(
         cancel: When set, training stops at the next batch with
             :class:`TrainingCancelled` and nothing is saved.
         name: User-facing run name (default: architecture and data set).
-        home: Run store root (see :func:`protviz.runs.store_root`).
+        home: Run store root (see :func:`protviz.model.runs.store_root`).
         save: Save the run in the store.
 
     Returns:
@@ -678,9 +679,9 @@ def train(
     """
     import keras
 
-    from protviz import runs
-    from protviz.architectures import build_model
-    from protviz.encoding import training_dataset
+    from protviz.model import runs
+    from protviz.model.architectures import build_model
+    from protviz.model.encoding import training_dataset
 
     config = config or TrainingConfig()
     require_classes(dataset)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from protviz.dataset import Dataset, ProteinDataError
+from protviz.core.dataset import Dataset, ProteinDataError
 
 COLOR_CHOICES = {
     "label": "true label",

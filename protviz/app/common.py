@@ -10,10 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from protviz import links
-from protviz.dataset import CleaningReport, Dataset, ProteinDataError
-from protviz.datasets import BUILTINS, load_builtin
-from protviz.runs import RunInfo
+from protviz.app import links
+from protviz.core.dataset import CleaningReport, Dataset, ProteinDataError
+from protviz.io.builtin import BUILTINS, load_builtin
+from protviz.model.runs import RunInfo
 
 
 def _run_by_legacy_mode() -> bool:
@@ -55,8 +55,8 @@ def tidy_store_once(root: str) -> int:
     """Remove temporary folders that a crash (e.g. a killed server) left in the store,
     once per server process and store. Only folders untouched for an hour go, so a
     save in progress in another process is left alone."""
-    from protviz.datastore import datasets_root
-    from protviz.runs import remove_stale_temporaries
+    from protviz.io.datastore import datasets_root
+    from protviz.model.runs import remove_stale_temporaries
 
     return sum(
         remove_stale_temporaries(folder, older_than_seconds=3600)
@@ -107,14 +107,14 @@ def cached_model(run_id: str, run_path: str):
     ``run_path`` is part of the cache key, so a run store moved by PROTVIZ_HOME never
     returns another store's model.
     """
-    from protviz import runs
+    from protviz.model import runs
 
     return runs.load_model(run_id, str(Path(run_path).parent))
 
 
 def saved_runs_or_stop() -> list[RunInfo]:
     """The saved runs, newest first; with none, a message and the page stops."""
-    from protviz import runs
+    from protviz.model import runs
 
     tidy_store_once(_store_root())
     all_runs = runs.list_runs()
@@ -193,13 +193,13 @@ def cached_dataset(ref: str, root: str) -> Dataset:
 
     ``root`` (the store root) is part of the key, so another PROTVIZ_HOME never shares it.
     """
-    from protviz.datastore import load_dataset
+    from protviz.io.datastore import load_dataset
 
     return load_dataset(ref, root)
 
 
 def _store_root() -> str:
-    from protviz.runs import store_root
+    from protviz.model.runs import store_root
 
     return str(store_root())
 
@@ -232,7 +232,7 @@ def bind_to_link(
 ) -> None:
     """Before creating the widget ``key``: give it ``default``, or a new link's value.
 
-    The widget's key is also its query parameter (see :data:`protviz.links.PARAMETERS`).
+    The widget's key is also its query parameter (see :data:`protviz.app.links.PARAMETERS`).
     Create the widget without a default value of its own, and pass its value to
     :func:`link_widgets` afterwards. An invalid link value keeps the default, with a
     warning.
@@ -326,7 +326,7 @@ def share_link_ui(values: dict[str, object]) -> None:
     """A "Copy share link" button that shows the full URL of this view (with a copy icon).
 
     Args:
-        values: The view's parameters (see :data:`protviz.links.PARAMETERS`); the current
+        values: The view's parameters (see :data:`protviz.app.links.PARAMETERS`); the current
             data set is added.
     """
     values = {"dataset": st.session_state.get(DATASET_REF), **values}

@@ -14,6 +14,8 @@ from typing import Literal
 
 import numpy as np
 
+from protviz.core.errors import ProtvizError
+
 Method = Literal["pca", "tsne", "umap"]
 Metric = Literal["euclidean", "cosine"]
 METHODS: tuple[Method, ...] = ("pca", "tsne", "umap")
@@ -28,7 +30,7 @@ KNN_SAMPLE = 5000
 """Most points used for the k-NN accuracies (a seeded sample beyond that)."""
 
 
-class ProjectionError(ValueError):
+class ProjectionError(ProtvizError):
     """Parameters or data a projection cannot use, with what to change."""
 
 

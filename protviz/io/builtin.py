@@ -1,7 +1,7 @@
 """Built-in data sets: the motif-position toy and the real SCL2205.
 
 Both are built through the same cleaning and validation as an uploaded FASTA,
-so they are ordinary :class:`~protviz.dataset.Dataset` objects.
+so they are ordinary :class:`~protviz.core.dataset.Dataset` objects.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from protviz.alphabet import STANDARD_AMINO_ACIDS
-from protviz.dataset import Dataset, ProteinDataError
-from protviz.fasta import Limits, dataset_from_parsed, parse_fasta
-from protviz.labels import LabelRule
+from protviz.core.alphabet import STANDARD_AMINO_ACIDS
+from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.io.fasta import Limits, dataset_from_parsed, parse_fasta
+from protviz.io.labels import LabelRule
 
 MOTIF = "AKGDKICL"
 """The motif planted in the toy sequences (from the question that started protviz)."""

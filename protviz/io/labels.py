@@ -20,7 +20,7 @@ from typing import Literal
 
 import pandas as pd
 
-from protviz.dataset import ProteinDataError
+from protviz.core.dataset import ProteinDataError
 
 LabelKind = Literal["field", "key", "regex", "table"]
 LABEL_KINDS: tuple[LabelKind, ...] = ("field", "key", "regex", "table")

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from protviz.alphabet import PROTEIN_ALPHABET
-from protviz.dataset import Dataset
+from protviz.core.alphabet import PROTEIN_ALPHABET
+from protviz.core.dataset import Dataset
 
 if TYPE_CHECKING:
     import keras
 
-    from protviz.runs import RunInfo
+    from protviz.model.runs import RunInfo
 
 
 def composition_by_class(dataset: Dataset) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def runs_frame(runs: Sequence[RunInfo]) -> pd.DataFrame:
     """One row per saved run, for the Models page's table.
 
     Args:
-        runs: Saved runs, e.g. from :func:`protviz.runs.list_runs`.
+        runs: Saved runs, e.g. from :func:`protviz.model.runs.list_runs`.
 
     Returns:
         Columns ``run_id``, ``name``, ``architecture``, ``data set``,

@@ -1,4 +1,4 @@
-"""Read labeled protein FASTA into a :class:`~protviz.dataset.Dataset`.
+"""Read labeled protein FASTA into a :class:`~protviz.core.dataset.Dataset`.
 
 Parsing is Biopython's FASTA parser (``SimpleFastaParser``, the string-level
 parser behind ``SeqIO.parse(handle, "fasta")``, which keeps every character so
@@ -32,9 +32,9 @@ from typing import Literal
 import pandas as pd
 from Bio.SeqIO.FastaIO import SimpleFastaParser
 
-from protviz.alphabet import MAPPED_TO_UNKNOWN, NUCLEOTIDE_LETTERS, PROTEIN_ALPHABET
-from protviz.dataset import MIN_CLASS_SIZE, CleaningReport, Dataset, ProteinDataError
-from protviz.labels import (
+from protviz.core.alphabet import MAPPED_TO_UNKNOWN, NUCLEOTIDE_LETTERS, PROTEIN_ALPHABET
+from protviz.core.dataset import MIN_CLASS_SIZE, CleaningReport, Dataset, ProteinDataError
+from protviz.io.labels import (
     LabelRule,
     header_label,
     header_split,
@@ -464,7 +464,7 @@ def dataset_from_parsed(
         rule: Where labels (and optionally the split) come from.
         name: Data set name; defaults to the file name.
         label_table: Required for ``table`` rules: from
-            :func:`protviz.labels.read_label_table`.
+            :func:`protviz.io.labels.read_label_table`.
 
     Returns:
         The data set and the full cleaning report.

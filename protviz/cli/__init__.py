@@ -3,7 +3,7 @@
 Each subcommand is one ``add_*_command`` function that registers its parser
 and a handler ``(args) -> dict``. The handler's dict is printed as a summary,
 or as one JSON object on the last line with ``--json``. A
-:class:`~protviz.dataset.ProteinDataError` (or other ``ValueError`` from bad
+:class:`~protviz.core.dataset.ProteinDataError` (or other ``ValueError`` from bad
 input) prints its message on stderr and exits with status 2.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from protviz.dataset import Dataset, ProteinDataError, require_classes
+from protviz.core.dataset import Dataset, ProteinDataError, require_classes
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -72,8 +72,8 @@ def load_dataset_from_args(args: argparse.Namespace, fasta: Path) -> tuple[Datas
     Raises:
         ProteinDataError: For unusable input.
     """
-    from protviz.fasta import read_labeled_fasta
-    from protviz.labels import LabelRule, default_table_columns, read_label_table
+    from protviz.io.fasta import read_labeled_fasta
+    from protviz.io.labels import LabelRule, default_table_columns, read_label_table
 
     split = {"split_field": args.split_field, "split_key": args.split_key}
     table = None
@@ -186,7 +186,7 @@ def format_check(result: dict[str, Any]) -> str:
 
 def add_train_command(commands: argparse._SubParsersAction) -> None:
     """Register ``train [FASTA]``: train a classifier and save it as a run."""
-    from protviz.training import ARCHITECTURE_NAMES
+    from protviz.model.training import ARCHITECTURE_NAMES
 
     parser = commands.add_parser(
         "train",
@@ -238,8 +238,8 @@ def add_train_command(commands: argparse._SubParsersAction) -> None:
 
 
 def config_from_args(args: argparse.Namespace):
-    """Build a :class:`~protviz.training.TrainingConfig` from ``train`` options."""
-    from protviz.training import TrainingConfig
+    """Build a :class:`~protviz.model.training.TrainingConfig` from ``train`` options."""
+    from protviz.model.training import TrainingConfig
 
     options: dict[str, Any] = {"arch": args.arch}
     for name in (
@@ -320,7 +320,7 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
     """Train and save a run; return its id, folder, metrics and timings."""
     _quiet_tensorflow()
     if args.builtin:
-        from protviz.datasets import load_builtin
+        from protviz.io.builtin import load_builtin
 
         dataset = load_builtin(args.builtin)
     elif args.fasta is not None:
@@ -331,7 +331,7 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
             "--builtin motif / --builtin scl2205."
         )
     config = config_from_args(args)
-    from protviz.training import train
+    from protviz.model.training import train
 
     result = train(dataset, config, progress=ProgressBar(), name=args.name, home=args.home)
     record = result.record
@@ -393,11 +393,11 @@ def add_evaluate_command(commands: argparse._SubParsersAction) -> None:
 def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     """Score the run on the file; return its metrics and any unknown labels."""
     _quiet_tensorflow()
-    from protviz import runs
+    from protviz.model import runs
 
     run = runs.get_run(args.run, args.home)
     dataset, _ = load_dataset_from_args(args, args.fasta)
-    from protviz.training import evaluate_dataset
+    from protviz.model.training import evaluate_dataset
 
     metrics = evaluate_dataset(runs.load_model(run.run_id, args.home), run.record, dataset)
     if metrics["unknown_labels"]:
@@ -448,7 +448,7 @@ def add_runs_command(commands: argparse._SubParsersAction) -> None:
 
 def run_runs(args: argparse.Namespace) -> dict[str, Any]:
     """List the runs with their names, architectures, data sets and accuracy."""
-    from protviz import runs
+    from protviz.model import runs
 
     return {
         "home": str(runs.store_root(args.home)),
@@ -484,7 +484,7 @@ def format_runs(result: dict[str, Any]) -> str:
 
 def add_embed_command(commands: argparse._SubParsersAction) -> None:
     """Register ``embed RUN FASTA``: per-sequence vectors of a saved run, to a file."""
-    from protviz.embeddings import EMBEDDING_KINDS, KIND_HELP
+    from protviz.analysis.embeddings import EMBEDDING_KINDS, KIND_HELP
 
     parser = commands.add_parser(
         "embed",
@@ -511,7 +511,7 @@ def _dataset_for_embedding(args: argparse.Namespace) -> Dataset:
         for option in ("label_field", "label_key", "label_regex", "labels")
     )
     if not explicit:
-        from protviz.fasta import parse_fasta
+        from protviz.io.fasta import parse_fasta
 
         parsed = parse_fasta(
             args.fasta, duplicates="keep_first" if args.keep_first_duplicate else "error"
@@ -527,9 +527,9 @@ def _dataset_for_embedding(args: argparse.Namespace) -> Dataset:
 def run_embed(args: argparse.Namespace) -> dict[str, Any]:
     """Embed every sequence and write the table; return what was written."""
     _quiet_tensorflow()
-    from protviz import runs
-    from protviz.embeddings import run_embeddings
-    from protviz.vector_files import file_format, write_vectors
+    from protviz.analysis.embeddings import run_embeddings
+    from protviz.io.vectors import file_format, write_vectors
+    from protviz.model import runs
 
     file_format(args.out)
     run = runs.get_run(args.run, args.home)
@@ -554,7 +554,7 @@ def run_embed(args: argparse.Namespace) -> dict[str, Any]:
 
 def add_project_command(commands: argparse._SubParsersAction) -> None:
     """Register ``project FILE``: 2-D/3-D coordinates of a vectors file."""
-    from protviz.projection import METHODS, METRICS
+    from protviz.analysis.projection import METHODS, METRICS
 
     parser = commands.add_parser(
         "project",
@@ -581,8 +581,8 @@ def run_project(args: argparse.Namespace) -> dict[str, Any]:
     """Project the vectors, write the coordinates, and measure the embedding."""
     import numpy as np
 
-    from protviz.projection import ProjectionParams, embedding_quality, project
-    from protviz.vector_files import file_format, read_vectors, write_vectors
+    from protviz.analysis.projection import ProjectionParams, embedding_quality, project
+    from protviz.io.vectors import file_format, read_vectors, write_vectors
 
     file_format(args.out)
     rows, vectors, _ = read_vectors(args.file)
@@ -640,11 +640,11 @@ def _quiet_tensorflow() -> None:
 
 def _input_errors() -> tuple[type[Exception], ...]:
     """Errors caused by bad input: message on stderr, exit status 2."""
-    from protviz.embeddings import EmbeddingError
-    from protviz.encoding import EncodingError
-    from protviz.projection import ProjectionError
-    from protviz.runs import RunStoreError
-    from protviz.training import TrainingConfigError
+    from protviz.analysis.embeddings import EmbeddingError
+    from protviz.analysis.projection import ProjectionError
+    from protviz.model.encoding import EncodingError
+    from protviz.model.runs import RunStoreError
+    from protviz.model.training import TrainingConfigError
 
     return (
         ProteinDataError,

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from protviz.dataset import Dataset, ProteinDataError
-from protviz.datasets import BUILTINS, load_builtin
-from protviz.fasta import Limits, read_labeled_fasta
-from protviz.labels import LabelRule
-from protviz.runs import store_root
+from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.io.builtin import BUILTINS, load_builtin
+from protviz.io.fasta import Limits, read_labeled_fasta
+from protviz.io.labels import LabelRule
+from protviz.model.runs import store_root
 
 DATASETS_FOLDER = "datasets"
 FASTA_FILE = "sequences.fasta.gz"
@@ -90,7 +90,7 @@ def save_dataset(dataset: Dataset, home: str | os.PathLike | None = None) -> str
 
     Args:
         dataset: The data set.
-        home: Store root (see :func:`protviz.runs.store_root`).
+        home: Store root (see :func:`protviz.model.runs.store_root`).
 
     Returns:
         Its reference (the content hash).

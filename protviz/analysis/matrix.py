@@ -1,7 +1,7 @@
 """What a run learned about amino acids: its embedding matrix, compared with BLOSUM62.
 
 The embedding layer gives every token a vector; rows 1..21 of the matrix are the
-letters of :data:`protviz.alphabet.PROTEIN_ALPHABET` (20 standard amino acids,
+letters of :data:`protviz.core.alphabet.PROTEIN_ALPHABET` (20 standard amino acids,
 then X). This module turns the 20 standard vectors into:
 
 - a cosine-similarity matrix, ordered by hierarchical clustering (average
@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from protviz.alphabet import PHYSICOCHEMICAL_CLASSES, PROTEIN_ALPHABET, STANDARD_AMINO_ACIDS
+from protviz.core.alphabet import PHYSICOCHEMICAL_CLASSES, PROTEIN_ALPHABET, STANDARD_AMINO_ACIDS
+from protviz.core.errors import ProtvizError
 
 BLOSUM_HELP = (
     "Spearman's rank correlation between the cosine similarity of each pair of the 20 "
@@ -40,7 +41,7 @@ COMPARE_HELP = (
 """How to read the correlation of two runs' similarity matrices."""
 
 
-class MatrixError(ValueError):
+class MatrixError(ProtvizError):
     """An embedding matrix that cannot be analysed, with the reason."""
 
 

@@ -1,7 +1,7 @@
 """One small builder per architecture; each returns an uncompiled ``keras.Model``.
 
 Every model takes right-padded token ids, shape ``(batch, length)`` int32 with
-0 = padding (see :mod:`protviz.encoding`), starts with a trainable
+0 = padding (see :mod:`protviz.model.encoding`), starts with a trainable
 ``Embedding`` that masks padding, and ends with a softmax ``classifier``
 giving class probabilities, shape ``(batch, num_classes)``. Padding never
 changes a prediction.
@@ -13,7 +13,7 @@ Layers later issues look up by name:
   sequence representation, the last layer before dropout and the classifier,
   shape ``(batch, features)``.
 - :data:`ATTENTION_LAYER` (``attention``, ``conv_attention`` only): an
-  :class:`~protviz.layers.AttentionPooling` whose second output holds the
+  :class:`~protviz.model.layers.AttentionPooling` whose second output holds the
   per-residue weights, shape ``(batch, length)``.
 - :data:`CLASSIFIER_LAYER` (``classifier``): the softmax output.
 
@@ -29,8 +29,9 @@ from collections.abc import Callable, Sequence
 import keras
 import numpy as np
 
-from protviz.encoding import VOCAB_SIZE
-from protviz.layers import AttentionPooling, MultiWidthConv1D, ZeroMasked
+from protviz.core.errors import ProtvizError
+from protviz.model.encoding import VOCAB_SIZE
+from protviz.model.layers import AttentionPooling, MultiWidthConv1D, ZeroMasked
 
 EMBEDDING_LAYER = "embedding"
 REPRESENTATION_LAYER = "sequence_representation"
@@ -51,7 +52,7 @@ ARCHITECTURES: dict[str, str] = {
 DEFAULT_CONV_WIDTHS = (1, 3, 5, 9, 15, 21)
 
 
-class ArchitectureError(ValueError):
+class ArchitectureError(ProtvizError):
     """An unknown architecture or an impossible size, with what to choose instead."""
 
 

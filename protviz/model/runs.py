@@ -32,13 +32,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from protviz.core.errors import ProtvizError
+
 if TYPE_CHECKING:
     import keras
 
 HOME_ENV = "PROTVIZ_HOME"
 """Environment variable that moves the run store root."""
 
-DEFAULT_HOME = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_HOME = Path(__file__).resolve().parents[2] / "models"
 """The run store root when neither ``home`` nor ``PROTVIZ_HOME`` is given."""
 
 MODEL_FILE = "model.keras"
@@ -56,7 +58,7 @@ RUN_ID_PATTERN = re.compile(r"^(?:[0-9a-f]{24}|demo-[a-z0-9]+(?:-[a-z0-9]+){0,5}
 MAX_NAME_LENGTH = 120
 
 
-class RunStoreError(ValueError):
+class RunStoreError(ProtvizError):
     """A run id, name or folder the store cannot use, with what to do instead."""
 
 
@@ -346,7 +348,7 @@ def load_model_file(path: str | os.PathLike) -> keras.Model:
     """
     import keras
 
-    import protviz.layers  # noqa: F401  (registers the custom layers)
+    import protviz.model.layers  # noqa: F401  (registers the custom layers)
 
     return keras.saving.load_model(path, safe_mode=True)
 

@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from protviz.dataset import SPLITS, Dataset
-from protviz.summary import composition_by_class
+from protviz.analysis.summary import composition_by_class
+from protviz.core.dataset import SPLITS, Dataset
 
 OKABE_ITO = [
     "#E69F00",
@@ -411,7 +411,7 @@ def embedding_matrix_figure(matrix: pd.DataFrame) -> go.Figure:
     """Heatmap of a learned embedding matrix (rows: amino acids and X; columns: dimensions).
 
     Args:
-        matrix: Frame ``(21, embedding_dim)`` as from ``protviz.matrix.matrix_frame``.
+        matrix: Frame ``(21, embedding_dim)`` as from ``protviz.analysis.matrix.matrix_frame``.
 
     Returns:
         The figure, with a diverging scale centred on 0.
@@ -711,7 +711,7 @@ def logo_figure(heights: pd.DataFrame, title: str, *, y_title: str = "bits") -> 
     Returns:
         The figure.
     """
-    from protviz.matrix import physicochemical_class
+    from protviz.analysis.matrix import physicochemical_class
 
     values = heights.to_numpy(dtype=float)
     letters = np.asarray(heights.columns, dtype=object)

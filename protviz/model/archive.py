@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from protviz import runs
-from protviz.alphabet import PROTEIN_ALPHABET
-from protviz.architectures import ARCHITECTURES, ATTENTION_LAYER
-from protviz.encoding import VOCAB_SIZE
-from protviz.runs import MODEL_FILE, PREDICTIONS_FILE, RECORD_FILE, RunInfo, RunStoreError
+from protviz.core.alphabet import PROTEIN_ALPHABET
+from protviz.model import runs
+from protviz.model.architectures import ARCHITECTURES, ATTENTION_LAYER
+from protviz.model.encoding import VOCAB_SIZE
+from protviz.model.runs import MODEL_FILE, PREDICTIONS_FILE, RECORD_FILE, RunInfo, RunStoreError
 
 if TYPE_CHECKING:
     import keras
@@ -45,7 +45,7 @@ def export_run(run_id: str, home: str | os.PathLike | None = None) -> bytes:
 
     Args:
         run_id: The run id.
-        home: Store root (see :func:`protviz.runs.store_root`).
+        home: Store root (see :func:`protviz.model.runs.store_root`).
 
     Returns:
         The zip file's bytes.
@@ -71,7 +71,7 @@ def import_run(
     Args:
         data: The uploaded bytes.
         filename: The uploaded file's name (for messages and the run name).
-        home: Store root (see :func:`protviz.runs.store_root`).
+        home: Store root (see :func:`protviz.model.runs.store_root`).
 
     Returns:
         The new run (a fresh random id; the original id is kept as ``imported_from``).

@@ -1,7 +1,7 @@
 """Turn sequences into token ids and length-bucketed, per-batch-padded batches.
 
 Token id 0 is padding; ids 1..21 are the letters of
-:data:`protviz.alphabet.PROTEIN_ALPHABET` in order (20 standard amino acids,
+:data:`protviz.core.alphabet.PROTEIN_ALPHABET` in order (20 standard amino acids,
 then ``X``). Very long proteins are truncated by keeping their N- and
 C-terminal halves (where most sorting signals sit), or only the N-terminus.
 
@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from protviz.alphabet import PROTEIN_ALPHABET
+from protviz.core.alphabet import PROTEIN_ALPHABET
+from protviz.core.errors import ProtvizError
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -57,7 +58,7 @@ for _letter, _token in TOKEN_IDS.items():
     _LOOKUP[ord(_letter)] = _token
 
 
-class EncodingError(ValueError):
+class EncodingError(ProtvizError):
     """A sequence or encoding option that cannot be encoded, with the fix in words."""
 
 
@@ -131,7 +132,7 @@ def encode(sequence: str, max_length: int | None = None, policy: Truncation = "e
         bad = sorted({sequence[i] for i in np.flatnonzero(tokens == 0)})
         raise EncodingError(
             f"Sequence {sequence[:20]!r}... holds letters outside the protein alphabet: "
-            f"{', '.join(bad)}. Read it with protviz.fasta.read_labeled_fasta, which cleans "
+            f"{', '.join(bad)}. Read it with protviz.io.fasta.read_labeled_fasta, which cleans "
             "sequences, or map such letters to X."
         )
     return tokens
