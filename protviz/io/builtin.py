@@ -17,6 +17,11 @@ from protviz.core.dataset import Dataset, ProteinDataError
 from protviz.io.fasta import Limits, dataset_from_parsed, parse_fasta
 from protviz.io.labels import LabelRule
 
+try:
+    from scldata import loader as scldata_loader
+except ImportError:  # Optional (p-scldata): only the SCL2205 data set needs it.
+    scldata_loader = None
+
 MOTIF = "AKGDKICL"
 """The motif planted in the toy sequences (from the question that started protviz)."""
 
@@ -95,16 +100,14 @@ def scl2205_dataset() -> Dataset:
     Raises:
         ProteinDataError: If ``p-scldata`` (version 2025.6.0) is not installed.
     """
-    try:
-        from scldata import loader
-    except ImportError:
+    if scldata_loader is None:
         raise ProteinDataError(
             "The SCL2205 data set needs the package p-scldata==2025.6.0: "
             "pip install p-scldata==2025.6.0"
-        ) from None
+        )
     lines: list[str] = []
     for split_name in ("train", "eval", "heldout"):
-        frame = loader.load(split_name)
+        frame = scldata_loader.load(split_name)
         if frame.empty:
             raise ProteinDataError(
                 "The installed p-scldata has no data (only version 2025.6.0 carries it): "

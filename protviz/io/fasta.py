@@ -287,6 +287,23 @@ def parse_fasta(
     limits = limits or Limits.from_env()
     data, name = _read_source(source, filename)
     report = CleaningReport(source=name)
+    lines = _text_lines(data, name, limits, report)
+    first = _first_header_index(lines, name)
+    header_lines = _header_line_numbers(lines, name, limits)
+    report.junk_characters_removed = sum(
+        line.count(" ") + line.count("\t") for line in lines if not line.startswith(">")
+    )
+    records = list(SimpleFastaParser(io.StringIO("\n".join(lines[first:]))))
+    report.records_read = len(records)
+    screen = _RecordScreen(ParsedFasta(name, [], [], [], [], report), lines, limits, duplicates)
+    for index, (title, raw_sequence) in enumerate(records):
+        screen.check(index, title, raw_sequence, header_lines[index])
+    screen.raise_problems()
+    return screen.parsed
+
+
+def _text_lines(data: bytes, name: str, limits: Limits, report: CleaningReport) -> list[str]:
+    """Check the file's size, decompress and decode it, and split it into lines."""
     if len(data) > limits.max_upload_bytes:
         raise ProteinDataError(
             f"'{name}' is {len(data) / 2**20:.1f} MB; the limit is "
@@ -299,84 +316,131 @@ def parse_fasta(
     if not data.strip():
         raise ProteinDataError(f"'{name}' is empty. Upload a FASTA file with '>ID' header lines.")
     text = _decode(data, name, report).replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    return text.split("\n")
+
+
+def _first_header_index(lines: list[str], name: str) -> int:
+    """Index of the first non-blank line, which must be a FASTA header."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise ProteinDataError(f"'{name}' holds no text, only blank or control characters.")
     if not lines[first].startswith(">"):
         reason = _not_fasta_reason(lines[first], lines[first + 1 : first + 3])
         raise ProteinDataError(f"'{name}' is not a FASTA file: {reason}.")
+    return first
+
+
+def _header_line_numbers(lines: list[str], name: str, limits: Limits) -> list[int]:
+    """1-based line numbers of the header lines, within the sequence limit."""
     header_lines = [i + 1 for i, line in enumerate(lines) if line.startswith(">")]
     if len(header_lines) > limits.max_sequences:
         raise ProteinDataError(
             f"'{name}' holds {len(header_lines):,} sequences; the limit is "
             f"{limits.max_sequences:,}. Subsample the file or raise PROTVIZ_MAX_SEQUENCES."
         )
-    report.junk_characters_removed = sum(
-        line.count(" ") + line.count("\t") for line in lines if not line.startswith(">")
-    )
-    records = list(SimpleFastaParser(io.StringIO("\n".join(lines[first:]))))
-    report.records_read = len(records)
-    parsed = ParsedFasta(name, [], [], [], [], report)
-    problems: list[str] = []
-    letters: Counter[str] = Counter()
-    seen: dict[str, int] = {}
-    repeated: dict[str, list[int]] = {}
-    for index, (title, raw_sequence) in enumerate(records):
-        line = header_lines[index]
-        record_id = title.split(None, 1)[0] if title.strip() else ""
-        if not record_id:
-            problems.append(f"{_where(index, '', line)} has an empty header; give it an ID.")
-            continue
-        control = _CONTROL.search(title)
-        if control:
-            problems.append(
-                f"{_where(index, record_id, line)} has a control character "
-                f"{control.group()!r} in its header (column {control.start() + 2}); remove it "
-                "(a damaged file or terminal colour codes?)."
-            )
-            continue
-        if record_id in seen:
-            repeated.setdefault(record_id, [seen[record_id] + 1]).append(index + 1)
-            if duplicates == "keep_first":
-                report.duplicates_dropped.append(record_id)
-                continue
-        seen.setdefault(record_id, index)
-        sample = letters if index < _NUCLEOTIDE_SAMPLE else None
-        sequence, problem = _clean_sequence(raw_sequence, report, sample)
-        if problem:
-            problems.append(f"{_where(index, record_id, line)} {problem}")
-            if problem.startswith("contains"):
-                problems[-1] += _locate(lines, line, problem)
-            continue
-        if len(sequence) > limits.max_length:
-            problems.append(
-                f"{_where(index, record_id, line)} is {len(sequence):,} residues long; the "
-                f"limit is {limits.max_length:,}. Remove it or raise PROTVIZ_MAX_LENGTH."
-            )
-            continue
-        parsed.ids.append(record_id)
-        parsed.descriptions.append(title)
-        parsed.sequences.append(sequence)
-        parsed.header_lines.append(line)
+    return header_lines
 
-    _refuse_nucleotides(letters, name)
-    if problems:
-        raise _problems(
-            f"{len(problems)} record(s) of '{name}' cannot be used:",
-            problems,
-            "Fix these records and upload the file again. Sequences may contain the 20 "
-            "amino-acid letters, X, B, Z, J, U, O, gaps ('-', '.') and a final '*'.",
+
+def _header_problem(index: int, record_id: str, title: str, line: int) -> str:
+    """What is wrong with a record's header ('' when nothing)."""
+    if not record_id:
+        return f"{_where(index, '', line)} has an empty header; give it an ID."
+    control = _CONTROL.search(title)
+    if control:
+        return (
+            f"{_where(index, record_id, line)} has a control character "
+            f"{control.group()!r} in its header (column {control.start() + 2}); remove it "
+            "(a damaged file or terminal colour codes?)."
         )
-    if repeated and duplicates == "error":
-        found = [f"{i!r} (records {', '.join(map(str, r))})" for i, r in repeated.items()]
-        raise _problems(
-            f"{len(repeated)} ID(s) occur more than once in '{name}':",
-            found,
-            "IDs must be unique: rename the copies, or choose to keep the first record of "
-            "each ID (--keep-first-duplicate on the command line).",
-        )
-    return parsed
+    return ""
+
+
+@dataclass
+class _RecordScreen:
+    """Checks records one at a time, keeping the usable ones and listing every problem.
+
+    Attributes:
+        parsed: The usable records so far (and the cleaning report).
+        lines: The file's lines, to locate odd characters.
+        limits: Size limits.
+        duplicates: What to do with repeated IDs.
+        problems: One message per unusable record.
+        letters: Letters of the first records, to recognise nucleotide files.
+        seen: Each ID's first record index.
+        repeated: Each repeated ID's record numbers (1-based).
+    """
+
+    parsed: ParsedFasta
+    lines: list[str]
+    limits: Limits
+    duplicates: Duplicates
+    problems: list[str] = field(default_factory=list)
+    letters: Counter[str] = field(default_factory=Counter)
+    seen: dict[str, int] = field(default_factory=dict)
+    repeated: dict[str, list[int]] = field(default_factory=dict)
+
+    def check(self, index: int, title: str, raw_sequence: str, line: int) -> None:
+        """Check record ``index`` (0-based, header at ``line``) and keep it if usable."""
+        record_id = title.split(None, 1)[0] if title.strip() else ""
+        problem = _header_problem(index, record_id, title, line)
+        if problem:
+            self.problems.append(problem)
+            return
+        if self._drop_repeat(index, record_id):
+            return
+        sequence, problem = self._sequence(index, record_id, raw_sequence, line)
+        if problem:
+            self.problems.append(problem)
+            return
+        self.parsed.ids.append(record_id)
+        self.parsed.descriptions.append(title)
+        self.parsed.sequences.append(sequence)
+        self.parsed.header_lines.append(line)
+
+    def _drop_repeat(self, index: int, record_id: str) -> bool:
+        """Note a repeated ID; whether the record is dropped (``keep_first``)."""
+        if record_id in self.seen:
+            self.repeated.setdefault(record_id, [self.seen[record_id] + 1]).append(index + 1)
+            if self.duplicates == "keep_first":
+                self.parsed.report.duplicates_dropped.append(record_id)
+                return True
+        self.seen.setdefault(record_id, index)
+        return False
+
+    def _sequence(self, index: int, record_id: str, raw: str, line: int) -> tuple[str, str]:
+        """The cleaned sequence and '', or '' and the record's problem."""
+        sample = self.letters if index < _NUCLEOTIDE_SAMPLE else None
+        sequence, problem = _clean_sequence(raw, self.parsed.report, sample)
+        where = _where(index, record_id, line)
+        if problem:
+            located = _locate(self.lines, line, problem) if problem.startswith("contains") else ""
+            return "", f"{where} {problem}{located}"
+        if len(sequence) > self.limits.max_length:
+            return "", (
+                f"{where} is {len(sequence):,} residues long; the "
+                f"limit is {self.limits.max_length:,}. Remove it or raise PROTVIZ_MAX_LENGTH."
+            )
+        return sequence, ""
+
+    def raise_problems(self) -> None:
+        """Refuse nucleotide files, unusable records and (unless dropped) repeated IDs."""
+        name = self.parsed.source
+        _refuse_nucleotides(self.letters, name)
+        if self.problems:
+            raise _problems(
+                f"{len(self.problems)} record(s) of '{name}' cannot be used:",
+                self.problems,
+                "Fix these records and upload the file again. Sequences may contain the 20 "
+                "amino-acid letters, X, B, Z, J, U, O, gaps ('-', '.') and a final '*'.",
+            )
+        if self.repeated and self.duplicates == "error":
+            found = [f"{i!r} (records {', '.join(map(str, r))})" for i, r in self.repeated.items()]
+            raise _problems(
+                f"{len(self.repeated)} ID(s) occur more than once in '{name}':",
+                found,
+                "IDs must be unique: rename the copies, or choose to keep the first record of "
+                "each ID (--keep-first-duplicate on the command line).",
+            )
 
 
 def _clean_sequence(
@@ -474,46 +538,76 @@ def dataset_from_parsed(
     """
     report = copy.deepcopy(parsed.report)
     lookup = _table_lookup(rule, label_table)
-
-    keep: list[int] = []
-    labels: list[str] = []
-    raw_splits: list[str] = []
-    metadata_rows: list[dict[str, str]] = []
-    for index, (seq_id, description) in enumerate(
-        zip(parsed.ids, parsed.descriptions, strict=True)
-    ):
-        label, split, extra = _record_label(seq_id, description, rule, lookup)
-        if not label:
-            report.unlabeled.append(seq_id)
-            continue
-        keep.append(index)
-        labels.append(label)
-        raw_splits.append(split)
-        metadata_rows.append(extra)
-
-    if not keep:
+    labelled = _LabelledRecords.read(parsed, rule, lookup, report)
+    if not labelled.indices:
         example = parsed.descriptions[0] if parsed.descriptions else ""
         raise ProteinDataError(
             f"No record of '{parsed.source}' has a label under the rule '{rule.describe()}'. "
             f"The first header is {('>' + example)[:80]!r}. Choose another label rule"
             + (" or check that the table's IDs match the FASTA IDs." if lookup is not None else ".")
         )
-    ids = [parsed.ids[i] for i in keep]
-    split = _build_split(raw_splits, report) if rule.has_split else None
-    metadata = _metadata_frame(metadata_rows, ids)
-    if lookup is not None and len(keep) < len(parsed.ids):
+    ids = [parsed.ids[i] for i in labelled.indices]
+    split = _build_split(labelled.raw_splits, report) if rule.has_split else None
+    metadata = _metadata_frame(labelled.metadata_rows, ids)
+    if lookup is not None and len(labelled.indices) < len(parsed.ids):
         report.notes.append(
-            f"{len(parsed.ids) - len(keep)} FASTA record(s) had no row (or an empty label) in the "
-            "label table."
+            f"{len(parsed.ids) - len(labelled.indices)} FASTA record(s) had no row (or an empty "
+            "label) in the label table."
         )
     dataset = Dataset.create(
         name=name or parsed.source,
         ids=ids,
-        sequences=[parsed.sequences[i] for i in keep],
-        labels=labels,
+        sequences=[parsed.sequences[i] for i in labelled.indices],
+        labels=labelled.labels,
         metadata=metadata,
         split=split,
     )
+    _report_classes(dataset, report)
+    return dataset, report
+
+
+@dataclass
+class _LabelledRecords:
+    """The records a label rule finds a label for, in file order.
+
+    Attributes:
+        indices: Each record's index in the parsed file.
+        labels: Each record's label.
+        raw_splits: Each record's split value as written ('' when none).
+        metadata_rows: Each record's metadata (tags, table columns, description).
+    """
+
+    indices: list[int] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    raw_splits: list[str] = field(default_factory=list)
+    metadata_rows: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def read(
+        cls,
+        parsed: ParsedFasta,
+        rule: LabelRule,
+        lookup: dict[str, dict[str, str]] | None,
+        report: CleaningReport,
+    ) -> _LabelledRecords:
+        """Apply the rule to every record; list the unlabelled ones in the report."""
+        labelled = cls()
+        for index, (seq_id, description) in enumerate(
+            zip(parsed.ids, parsed.descriptions, strict=True)
+        ):
+            label, split, extra = _record_label(seq_id, description, rule, lookup)
+            if not label:
+                report.unlabeled.append(seq_id)
+                continue
+            labelled.indices.append(index)
+            labelled.labels.append(label)
+            labelled.raw_splits.append(split)
+            labelled.metadata_rows.append(extra)
+        return labelled
+
+
+def _report_classes(dataset: Dataset, report: CleaningReport) -> None:
+    """Record the kept size and small classes, and note a data set of one class."""
     report.sequences_kept = len(dataset)
     report.small_classes = {
         label: int(count) for label, count in dataset.class_counts.items() if count < MIN_CLASS_SIZE
@@ -523,7 +617,6 @@ def dataset_from_parsed(
             f"Every sequence has the same label ({dataset.classes[0]!r}); training needs at least "
             "two classes. Check the label rule."
         )
-    return dataset, report
 
 
 def _table_lookup(

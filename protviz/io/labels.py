@@ -261,46 +261,14 @@ def suggest_label_rule(ids: Sequence[str], descriptions: Sequence[str]) -> Label
     Returns:
         The suggested rule, or None when no field or tag looks like a label.
     """
-    n = len(ids)
-    if n == 0:
+    if len(ids) == 0:
         return None
-    candidates: list[tuple[tuple[int, int, int], LabelRule]] = []  # (group, order, size)
-    split_field: int | None = None
-    split_key: str | None = None
-
-    field_counts = Counter(len(i.split("|")) for i in ids)
-    n_fields = field_counts.most_common(1)[0][0]
-    if n_fields > 1:
-        for index in range(n_fields):
-            values = Counter(_id_field(i, "|", index) for i in ids)
-            if _looks_like_split(values) and split_field is None:
-                split_field = index
-            elif _class_like(values, n):
-                # Prefer the last field of long IDs, then fewer distinct values.
-                field = -1 if index == n_fields - 1 and n_fields > 2 else index
-                # Labels are usually appended: the last of several fields comes first.
-                last = index == n_fields - 1
-                rank = (1 if len(values) > 1 else 3, 0 if last else 1, len(values) - index)
-                candidates.append((rank, LabelRule(kind="field", field=field)))
-
-    tag_values: dict[str, Counter[str]] = {}
-    for description in descriptions:
-        for name, value in header_tags(description).items():
-            tag_values.setdefault(name, Counter())[value] += 1
-    for name, values in tag_values.items():
-        values[""] += n - sum(values.values())
-        if _looks_like_split(Counter({k: v for k, v in values.items() if k})) and not split_key:
-            split_key = name
-        elif _class_like(values, n):
-            # A tag named like a label wins; other tags (often annotations) rank after ID fields.
-            preferred = name.lower() in _LABEL_NAMES
-            rank = (0 if preferred else 2, 0, len(values))
-            rank = rank if len(values) > 1 else (3, *rank[1:])
-            candidates.append((rank, LabelRule(kind="key", key=name)))
-
+    field_candidates, split_field = _field_candidates(ids)
+    tag_candidates, split_key = _tag_candidates(descriptions, len(ids))
+    # A stable sort: on equal ranks, ID fields come before tags.
+    candidates = sorted([*field_candidates, *tag_candidates], key=lambda item: item[0])
     if not candidates:
         return None
-    candidates.sort(key=lambda item: item[0])
     best = candidates[0][1]
     if best.kind == "field" and split_field is not None:
         return LabelRule(kind="field", field=best.field, split_field=split_field)
@@ -309,6 +277,65 @@ def suggest_label_rule(ids: Sequence[str], descriptions: Sequence[str]) -> Label
     if split_field is not None:
         return LabelRule(kind=best.kind, key=best.key, split_field=split_field)
     return best
+
+
+_Candidate = tuple[tuple[int, int, int], LabelRule]
+"""A possible label rule and its rank (group, order, size): the lowest rank wins."""
+
+
+def _field_candidates(ids: Sequence[str]) -> tuple[list[_Candidate], int | None]:
+    """Rank the ``|``-separated ID fields that look like labels; find a split field.
+
+    Returns:
+        The candidate rules, and the index of the first field holding split
+        names (None when none does).
+    """
+    candidates: list[_Candidate] = []
+    split_field: int | None = None
+    field_counts = Counter(len(i.split("|")) for i in ids)
+    n_fields = field_counts.most_common(1)[0][0]
+    if n_fields == 1:
+        return candidates, split_field
+    for index in range(n_fields):
+        values = Counter(_id_field(i, "|", index) for i in ids)
+        if _looks_like_split(values) and split_field is None:
+            split_field = index
+        elif _class_like(values, len(ids)):
+            # Prefer the last field of long IDs, then fewer distinct values.
+            field = -1 if index == n_fields - 1 and n_fields > 2 else index
+            # Labels are usually appended: the last of several fields comes first.
+            last = index == n_fields - 1
+            rank = (1 if len(values) > 1 else 3, 0 if last else 1, len(values) - index)
+            candidates.append((rank, LabelRule(kind="field", field=field)))
+    return candidates, split_field
+
+
+def _tag_candidates(
+    descriptions: Sequence[str], n_records: int
+) -> tuple[list[_Candidate], str | None]:
+    """Rank the ``key=value`` tags that look like labels; find a split tag.
+
+    Returns:
+        The candidate rules, and the first tag holding split names (None when
+        none does).
+    """
+    candidates: list[_Candidate] = []
+    split_key: str | None = None
+    tag_values: dict[str, Counter[str]] = {}
+    for description in descriptions:
+        for name, value in header_tags(description).items():
+            tag_values.setdefault(name, Counter())[value] += 1
+    for name, values in tag_values.items():
+        values[""] += n_records - sum(values.values())
+        if _looks_like_split(Counter({k: v for k, v in values.items() if k})) and not split_key:
+            split_key = name
+        elif _class_like(values, n_records):
+            # A tag named like a label wins; other tags (often annotations) rank after ID fields.
+            preferred = name.lower() in _LABEL_NAMES
+            rank = (0 if preferred else 2, 0, len(values))
+            rank = rank if len(values) > 1 else (3, *rank[1:])
+            candidates.append((rank, LabelRule(kind="key", key=name)))
+    return candidates, split_key
 
 
 # --------------------------------------------------------------------------- label tables

@@ -15,6 +15,11 @@ import pandas as pd
 
 from protviz.core.dataset import ProteinDataError
 
+try:
+    import h5py
+except ImportError:  # Optional (it comes with TensorFlow): only .h5 files need it.
+    h5py = None
+
 FORMATS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".h5": "h5", ".hdf5": "h5"}
 """File name endings and the format each one selects."""
 
@@ -51,14 +56,7 @@ def write_vectors(
     """
     kind = file_format(path)
     if kind == "h5":
-        import h5py
-
-        text = h5py.string_dtype()
-        with h5py.File(path, "w") as handle:
-            handle.create_dataset("ids", data=np.asarray(ids, dtype=object), dtype=text)
-            handle.create_dataset("labels", data=np.asarray(labels, dtype=object), dtype=text)
-            handle.create_dataset("columns", data=np.asarray(columns, dtype=object), dtype=text)
-            handle.create_dataset("vectors", data=np.asarray(vectors, dtype=np.float32))
+        _write_h5(path, ids, labels, vectors, columns)
         return
     frame = pd.DataFrame(np.asarray(vectors), columns=list(columns))
     frame.insert(0, "label", list(labels))
@@ -87,16 +85,7 @@ def read_vectors(path: str | Path) -> tuple[pd.DataFrame, np.ndarray, list[str]]
         raise ProteinDataError(f"No such file: '{path}'.")
     try:
         if kind == "h5":
-            import h5py
-
-            with h5py.File(path, "r") as handle:
-                rows = pd.DataFrame(
-                    {
-                        "id": handle["ids"].asstr()[:],
-                        "label": handle["labels"].asstr()[:],
-                    }
-                )
-                return rows, np.asarray(handle["vectors"][:]), list(handle["columns"].asstr()[:])
+            return _read_h5(path)
         if kind == "parquet":
             frame = pd.read_parquet(path)
         else:
@@ -119,3 +108,41 @@ def read_vectors(path: str | Path) -> tuple[pd.DataFrame, np.ndarray, list[str]]
         }
     )
     return rows, frame[numeric].to_numpy(dtype=np.float32), numeric
+
+
+def _require_h5py(path: str | Path) -> None:
+    if h5py is None:
+        raise ProteinDataError(
+            f"Reading or writing '{path}' needs the package h5py (pip install h5py); "
+            "or use .csv, .tsv or .parquet."
+        )
+
+
+def _write_h5(
+    path: str | Path,
+    ids: Sequence[str],
+    labels: Sequence[str],
+    vectors: np.ndarray,
+    columns: Sequence[str],
+) -> None:
+    """Write the datasets ``ids``, ``labels``, ``columns`` and ``vectors`` to an HDF5 file."""
+    _require_h5py(path)
+    text = h5py.string_dtype()
+    with h5py.File(path, "w") as handle:
+        handle.create_dataset("ids", data=np.asarray(ids, dtype=object), dtype=text)
+        handle.create_dataset("labels", data=np.asarray(labels, dtype=object), dtype=text)
+        handle.create_dataset("columns", data=np.asarray(columns, dtype=object), dtype=text)
+        handle.create_dataset("vectors", data=np.asarray(vectors, dtype=np.float32))
+
+
+def _read_h5(path: str | Path) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Read an HDF5 file written by :func:`_write_h5`."""
+    _require_h5py(path)
+    with h5py.File(path, "r") as handle:
+        rows = pd.DataFrame(
+            {
+                "id": handle["ids"].asstr()[:],
+                "label": handle["labels"].asstr()[:],
+            }
+        )
+        return rows, np.asarray(handle["vectors"][:]), list(handle["columns"].asstr()[:])
