@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from protviz.cli import ProgressBar
+from protviz.cli.train import ProgressBar
 from protviz.io.fasta import read_labeled_fasta
 from protviz.io.labels import LabelRule
 from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig, train

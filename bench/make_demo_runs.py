@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from protviz.cli import ProgressBar
+from protviz.cli.train import ProgressBar
 from protviz.io.builtin import load_builtin
 from protviz.model import runs
 from protviz.model.training import TrainingConfig, train

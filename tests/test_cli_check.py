@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from protviz.cli import main
+from protviz.core.errors import ProtvizError
 from tests.conftest import ROOT, data_file
 
 
@@ -66,3 +67,27 @@ def test_module_entry_point_runs():
     assert result.returncode == 2
     assert "HTML" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_and_runs_import_no_tensorflow():
+    code = (
+        "import sys; from protviz.cli import main; "
+        f"main(['check', {str(data_file('good.fasta'))!r}]); main(['runs']); "
+        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_protviz_error_exits_2(monkeypatch, capsys):
+    class SomeNewError(ProtvizError):
+        pass
+
+    def refuse(args):
+        raise SomeNewError("no such thing")
+
+    monkeypatch.setattr("protviz.cli.check.run", refuse)
+    assert main(["check", str(data_file("good.fasta"))]) == 2
+    assert capsys.readouterr().err == "error: no such thing\n"

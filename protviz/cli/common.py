@@ -1,0 +1,154 @@
+"""What the sub-commands share: label options, reading the data set they name,
+exit statuses, and printing a result.
+
+Every name here is light (no TensorFlow), so the parsers can use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.io.fasta import Duplicates, read_labeled_fasta
+from protviz.io.labels import LabelRule, default_table_columns, read_label_table
+
+EXIT_BAD_INPUT = 2
+"""Exit status for input protviz cannot use (any :class:`~protviz.core.errors.ProtvizError`)."""
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C."""
+Formatter = Callable[[dict[str, Any]], str]
+"""A sub-command's ``format``: its result as text for a person."""
+
+
+def add_label_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options that say where labels come from (shared by check, train, evaluate)."""
+    group = parser.add_argument_group("labels (default: detected from the headers)")
+    rule = group.add_mutually_exclusive_group()
+    rule.add_argument(
+        "--label-field",
+        type=int,
+        metavar="N",
+        help="label = field N (0-based; -1 = last) of the '|'-separated ID",
+    )
+    rule.add_argument("--label-key", metavar="KEY", help="label = value of the KEY=value tag")
+    rule.add_argument(
+        "--label-regex", metavar="RE", help="label = the one group of RE searched in the header"
+    )
+    rule.add_argument(
+        "--labels",
+        type=Path,
+        metavar="CSV",
+        help="label = a column of this CSV/TSV file mapping sequence ID to label and metadata",
+    )
+    group.add_argument("--separator", default="|", help="ID field separator (default '|')")
+    group.add_argument("--split-field", type=int, metavar="N", help="split = ID field N")
+    group.add_argument("--split-key", metavar="KEY", help="split = value of the KEY=value tag")
+    group.add_argument("--id-column", help="label table: column of sequence IDs")
+    group.add_argument("--label-column", help="label table: column of labels")
+    group.add_argument("--split-column", help="label table: column of the split")
+    group.add_argument(
+        "--keep-first-duplicate",
+        action="store_true",
+        help="keep the first record of a repeated ID instead of refusing the file",
+    )
+
+
+def label_rule_from_args(
+    args: argparse.Namespace,
+) -> tuple[LabelRule | None, pd.DataFrame | None]:
+    """The label rule the options of :func:`add_label_options` ask for.
+
+    Args:
+        args: Parsed arguments with the label options.
+
+    Returns:
+        The rule (None: detect one from the headers) and, for ``--labels``,
+        the label table.
+
+    Raises:
+        ProteinDataError: If the label table cannot be read, or a split option
+            comes without a label option.
+    """
+    split = {"split_field": args.split_field, "split_key": args.split_key}
+    if args.label_field is not None:
+        rule = LabelRule(kind="field", field=args.label_field, separator=args.separator, **split)
+        return rule, None
+    if args.label_key:
+        return LabelRule(kind="key", key=args.label_key, **split), None
+    if args.label_regex:
+        return LabelRule(kind="regex", pattern=args.label_regex, **split), None
+    if args.labels:
+        return _table_rule(args)
+    if args.split_field is not None or args.split_key:
+        raise ProteinDataError("--split-field/--split-key need an explicit label option too.")
+    return None, None
+
+
+def _table_rule(args: argparse.Namespace) -> tuple[LabelRule, pd.DataFrame]:
+    """Read the ``--labels`` table and the rule naming its columns."""
+    try:
+        data = args.labels.read_bytes()
+    except OSError as error:
+        raise ProteinDataError(f"Cannot read the label table '{args.labels}': {error}") from None
+    table = read_label_table(data, args.labels.name)
+    id_column, label_column, split_column = default_table_columns(table)
+    rule = LabelRule(
+        kind="table",
+        id_column=args.id_column or id_column,
+        label_column=args.label_column or label_column,
+        split_column=args.split_column or split_column,
+    )
+    return rule, table
+
+
+def load_dataset_from_args(args: argparse.Namespace, fasta: Path) -> tuple[Dataset, dict]:
+    """Read the FASTA file named on the command line with the label options given.
+
+    Args:
+        args: Parsed arguments with the options of :func:`add_label_options`.
+        fasta: The FASTA file.
+
+    Returns:
+        The data set and its cleaning report as a dict.
+
+    Raises:
+        ProteinDataError: For unusable input.
+    """
+    rule, table = label_rule_from_args(args)
+    dataset, report = read_labeled_fasta(
+        fasta,
+        rule,
+        label_table=table,
+        duplicates=duplicates_from_args(args),
+    )
+    return dataset, report.to_dict()
+
+
+def duplicates_from_args(args: argparse.Namespace) -> Duplicates:
+    """What to do with repeated IDs: ``keep_first`` with ``--keep-first-duplicate``."""
+    return "keep_first" if args.keep_first_duplicate else "error"
+
+
+def quiet_tensorflow() -> None:
+    """Hide TensorFlow's start-up log lines (unless the user set a level).
+
+    Call before TensorFlow is imported.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def result_text(result: dict[str, Any], formatter: Formatter, as_json: bool) -> str:
+    """The text printed for a result: one JSON line with ``--json``, else ``formatter(result)``."""
+    return json.dumps(result, default=str) if as_json else formatter(result)
+
+
+def indented_json(result: dict[str, Any]) -> str:
+    """A result as indented JSON, for commands without a summary of their own."""
+    return json.dumps(result, indent=2, default=str)

@@ -1,0 +1,175 @@
+"""The options of every sub-command, defined without running anything.
+
+Each ``add_<command>`` function registers one sub-command on the parser; the
+module :mod:`protviz.cli.<command>` runs it. This module and what it imports are
+light (no TensorFlow), so ``python -m protviz --help`` and option errors are
+fast, and only the command that runs loads what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from protviz.analysis.embeddings import EMBEDDING_KINDS, KIND_HELP
+from protviz.analysis.projection import METHODS, METRICS
+from protviz.cli.common import add_label_options
+from protviz.model.training import ARCHITECTURE_NAMES
+
+Commands = argparse._SubParsersAction
+"""The sub-parsers of the ``python -m protviz`` parser."""
+
+
+def add_check(commands: Commands) -> None:
+    """Register ``check FASTA``: validate a labeled FASTA file and summarise it."""
+    parser = commands.add_parser(
+        "check",
+        help="validate a labeled FASTA file and print a summary",
+        description=(
+            "Validate a labeled protein FASTA file (plain or .gz) and print the number of "
+            "sequences, the classes with counts, length statistics and what was cleaned. "
+            "Exit status 0 when the file is usable for training, 2 otherwise."
+        ),
+    )
+    parser.add_argument("fasta", type=Path, help="FASTA file (.fasta/.fa/.faa, optionally .gz)")
+    add_label_options(parser)
+
+
+def add_train(commands: Commands) -> None:
+    """Register ``train [FASTA]``: train a classifier and save it as a run."""
+    parser = commands.add_parser(
+        "train",
+        help="train a classifier on a labeled FASTA file (or a built-in data set)",
+        description=(
+            "Train a protein-sequence classifier, score it on the test split and save it "
+            "in the run store (models/, or --home / $PROTVIZ_HOME). Progress goes to stderr. "
+            "The data set's own train/valid/test split is used when it has one "
+            "(--split-field/--split-key), else a stratified split with --seed."
+        ),
+    )
+    parser.add_argument(
+        "fasta", type=Path, nargs="?", help="labeled FASTA file (omit with --builtin)"
+    )
+    parser.add_argument(
+        "--builtin", metavar="KEY", help="train on a built-in data set instead (motif, scl2205)"
+    )
+    parser.add_argument(
+        "--arch", choices=ARCHITECTURE_NAMES, default="conv_attention", help="architecture"
+    )
+    add_label_options(parser)
+    _add_hyper_parameters(parser)
+    _add_home_option(parser)
+    parser.add_argument("--name", help="user-facing run name")
+
+
+def _add_hyper_parameters(parser: argparse.ArgumentParser) -> None:
+    """The ``train`` options that override :class:`TrainingConfig` defaults."""
+    hyper = parser.add_argument_group("hyper-parameters (default: TrainingConfig defaults)")
+    hyper.add_argument("--epochs", type=int, metavar="N")
+    hyper.add_argument("--batch-size", type=int, metavar="N")
+    hyper.add_argument("--embedding-dim", type=int, metavar="N")
+    hyper.add_argument("--units", type=int, metavar="N")
+    hyper.add_argument("--dropout", type=float, metavar="X")
+    hyper.add_argument("--conv-filters", type=int, metavar="N")
+    hyper.add_argument(
+        "--conv-widths", metavar="W,W,...", help="comma-separated widths, e.g. 1,3,5,9,15,21"
+    )
+    hyper.add_argument(
+        "--max-length", type=int, metavar="N", help="truncate longer proteins (0 = never)"
+    )
+    hyper.add_argument("--learning-rate", type=float, metavar="X")
+    hyper.add_argument("--patience", type=int, metavar="N")
+    hyper.add_argument("--seed", type=int, metavar="N")
+    hyper.add_argument(
+        "--class-weights", action="store_true", help="weight classes by inverse frequency"
+    )
+    hyper.add_argument(
+        "--ignore-split",
+        action="store_true",
+        help="ignore the data set's own split and use a stratified split",
+    )
+
+
+def add_evaluate(commands: Commands) -> None:
+    """Register ``evaluate RUN FASTA``: score a saved run on another labeled file."""
+    parser = commands.add_parser(
+        "evaluate",
+        help="score a saved run on another labeled FASTA file",
+        description=(
+            "Score a saved run on a labeled FASTA file. Sequences whose label is not one of "
+            "the run's classes are left out of the scores and listed."
+        ),
+    )
+    parser.add_argument("run", help="run id (see `python -m protviz runs`)")
+    parser.add_argument("fasta", type=Path, help="labeled FASTA file")
+    add_label_options(parser)
+    _add_home_option(parser)
+
+
+def add_runs(commands: Commands) -> None:
+    """Register ``runs``: list the saved runs."""
+    parser = commands.add_parser(
+        "runs",
+        help="list the saved runs",
+        description="List the runs in the run store, newest first.",
+    )
+    _add_home_option(parser)
+
+
+def add_embed(commands: Commands) -> None:
+    """Register ``embed RUN FASTA``: per-sequence vectors of a saved run, to a file."""
+    parser = commands.add_parser(
+        "embed",
+        help="write per-sequence embeddings of a saved run to a file",
+        description="Compute per-sequence vectors with a saved run: "
+        + "; ".join(f"{k}: {v}" for k, v in KIND_HELP.items())
+        + ". Labels are optional (unlabeled FASTA is fine).",
+    )
+    parser.add_argument("run", help="run id (see `python -m protviz runs`)")
+    parser.add_argument("fasta", type=Path, help="FASTA file (labels optional)")
+    parser.add_argument("--kind", choices=EMBEDDING_KINDS, default="averaged")
+    _add_out_option(parser)
+    add_label_options(parser)
+    _add_home_option(parser)
+
+
+def add_project(commands: Commands) -> None:
+    """Register ``project FILE``: 2-D/3-D coordinates of a vectors file."""
+    parser = commands.add_parser(
+        "project",
+        help="project a vectors file (from `embed`) to 2-D or 3-D",
+        description="Project per-sequence vectors with PCA, t-SNE (openTSNE) or UMAP and "
+        "write id, label and coordinates; with labels, also report silhouette, 5-NN "
+        "accuracy and trustworthiness.",
+    )
+    parser.add_argument("file", type=Path, help="vectors: .csv, .tsv, .parquet or .h5")
+    parser.add_argument("--method", choices=METHODS, default="pca")
+    parser.add_argument("--dims", type=int, choices=(2, 3), default=2)
+    parser.add_argument("--perplexity", type=float, default=30.0, help="t-SNE")
+    parser.add_argument("--n-neighbors", type=int, default=15, help="UMAP")
+    parser.add_argument("--min-dist", type=float, default=0.1, help="UMAP")
+    parser.add_argument("--metric", choices=METRICS, default="euclidean")
+    parser.add_argument("--seed", type=int, default=0)
+    _add_out_option(parser)
+
+
+def _add_home_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--home", type=Path, metavar="DIR", help="run store root")
+
+
+def _add_out_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", type=Path, required=True, help="output file: .csv, .tsv, .parquet or .h5"
+    )
+
+
+PARSERS: dict[str, Callable[[Commands], None]] = {
+    "check": add_check,
+    "train": add_train,
+    "evaluate": add_evaluate,
+    "runs": add_runs,
+    "embed": add_embed,
+    "project": add_project,
+}
+"""Every sub-command, in the order ``--help`` lists them, with the function defining its options."""
