@@ -581,7 +581,8 @@ def run_project(args: argparse.Namespace) -> dict[str, Any]:
     """Project the vectors, write the coordinates, and measure the embedding."""
     import numpy as np
 
-    from protviz.analysis.projection import ProjectionParams, embedding_quality, project
+    from protviz.analysis.projection import ProjectionParams, project
+    from protviz.analysis.quality import embedding_quality
     from protviz.io.vectors import file_format, read_vectors, write_vectors
 
     file_format(args.out)
