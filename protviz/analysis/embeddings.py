@@ -103,9 +103,7 @@ def model_embeddings(
     if not sequences:
         raise EmbeddingError("There are no sequences to embed.")
     tokens = encode_all(sequences, max_length, truncation)  # type: ignore[arg-type]
-    if kind == "learned":
-        return readout.learned_representations(model, tokens, batch_size=batch_size)
-    return readout.predicted_probabilities(model, tokens, batch_size=batch_size)
+    return readout.sequence_outputs(model, tokens, kind, batch_size=batch_size)
 
 
 def _cache_path(run: RunInfo, dataset: Dataset, kind: str) -> Path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import keras
 import numpy as np
@@ -123,45 +124,29 @@ def _output_shapes(layer: keras.layers.Layer) -> tuple[tuple[int | None, ...], .
 # --------------------------------------------------------------------------- per sequence
 
 
-def _predict_in_order(
-    target: keras.Model, tokens: Sequence[np.ndarray], batch_size: int
+def sequence_outputs(
+    model: keras.Model,
+    tokens: Sequence[np.ndarray],
+    output: Literal["learned", "probabilities"],
+    *,
+    batch_size: int = 64,
 ) -> np.ndarray:
-    """Run ``target`` on length-bucketed batches; rows back in input order, float32."""
-    batches, order = inference_dataset(tokens, batch_size=batch_size)
-    outputs = np.asarray(target.predict(batches, verbose=0), dtype=np.float32)
-    return restore_order(outputs, order)
-
-
-def learned_representations(
-    model: keras.Model, tokens: Sequence[np.ndarray], *, batch_size: int = 64
-) -> np.ndarray:
-    """The model's own sequence representation (the ``sequence_representation`` layer).
+    """One vector per sequence, computed on length-bucketed batches.
 
     Args:
         model: A protviz model.
         tokens: Encoded sequences, each ``(length_i,)``, not empty.
+        output: ``learned``: the model's own sequence representation (the
+            ``sequence_representation`` layer); ``probabilities``: its softmax output.
         batch_size: Sequences per inference batch.
 
     Returns:
         Shape ``(n, features)``, float32, row ``i`` for ``tokens[i]``.
     """
-    return _predict_in_order(representation_model(model), tokens, batch_size)
-
-
-def predicted_probabilities(
-    model: keras.Model, tokens: Sequence[np.ndarray], *, batch_size: int = 64
-) -> np.ndarray:
-    """The model's class probabilities (softmax output) of many sequences.
-
-    Args:
-        model: A protviz model.
-        tokens: Encoded sequences, each ``(length_i,)``, not empty.
-        batch_size: Sequences per inference batch.
-
-    Returns:
-        Shape ``(n, n_classes)``, float32, row ``i`` for ``tokens[i]``.
-    """
-    return _predict_in_order(model, tokens, batch_size)
+    target = representation_model(model) if output == "learned" else model
+    batches, order = inference_dataset(tokens, batch_size=batch_size)
+    outputs = np.asarray(target.predict(batches, verbose=0), dtype=np.float32)
+    return restore_order(outputs, order)
 
 
 def batch_probabilities(model: keras.Model, batch: np.ndarray) -> np.ndarray:
