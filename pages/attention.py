@@ -7,21 +7,22 @@ import re
 import streamlit as st
 
 from protviz.analysis.attention import (
-    DEFAULT_MAX_PER_CLASS,
-    DEFAULT_TOP_K,
-    LOGO_HELP,
     SCORE_HELP,
     ClassProfile,
-    FilterMaxima,
     ResidueScores,
-    convolution_shape,
     dataset_class_profile,
-    filter_logo,
-    filter_maxima,
     find_sequence,
-    has_attention,
     residue_scores,
 )
+from protviz.analysis.logos import (
+    DEFAULT_TOP_K,
+    LOGO_HELP,
+    FilterMaxima,
+    convolution_shape,
+    filter_logo,
+    filter_maxima,
+)
+from protviz.analysis.residues import DEFAULT_MAX_PER_CLASS
 from protviz.app.common import (
     as_text,
     cached_model,
@@ -35,6 +36,7 @@ from protviz.app.common import (
     use_app_navigation,
 )
 from protviz.core.dataset import Dataset
+from protviz.model.readout import has_attention
 from protviz.model.runs import RunInfo
 from protviz.report import figures as plots
 

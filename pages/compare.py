@@ -8,8 +8,6 @@ from protviz.analysis.compare import (
     Comparison,
     compare_runs,
     comparison_table,
-    html_report,
-    small_multiples_figure,
     summary_sentences,
 )
 from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
@@ -33,6 +31,7 @@ from protviz.model import runs
 from protviz.model.jobs import default_queue
 from protviz.model.runs import RunInfo
 from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig
+from protviz.report.compare import html_report, small_multiples_figure
 
 use_app_navigation()
 

@@ -18,12 +18,11 @@ from protviz.analysis.projection import (
     METHOD_NAMES,
     METHODS,
     METRICS,
-    QUALITY_HELP,
     Projection,
     ProjectionParams,
-    embedding_quality,
     project,
 )
+from protviz.analysis.quality import QUALITY_HELP, embedding_quality
 from protviz.app.common import (
     DATASET_REF,
     as_text,

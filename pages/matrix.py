@@ -33,7 +33,7 @@ OTHER_RUN = "matrix_other_run"
 @st.cache_data(max_entries=16, show_spinner="Reading the embedding matrix...")
 def cached_analysis(run_id: str, run_path: str) -> MatrixAnalysis:
     """The analysis of one run's embedding matrix (keyed by run id and folder)."""
-    from protviz.analysis.embeddings import embedding_matrix
+    from protviz.model.readout import embedding_matrix
 
     return analyse_matrix(embedding_matrix(cached_model(run_id, run_path)))
 

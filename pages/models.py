@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from protviz.analysis.summary import compare_frame, per_class_frame, runs_frame
 from protviz.app.common import (
     RUN_ID,
     as_text,
@@ -23,6 +22,7 @@ from protviz.model import runs
 from protviz.model.archive import export_run, import_run
 from protviz.model.runs import RunInfo, RunStoreError
 from protviz.report import figures as plots
+from protviz.report.tables import compare_frame, per_class_frame, runs_frame
 
 use_app_navigation()
 

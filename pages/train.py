@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from protviz.analysis.summary import model_summary_frame, per_class_frame
 from protviz.app.common import (
     RUN_ID,
     as_text,
@@ -23,6 +22,7 @@ from protviz.io.builtin import BUILTINS
 from protviz.model.jobs import JobView, default_queue
 from protviz.model.training import TrainingConfig
 from protviz.report import figures as plots
+from protviz.report.tables import model_summary_frame, per_class_frame
 
 use_app_navigation()
 
@@ -139,6 +139,7 @@ def settings_ui(dataset: Dataset) -> tuple[TrainingConfig, str]:
 def cached_summary(config: TrainingConfig, num_classes: int) -> pd.DataFrame:
     """The layer table of the model a configuration builds."""
     from protviz.model.architectures import build_model
+    from protviz.model.readout import layer_summaries
 
     model = build_model(
         config.arch,
@@ -149,7 +150,7 @@ def cached_summary(config: TrainingConfig, num_classes: int) -> pd.DataFrame:
         conv_widths=config.conv_widths,
         conv_filters=config.conv_filters,
     )
-    return model_summary_frame(model)
+    return model_summary_frame(layer_summaries(model))
 
 
 def summary_ui(config: TrainingConfig, num_classes: int) -> None:

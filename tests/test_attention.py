@@ -1,24 +1,20 @@
-"""protviz.analysis.attention: attention weights, saliency, class profiles and filter logos."""
+"""protviz.analysis attention, saliency and logos: weights, class profiles and filter logos."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from protviz.analysis.attention import (
-    AttentionError,
+from protviz.analysis.attention import attention_weights, class_profiles, residue_scores
+from protviz.analysis.logos import (
     activation_window,
-    attention_weights,
-    class_profiles,
     filter_logo,
     filter_maxima,
     information_heights,
-    residue_scores,
-    saliency,
-    sample_per_class,
-    seen_positions,
     window_frequencies,
 )
+from protviz.analysis.residues import AttentionError, sample_per_class, seen_positions
+from protviz.analysis.saliency import saliency
 from protviz.core.dataset import Dataset
 from protviz.io.builtin import MOTIF, motif_position_dataset
 from protviz.model.architectures import attention_model

@@ -11,15 +11,15 @@ import pytest
 from protviz.analysis.compare import (
     compare_runs,
     comparison_table,
-    html_report,
     order_test,
     shuffle_residues,
-    small_multiples_figure,
     summary_sentences,
 )
-from protviz.analysis.embeddings import averaged_embeddings, embedding_matrix, model_embeddings
+from protviz.analysis.embeddings import averaged_embeddings, model_embeddings
 from protviz.io.builtin import motif_position_dataset
 from protviz.model import runs
+from protviz.model.readout import embedding_matrix
+from protviz.report.compare import html_report, small_multiples_figure
 from tests.conftest import copy_demo_run
 
 TOY = motif_position_dataset()

@@ -10,12 +10,12 @@ import pytest
 from protviz.analysis.embeddings import (
     EmbeddingError,
     averaged_embeddings,
-    embedding_matrix,
     model_embeddings,
     run_embeddings,
 )
 from protviz.io.builtin import motif_position_dataset
 from protviz.model import runs
+from protviz.model.readout import embedding_matrix
 from tests.conftest import copy_demo_run
 
 DEMO = "demo-motif-conv-attention"

@@ -15,10 +15,9 @@ from protviz.analysis.matrix import (
     cosine_similarity,
     matrix_frame,
     pca_2d,
-    physicochemical_class,
     standard_vectors,
 )
-from protviz.core.alphabet import STANDARD_AMINO_ACIDS
+from protviz.core.alphabet import STANDARD_AMINO_ACIDS, physicochemical_class
 from protviz.report import figures as plots
 
 

@@ -6,14 +6,8 @@ import numpy as np
 import pytest
 
 from protviz.analysis.points import nearest_neighbours, points_frame, search_mask, selection_fasta
-from protviz.analysis.projection import (
-    ProjectionError,
-    ProjectionParams,
-    clamp,
-    embedding_quality,
-    knn_accuracy,
-    project,
-)
+from protviz.analysis.projection import ProjectionError, ProjectionParams, clamp, project
+from protviz.analysis.quality import embedding_quality, knn_accuracy
 from protviz.core.dataset import Dataset, ProteinDataError
 
 RNG = np.random.default_rng(0)

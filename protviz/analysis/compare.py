@@ -12,7 +12,6 @@ run's own numbers.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,15 +19,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from protviz.analysis.embeddings import averaged_embeddings, embedding_matrix, model_embeddings
-from protviz.analysis.projection import Projection, ProjectionParams, embedding_quality, project
+from protviz.analysis.embeddings import averaged_embeddings, model_embeddings
+from protviz.analysis.projection import Projection, ProjectionParams, project
+from protviz.analysis.quality import embedding_quality
 from protviz.core.dataset import Dataset
+from protviz.model.readout import embedding_matrix
+from protviz.model.runs import RunInfo, load_predictions
 
 if TYPE_CHECKING:
     import keras
-    import plotly.graph_objects as go
-
-    from protviz.model.runs import RunInfo
 
 ORDER_MATTERS = 0.05
 """An accuracy drop above this (5 points) counts as 'the model uses residue order'."""
@@ -134,8 +133,6 @@ def test_indices(run: RunInfo, dataset: Dataset) -> np.ndarray:
     """The data set rows that were the run's test set (all rows for another data set)."""
     trained_on = (run.record.get("dataset") or {}).get("content_hash")
     if trained_on == dataset.content_hash:
-        from protviz.model.runs import load_predictions
-
         test_ids = set(load_predictions(run.run_id, run.path.parent)["id"])
         rows = np.array([i for i, seq_id in enumerate(dataset.ids) if seq_id in test_ids])
         if len(rows):
@@ -158,7 +155,7 @@ class RunComparison:
     Attributes:
         run: The run.
         quality: Embedding kind -> quality measures (see
-            :func:`protviz.analysis.projection.embedding_quality`).
+            :func:`protviz.analysis.quality.embedding_quality`).
         projections: Embedding kind -> its 2-D projection.
         order: The order test on the run's test sequences.
     """
@@ -226,35 +223,64 @@ def compare_runs(
         )
     sequences = [dataset.sequences[i] for i in rows]
     for run, model in runs_and_models:
-        quality: dict[str, dict[str, float | None]] = {}
-        projections: dict[str, Projection] = {}
-        for kind in ("averaged", "learned"):
-            cached = (vectors or {}).get((run.run_id, kind))
-            if cached is not None:
-                kind_vectors = cached[rows]
-            else:
-                config = run.record.get("config") or {}
-                kind_vectors = model_embeddings(
-                    model,
-                    sequences,
-                    kind,
-                    max_length=config.get("max_length"),
-                    truncation=config.get("truncation", "ends"),
-                )
-            projections[kind] = project(kind_vectors, params)
-            quality[kind] = embedding_quality(
-                kind_vectors, labels, projections[kind].coordinates, seed=seed
-            )
-        tests = test_indices(run, dataset)
-        order = order_test(
-            model,
-            run.record,
-            [dataset.sequences[i] for i in tests],
-            [dataset.labels[i] for i in tests],
-            seed=seed,
+        comparison.runs.append(
+            _measure_run(run, model, dataset, comparison, sequences, seed=seed, vectors=vectors)
         )
-        comparison.runs.append(RunComparison(run, quality, projections, order))
     return comparison
+
+
+def _measure_run(
+    run: RunInfo,
+    model: keras.Model,
+    dataset: Dataset,
+    comparison: Comparison,
+    sequences: Sequence[str],
+    *,
+    seed: int,
+    vectors: dict[tuple[str, str], np.ndarray] | None,
+) -> RunComparison:
+    """Embedding quality, projections and the order test of one run (see :func:`compare_runs`).
+
+    Args:
+        run: The run.
+        model: Its loaded model.
+        dataset: The data set.
+        comparison: The comparison so far (its rows, labels and projection).
+        sequences: The sequences of ``comparison.rows``.
+        seed: Seed of the quality samples and of the order test's shuffle.
+        vectors: Optional precomputed vectors by ``(run_id, kind)`` for the whole data set.
+
+    Returns:
+        What was measured for the run.
+    """
+    quality: dict[str, dict[str, float | None]] = {}
+    projections: dict[str, Projection] = {}
+    for kind in ("averaged", "learned"):
+        cached = (vectors or {}).get((run.run_id, kind))
+        if cached is not None:
+            kind_vectors = cached[comparison.rows]
+        else:
+            config = run.record.get("config") or {}
+            kind_vectors = model_embeddings(
+                model,
+                sequences,
+                kind,
+                max_length=config.get("max_length"),
+                truncation=config.get("truncation", "ends"),
+            )
+        projections[kind] = project(kind_vectors, comparison.params)
+        quality[kind] = embedding_quality(
+            kind_vectors, comparison.labels, projections[kind].coordinates, seed=seed
+        )
+    tests = test_indices(run, dataset)
+    order = order_test(
+        model,
+        run.record,
+        [dataset.sequences[i] for i in tests],
+        [dataset.labels[i] for i in tests],
+        seed=seed,
+    )
+    return RunComparison(run, quality, projections, order)
 
 
 def comparison_table(comparison: Comparison) -> pd.DataFrame:
@@ -356,107 +382,3 @@ def summary_sentences(comparison: Comparison) -> list[str]:
         "learned embeddings of LSTM and attention models do."
     )
     return sentences
-
-
-def small_multiples_figure(comparison: Comparison, class_order: Sequence[str]) -> go.Figure:
-    """One panel per run and embedding kind, same projection and colours.
-
-    Args:
-        comparison: The comparison.
-        class_order: Label order (and colours) for the legend.
-
-    Returns:
-        A grid: a row per run, columns ``averaged`` and ``learned``.
-    """
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
-    from protviz.report.figures import as_plot_text, class_colors
-
-    titles = [
-        as_plot_text(f"{entry.run.name}: {kind}")
-        for entry in comparison.runs
-        for kind in ("averaged", "learned")
-    ]
-    figure = make_subplots(
-        rows=len(comparison.runs),
-        cols=2,
-        subplot_titles=titles,
-        horizontal_spacing=0.06,
-        vertical_spacing=0.08 / max(1, len(comparison.runs) - 1) + 0.04,
-    )
-    present = [c for c in class_order if c in set(comparison.labels.tolist())]
-    present += sorted(set(comparison.labels.tolist()) - set(present))
-    colors = class_colors(present)
-    for row, entry in enumerate(comparison.runs, start=1):
-        for column, kind in enumerate(("averaged", "learned"), start=1):
-            coordinates = entry.projections[kind].coordinates
-            for label in present:
-                mask = comparison.labels == label
-                figure.add_trace(
-                    go.Scattergl(
-                        x=coordinates[mask, 0],
-                        y=coordinates[mask, 1],
-                        mode="markers",
-                        name=as_plot_text(label),
-                        legendgroup=label,
-                        showlegend=row == 1 and column == 1,
-                        marker={"size": 4, "color": colors[label], "opacity": 0.75},
-                        hovertemplate=f"{as_plot_text(label)}<extra></extra>",
-                    ),
-                    row=row,
-                    col=column,
-                )
-    figure.update_layout(
-        height=320 * len(comparison.runs) + 80,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        title=f"Same projection for every run: {comparison.params.describe()}",
-        legend={"itemsizing": "constant"},
-    )
-    return figure
-
-
-def html_report(
-    comparison: Comparison,
-    figures: Sequence[go.Figure],
-    *,
-    title: str = "protviz comparison",
-) -> str:
-    """A standalone HTML page with the summary, the table and the figures.
-
-    Plotly's JavaScript is embedded once, so the file opens offline.
-
-    Args:
-        comparison: The comparison.
-        figures: Figures to include, in order.
-        title: Page title.
-
-    Returns:
-        The HTML document.
-    """
-    table = comparison_table(comparison)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title>",
-        "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;"
-        "padding:3px 6px;text-align:right}th{background:#f4f4f4}</style>",
-        "</head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p>Data set: {html.escape(comparison.dataset_name)}; "
-        f"{len(comparison.rows):,} sequences embedded; projection: "
-        f"{html.escape(comparison.params.describe())}.</p>",
-        "<h2>Summary</h2><ul>",
-        *(f"<li>{html.escape(sentence)}</li>" for sentence in summary_sentences(comparison)),
-        *(f"<li>{html.escape(note)}</li>" for note in comparison.notes),
-        "</ul><h2>Runs</h2>",
-        table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="", escape=True),
-        "<h2>Figures</h2>",
-    ]
-    for index, figure in enumerate(figures):
-        parts.append(
-            figure.to_html(full_html=False, include_plotlyjs="inline" if index == 0 else False)
-        )
-    parts.append("</body></html>")
-    return "\n".join(parts)

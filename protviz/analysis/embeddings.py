@@ -20,46 +20,25 @@ import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from protviz.analysis.kinds import EMBEDDING_KINDS, EmbeddingKind
 from protviz.core.dataset import Dataset
 from protviz.core.errors import ProtvizError
+from protviz.model import readout
 from protviz.model.encoding import encode_all
+from protviz.model.runs import RunInfo, load_model
 
 if TYPE_CHECKING:
     import keras
 
-    from protviz.model.runs import RunInfo
-
-EmbeddingKind = Literal["averaged", "learned", "probabilities"]
-EMBEDDING_KINDS: tuple[EmbeddingKind, ...] = ("averaged", "learned", "probabilities")
-KIND_HELP = {
-    "averaged": "mean of the learned amino-acid embeddings over each sequence (order-blind)",
-    "learned": "the model's own sequence representation, just before the classifier",
-    "probabilities": "the predicted class probabilities",
-}
 CACHE_FOLDER = "embeddings"
 
 
 class EmbeddingError(ProtvizError):
     """An embedding that cannot be computed, with the reason."""
-
-
-def embedding_matrix(model: keras.Model) -> np.ndarray:
-    """The learned amino-acid embedding matrix of a protviz model.
-
-    Args:
-        model: A protviz model (any architecture).
-
-    Returns:
-        Shape ``(vocab_size, embedding_dim)``; row 0 is the padding token,
-        rows 1.. follow ``protviz.core.alphabet.PROTEIN_ALPHABET``.
-    """
-    from protviz.model.architectures import EMBEDDING_LAYER
-
-    return np.asarray(model.get_layer(EMBEDDING_LAYER).get_weights()[0])
 
 
 def averaged_embeddings(matrix: np.ndarray, sequences: Sequence[str]) -> np.ndarray:
@@ -110,21 +89,15 @@ def model_embeddings(
         EmbeddingError: For an unknown kind.
     """
     if kind == "averaged":
-        return averaged_embeddings(embedding_matrix(model), sequences)
+        return averaged_embeddings(readout.embedding_matrix(model), sequences)
     if kind not in EMBEDDING_KINDS:
         raise EmbeddingError(
             f"Unknown embedding kind {kind!r}; choose one of {', '.join(EMBEDDING_KINDS)}."
         )
-    from protviz.model.architectures import representation_model
-    from protviz.model.encoding import inference_dataset, restore_order
-
     if not sequences:
         raise EmbeddingError("There are no sequences to embed.")
-    target = representation_model(model) if kind == "learned" else model
     tokens = encode_all(sequences, max_length, truncation)  # type: ignore[arg-type]
-    batches, order = inference_dataset(tokens, batch_size=batch_size)
-    outputs = np.asarray(target.predict(batches, verbose=0), dtype=np.float32)
-    return restore_order(outputs, order)
+    return readout.sequence_outputs(model, tokens, kind, batch_size=batch_size)
 
 
 def _cache_path(run: RunInfo, dataset: Dataset, kind: str) -> Path:
@@ -156,8 +129,6 @@ def run_embeddings(
         if cached.shape[0] == len(dataset):
             return cached
     if model is None:
-        from protviz.model.runs import load_model
-
         model = load_model(run.run_id, run.path.parent)
     config = run.record.get("config") or {}
     vectors = model_embeddings(

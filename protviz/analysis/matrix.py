@@ -19,8 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from Bio.Align import substitution_matrices
+from scipy.cluster.hierarchy import dendrogram, linkage
+from scipy.spatial.distance import squareform
+from scipy.stats import ConstantInputWarning, pearsonr, spearmanr
 
-from protviz.core.alphabet import PHYSICOCHEMICAL_CLASSES, PROTEIN_ALPHABET, STANDARD_AMINO_ACIDS
+from protviz.core.alphabet import PROTEIN_ALPHABET, STANDARD_AMINO_ACIDS, physicochemical_class
 from protviz.core.errors import ProtvizError
 
 BLOSUM_HELP = (
@@ -43,14 +47,6 @@ COMPARE_HELP = (
 
 class MatrixError(ProtvizError):
     """An embedding matrix that cannot be analysed, with the reason."""
-
-
-def physicochemical_class(letter: str) -> str:
-    """The physico-chemical class of a standard amino acid ('unknown' for X)."""
-    return next(
-        (name for name, members in PHYSICOCHEMICAL_CLASSES.items() if letter in members),
-        "unknown",
-    )
 
 
 def matrix_frame(matrix: np.ndarray) -> pd.DataFrame:
@@ -115,8 +111,6 @@ def blosum62(letters: str = STANDARD_AMINO_ACIDS) -> np.ndarray:
     Returns:
         Shape ``(len(letters), len(letters))``.
     """
-    from Bio.Align import substitution_matrices
-
     table = substitution_matrices.load("BLOSUM62")
     return np.array([[table[a][b] for b in letters] for a in letters], dtype=float)
 
@@ -149,8 +143,6 @@ def correlate(first: np.ndarray, second: np.ndarray) -> Correlation:
     Raises:
         MatrixError: If the shapes differ.
     """
-    from scipy.stats import ConstantInputWarning, pearsonr, spearmanr
-
     if np.shape(first) != np.shape(second):
         raise MatrixError(f"Cannot correlate shapes {np.shape(first)} and {np.shape(second)}.")
     a, b = upper_triangle(first), upper_triangle(second)
@@ -198,9 +190,6 @@ def cluster(similarity: np.ndarray) -> Clustering:
     Returns:
         The leaf order and the dendrogram's segments.
     """
-    from scipy.cluster.hierarchy import dendrogram, linkage
-    from scipy.spatial.distance import squareform
-
     distance = np.clip(1.0 - np.asarray(similarity, dtype=float), 0.0, 2.0)
     np.fill_diagonal(distance, 0.0)
     distance = (distance + distance.T) / 2

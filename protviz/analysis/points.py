@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import pairwise_distances
 
 from protviz.core.dataset import Dataset, ProteinDataError
 
@@ -108,8 +109,6 @@ def nearest_neighbours(
     Returns:
         ``(rows, distances)``, each shape ``(k,)``, nearest first.
     """
-    from sklearn.metrics import pairwise_distances
-
     distances = pairwise_distances(vectors[index : index + 1], vectors, metric=metric)[0]
     distances[index] = np.inf
     k = min(k, len(vectors) - 1)

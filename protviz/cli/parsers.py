@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from protviz.analysis.embeddings import EMBEDDING_KINDS, KIND_HELP
+from protviz.analysis.kinds import EMBEDDING_KINDS, KIND_HELP
 from protviz.analysis.projection import METHODS, METRICS
 from protviz.cli.common import add_label_options
 from protviz.model.training import ARCHITECTURE_NAMES

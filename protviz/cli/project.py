@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from protviz.analysis.projection import ProjectionParams, embedding_quality, project
+from protviz.analysis.projection import ProjectionParams, project
+from protviz.analysis.quality import embedding_quality
 from protviz.io.vectors import file_format, read_vectors, write_vectors
 
 

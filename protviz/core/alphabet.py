@@ -36,3 +36,11 @@ PHYSICOCHEMICAL_CLASSES = {
     "special": "GPC",
 }
 """A coarse grouping of the 20 standard amino acids, used to colour plots."""
+
+
+def physicochemical_class(letter: str) -> str:
+    """The physico-chemical class of a standard amino acid ('unknown' for X)."""
+    return next(
+        (name for name, members in PHYSICOCHEMICAL_CLASSES.items() if letter in members),
+        "unknown",
+    )

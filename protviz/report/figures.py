@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from protviz.analysis.summary import composition_by_class
+from protviz.core.alphabet import physicochemical_class
 from protviz.core.dataset import SPLITS, Dataset
 
 OKABE_ITO = [
@@ -178,8 +181,6 @@ def training_curves_figure(history: Sequence[dict[str, float]]) -> go.Figure:
     Returns:
         A figure with one panel per metric (empty panels before the first epoch).
     """
-    from plotly.subplots import make_subplots
-
     figure = make_subplots(
         rows=1, cols=len(CURVE_METRICS), subplot_titles=list(CURVE_METRICS.values())
     )
@@ -276,15 +277,33 @@ def _hover(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     return data, "<br>".join(lines) + "<extra></extra>"
 
 
-def _scatter(dims: int):
-    return go.Scattergl if dims == 2 else go.Scatter3d
+@dataclass(frozen=True)
+class _ScatterPoints:
+    """What every trace of an embedding scatter shares: the points and their hover.
 
+    Attributes:
+        coordinates: Shape ``(n, 2)`` or ``(n, 3)``.
+        customdata: Shape ``(n, 1 + hover columns)``; column 0 is the row index.
+        hovertemplate: The hover text template.
+    """
 
-def _xyz(coordinates: np.ndarray, rows: np.ndarray) -> dict[str, np.ndarray]:
-    axes = {"x": coordinates[rows, 0], "y": coordinates[rows, 1]}
-    if coordinates.shape[1] == 3:
-        axes["z"] = coordinates[rows, 2]
-    return axes
+    coordinates: np.ndarray
+    customdata: np.ndarray
+    hovertemplate: str
+
+    def trace(self, rows: np.ndarray, **style: object) -> go.Scattergl | go.Scatter3d:
+        """A marker trace of some rows (WebGL in 2-D), with the given style."""
+        scatter = go.Scattergl if self.coordinates.shape[1] == 2 else go.Scatter3d
+        axes = {"x": self.coordinates[rows, 0], "y": self.coordinates[rows, 1]}
+        if self.coordinates.shape[1] == 3:
+            axes["z"] = self.coordinates[rows, 2]
+        return scatter(
+            **axes,
+            mode="markers",
+            customdata=self.customdata[rows],
+            hovertemplate=self.hovertemplate,
+            **style,
+        )
 
 
 def embedding_scatter_figure(
@@ -322,81 +341,71 @@ def embedding_scatter_figure(
     Returns:
         The figure.
     """
-    dims = coordinates.shape[1]
-    scatter = _scatter(dims)
-    customdata, hovertemplate = _hover(points)
+    shared = _ScatterPoints(coordinates, *_hover(points))
     values = points[color]
-    figure = go.Figure()
     if is_categorical(values):
-        labels = values.astype(str)
-        present = list(dict.fromkeys(labels))
-        order = [c for c in (class_order or []) if c in present]
-        order += sorted(c for c in present if c not in order)
-        colors = class_colors(order)
-        for value in order:
-            rows = np.flatnonzero((labels == value).to_numpy())
-            figure.add_trace(
-                scatter(
-                    **_xyz(coordinates, rows),
-                    mode="markers",
-                    name=as_plot_text(value),
-                    marker={"size": marker_size, "color": colors[value], "opacity": 0.8},
-                    customdata=customdata[rows],
-                    hovertemplate=hovertemplate,
-                )
-            )
+        traces = _category_traces(shared, values, class_order, marker_size)
     else:
-        rows = np.arange(len(points))
-        figure.add_trace(
-            scatter(
-                **_xyz(coordinates, rows),
-                mode="markers",
-                name=as_plot_text(color),
-                marker={
-                    "size": marker_size,
-                    "color": values.to_numpy(dtype=float),
-                    "colorscale": "Viridis",
-                    "colorbar": {"title": as_plot_text(color)},
-                    "opacity": 0.85,
-                },
-                customdata=customdata,
-                hovertemplate=hovertemplate,
-                showlegend=False,
-            )
-        )
+        traces = [_colour_scale_trace(shared, values, color, marker_size)]
     rings = [
         ("search matches", np.flatnonzero(highlight) if highlight is not None else [], "#000000"),
         ("nearest neighbours", np.asarray(neighbours, dtype=int), "#D55E00"),
     ]
     for name, rows, ring_color in rings:
         if len(rows):
-            figure.add_trace(
-                scatter(
-                    **_xyz(coordinates, np.asarray(rows)),
-                    mode="markers",
-                    name=name,
-                    marker={
-                        "size": marker_size + 6,
-                        "color": "rgba(0,0,0,0)",
-                        "line": {"width": 2, "color": ring_color},
-                    },
-                    customdata=customdata[rows],
-                    hovertemplate=hovertemplate,
-                )
-            )
+            marker = {
+                "size": marker_size + 6,
+                "color": "rgba(0,0,0,0)",
+                "line": {"width": 2, "color": ring_color},
+            }
+            traces.append(shared.trace(np.asarray(rows), name=name, marker=marker))
     if anchor is not None:
-        figure.add_trace(
-            scatter(
-                **_xyz(coordinates, np.array([anchor])),
-                mode="markers",
-                name="chosen sequence",
-                marker={"size": marker_size + 10, "symbol": "diamond", "color": "#D55E00"},
-                customdata=customdata[[anchor]],
-                hovertemplate=hovertemplate,
-            )
-        )
+        marker = {"size": marker_size + 10, "symbol": "diamond", "color": "#D55E00"}
+        traces.append(shared.trace(np.array([anchor]), name="chosen sequence", marker=marker))
+    figure = go.Figure(traces)
+    dims = coordinates.shape[1]
     figure.update_layout(legend={"itemsizing": "constant"}, dragmode="lasso" if dims == 2 else None)
     return _layout(figure, title, height=560)
+
+
+def _category_traces(
+    shared: _ScatterPoints,
+    values: pd.Series,
+    class_order: Sequence[str] | None,
+    marker_size: int,
+) -> list[go.Scattergl | go.Scatter3d]:
+    """One trace per value, in ``class_order`` first, then the others sorted."""
+    labels = values.astype(str)
+    present = list(dict.fromkeys(labels))
+    order = [c for c in (class_order or []) if c in present]
+    order += sorted(c for c in present if c not in order)
+    colors = class_colors(order)
+    return [
+        shared.trace(
+            np.flatnonzero((labels == value).to_numpy()),
+            name=as_plot_text(value),
+            marker={"size": marker_size, "color": colors[value], "opacity": 0.8},
+        )
+        for value in order
+    ]
+
+
+def _colour_scale_trace(
+    shared: _ScatterPoints, values: pd.Series, color: str, marker_size: int
+) -> go.Scattergl | go.Scatter3d:
+    """One trace of every point, coloured on a continuous scale."""
+    return shared.trace(
+        np.arange(len(values)),
+        name=as_plot_text(color),
+        marker={
+            "size": marker_size,
+            "color": values.to_numpy(dtype=float),
+            "colorscale": "Viridis",
+            "colorbar": {"title": as_plot_text(color)},
+            "opacity": 0.85,
+        },
+        showlegend=False,
+    )
 
 
 # --- Embedding matrix and Attention pages -------------------------------------------------
@@ -453,8 +462,6 @@ def similarity_figure(
     Returns:
         The figure.
     """
-    from plotly.subplots import make_subplots
-
     order = list(order)
     labels = [letters[i] for i in order]
     positions = [5 + 10 * k for k in range(len(order))]
@@ -468,20 +475,7 @@ def similarity_figure(
         vertical_spacing=0.01,
     )
     if segments is not None:
-        for xs, ys in zip(*segments, strict=True):
-            figure.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"color": "#555555", "width": 1},
-                    hoverinfo="skip",
-                    showlegend=False,
-                ),
-                row=1,
-                col=1,
-            )
-        figure.update_yaxes(title_text="1 - similarity", row=1, col=1)
+        _add_dendrogram(figure, segments)
     figure.add_trace(
         go.Heatmap(
             z=values,
@@ -501,6 +495,26 @@ def similarity_figure(
     figure.update_xaxes(**axis, range=[0, 10 * len(order)], row=rows, col=1)
     figure.update_yaxes(**axis, range=[10 * len(order), 0], row=rows, col=1)
     return _layout(figure, title, height=620 if rows == 2 else 500)
+
+
+def _add_dendrogram(
+    figure: go.Figure, segments: tuple[Sequence[Sequence[float]], Sequence[Sequence[float]]]
+) -> None:
+    """Draw a dendrogram's line segments in the top panel of ``figure``."""
+    for xs, ys in zip(*segments, strict=True):
+        figure.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": "#555555", "width": 1},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            row=1,
+            col=1,
+        )
+    figure.update_yaxes(title_text="1 - similarity", row=1, col=1)
 
 
 def amino_acid_pca_figure(
@@ -559,16 +573,8 @@ def residue_scores_figure(
         columns 1..per_row; hover shows position, residue and score (or that the
         model did not see the residue).
     """
-    rows = max(1, -(-len(sequence) // per_row))
-    grid = np.full((rows, per_row), np.nan)
-    letters = np.full((rows, per_row), "", dtype=object)
-    hover = np.full((rows, per_row), "", dtype=object)
-    for index, letter in enumerate(sequence):
-        row, column = divmod(index, per_row)
-        grid[row, column] = scores[index]
-        letters[row, column] = letter
-        value = "not seen by the model" if np.isnan(scores[index]) else f"{scores[index]:.4g}"
-        hover[row, column] = f"position {index + 1}: {letter}<br>{kind} {value}"
+    grid, letters, hover = _residue_grid(sequence, scores, kind, per_row)
+    rows = len(grid)
     shown = np.where(np.isnan(grid), None, grid)
     signed = kind == "saliency"
     limit = float(np.nanmax(np.abs(scores))) if np.isfinite(scores).any() else 1.0
@@ -606,6 +612,29 @@ def residue_scores_figure(
     figure.update_layout(plot_bgcolor="white")
     title = "Attention over the sequence" if kind == "attention" else "Saliency (not attention)"
     return _layout(figure, title, height=110 + 28 * rows)
+
+
+def _residue_grid(
+    sequence: str, scores: np.ndarray, kind: str, per_row: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A sequence laid out in rows of ``per_row``: scores, letters and hover text per cell.
+
+    Returns:
+        Three arrays of shape ``(rows, per_row)``: the scores (NaN where the
+        model did not see the residue, or past the end), the letters and the
+        hover texts ('' past the end).
+    """
+    rows = max(1, -(-len(sequence) // per_row))
+    grid = np.full((rows, per_row), np.nan)
+    letters = np.full((rows, per_row), "", dtype=object)
+    hover = np.full((rows, per_row), "", dtype=object)
+    for index, letter in enumerate(sequence):
+        row, column = divmod(index, per_row)
+        grid[row, column] = scores[index]
+        letters[row, column] = letter
+        value = "not seen by the model" if np.isnan(scores[index]) else f"{scores[index]:.4g}"
+        hover[row, column] = f"position {index + 1}: {letter}<br>{kind} {value}"
+    return grid, letters, hover
 
 
 def residue_scores_line_figure(scores: np.ndarray, kind: str) -> go.Figure:
@@ -711,8 +740,6 @@ def logo_figure(heights: pd.DataFrame, title: str, *, y_title: str = "bits") -> 
     Returns:
         The figure.
     """
-    from protviz.analysis.matrix import physicochemical_class
-
     values = heights.to_numpy(dtype=float)
     letters = np.asarray(heights.columns, dtype=object)
     ranks = np.argsort(values, axis=1, kind="stable")  # smallest first: bottom of the stack

@@ -1,0 +1,120 @@
+"""How good an embedding is: do its labels separate, and does its projection keep neighbours?
+
+Measures: silhouette and leave-one-out k-nearest-neighbour label accuracy in the
+embedding itself, and k-NN accuracy and trustworthiness in its 2-D/3-D
+projection (:mod:`protviz.analysis.projection`). Large data sets are measured on
+seeded samples.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.manifold import trustworthiness
+from sklearn.metrics import silhouette_score
+from sklearn.neighbors import NearestNeighbors
+
+QUALITY_SAMPLE = 2000
+"""Most points used for trustworthiness and silhouette (both grow with n squared)."""
+KNN_SAMPLE = 5000
+"""Most points used for the k-NN accuracies (a seeded sample beyond that)."""
+
+
+def knn_accuracy(
+    vectors: np.ndarray, labels: np.ndarray, k: int = 5, metric: str = "euclidean"
+) -> float:
+    """Leave-one-out k-nearest-neighbour label accuracy.
+
+    Each point is labelled by the majority of its ``k`` nearest other points
+    (ties go to the class of the nearest); the score is the fraction of
+    points whose true label wins.
+
+    Args:
+        vectors: Shape ``(n, features)``.
+        labels: Shape ``(n,)``.
+        k: Neighbours per point (clamped to ``n - 1``).
+        metric: ``euclidean`` or ``cosine``.
+
+    Returns:
+        Accuracy between 0 and 1.
+    """
+    labels = np.asarray(labels)
+    n = len(labels)
+    k = min(k, n - 1)
+    search = NearestNeighbors(n_neighbors=k + 1, metric=metric).fit(vectors)
+    _, neighbours = search.kneighbors(vectors)
+    correct = 0
+    for index, row in enumerate(neighbours):
+        others = [j for j in row if j != index][:k]
+        votes: dict[object, int] = {}
+        for j in others:
+            votes[labels[j]] = votes.get(labels[j], 0) + 1
+        best = max(votes.values())
+        winner = next(labels[j] for j in others if votes[labels[j]] == best)
+        correct += winner == labels[index]
+    return correct / n
+
+
+def embedding_quality(
+    vectors: np.ndarray,
+    labels: np.ndarray,
+    coordinates: np.ndarray | None = None,
+    *,
+    metric: str = "euclidean",
+    k: int = 5,
+    seed: int = 0,
+) -> dict[str, float | None]:
+    """How well an embedding separates labels, and how faithful its projection is.
+
+    Args:
+        vectors: Shape ``(n, features)``.
+        labels: Shape ``(n,)``.
+        coordinates: The 2-D/3-D projection of ``vectors``, shape ``(n, dims)``.
+        metric: Distance in the original space.
+        k: Neighbours for k-NN accuracy and trustworthiness.
+        seed: Seed for subsampling large data sets.
+
+    Returns:
+        ``silhouette`` (-1 to 1, higher: labels form tighter, better separated
+        clusters), ``knn_accuracy`` (leave-one-out, original space),
+        ``knn_accuracy_projected`` (in the projection) and ``trustworthiness``
+        (0 to 1: how far the projection's neighbourhoods are real); None where
+        undefined (one class, or no projection). Large data sets are measured on
+        seeded samples: :data:`KNN_SAMPLE` points for k-NN, :data:`QUALITY_SAMPLE`
+        for silhouette and trustworthiness.
+    """
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    sample = np.arange(len(labels))
+    if len(sample) > QUALITY_SAMPLE:
+        sample = np.sort(rng.choice(len(labels), QUALITY_SAMPLE, replace=False))
+    n_classes = len(set(labels[sample].tolist()))
+    knn_rows = np.arange(len(labels))
+    if len(knn_rows) > KNN_SAMPLE:
+        knn_rows = np.sort(rng.choice(len(labels), KNN_SAMPLE, replace=False))
+    result: dict[str, float | None] = {
+        "silhouette": float(silhouette_score(vectors[sample], labels[sample], metric=metric))
+        if 2 <= n_classes < len(sample)
+        else None,
+        "knn_accuracy": knn_accuracy(vectors[knn_rows], labels[knn_rows], k, metric),
+        "knn_accuracy_projected": None,
+        "trustworthiness": None,
+    }
+    if coordinates is not None:
+        result["knn_accuracy_projected"] = knn_accuracy(coordinates[knn_rows], labels[knn_rows], k)
+        neighbours = min(k, (len(sample) - 1) // 2)
+        if neighbours >= 1:
+            result["trustworthiness"] = float(
+                trustworthiness(
+                    vectors[sample], coordinates[sample], n_neighbors=neighbours, metric=metric
+                )
+            )
+    return result
+
+
+QUALITY_HELP = (
+    "Silhouette (-1 to 1) and 5-NN accuracy measure how well the labels separate in the "
+    "embedding itself; 5-NN accuracy in the projection and trustworthiness (0 to 1) say how "
+    "faithfully the 2-D/3-D picture keeps the real neighbourhoods. Compare rows: a higher "
+    "5-NN accuracy means neighbours in that embedding share their label more often."
+)
+"""One paragraph on how to read :func:`embedding_quality`."""
