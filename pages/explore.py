@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from protviz.analysis.embeddings import EMBEDDING_KINDS, KIND_HELP, run_embeddings
+from protviz.analysis.embeddings import run_embeddings
+from protviz.analysis.kinds import EMBEDDING_KINDS, KIND_HELP
 from protviz.analysis.points import (
     COLOR_CHOICES,
     nearest_neighbours,
