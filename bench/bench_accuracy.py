@@ -31,9 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from protviz.cli import ProgressBar
+from protviz.core.config import ARCHITECTURE_NAMES, TrainingConfig
 from protviz.io.fasta import read_labeled_fasta
 from protviz.io.labels import LabelRule
-from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig, train
+from protviz.model.training import train
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 DATASETS = {
@@ -84,7 +85,7 @@ def main() -> None:
         time_budget_seconds=args.time_budget_minutes * 60,
     )
     result = train(dataset, config, progress=ProgressBar(), save=False)
-    record = result.record
+    record = result.record.to_dict()
     summary = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
@@ -97,9 +98,7 @@ def main() -> None:
         "epochs_run": record["epochs_run"],
         "best_epoch": record["best_epoch"],
         "stopped_for_time": record["stopped_for_time"],
-        "metrics": {
-            k: record["metrics"][k] for k in ("accuracy", "balanced_accuracy", "macro_f1", "mcc")
-        },
+        "metrics": result.metrics.headline(),
         "timings": record["timings"],
         "device": record["device"],
         "parameters": record["parameters"],

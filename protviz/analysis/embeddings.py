@@ -156,16 +156,15 @@ def run_embeddings(
         if cached.shape[0] == len(dataset):
             return cached
     if model is None:
-        from protviz.model.runs import load_model
+        from protviz.model.saved import load_model
 
         model = load_model(run.run_id, run.path.parent)
-    config = run.record.get("config") or {}
     vectors = model_embeddings(
         model,
         dataset.sequences,
         kind,
-        max_length=config.get("max_length"),
-        truncation=config.get("truncation", "ends"),
+        max_length=run.record.config.max_length,
+        truncation=run.record.config.truncation,
     )
     _save_atomically(path, vectors)
     return vectors

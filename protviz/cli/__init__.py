@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from protviz.core.dataset import Dataset, ProteinDataError, require_classes
+from protviz.core.records import HEADLINE_METRICS
+from protviz.core.store import store_root
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -186,7 +188,7 @@ def format_check(result: dict[str, Any]) -> str:
 
 def add_train_command(commands: argparse._SubParsersAction) -> None:
     """Register ``train [FASTA]``: train a classifier and save it as a run."""
-    from protviz.model.training import ARCHITECTURE_NAMES
+    from protviz.core.config import ARCHITECTURE_NAMES
 
     parser = commands.add_parser(
         "train",
@@ -238,8 +240,8 @@ def add_train_command(commands: argparse._SubParsersAction) -> None:
 
 
 def config_from_args(args: argparse.Namespace):
-    """Build a :class:`~protviz.model.training.TrainingConfig` from ``train`` options."""
-    from protviz.model.training import TrainingConfig
+    """Build a :class:`~protviz.core.config.TrainingConfig` from ``train`` options."""
+    from protviz.core.config import TrainingConfig
 
     options: dict[str, Any] = {"arch": args.arch}
     for name in (
@@ -335,21 +337,18 @@ def run_train(args: argparse.Namespace) -> dict[str, Any]:
 
     result = train(dataset, config, progress=ProgressBar(), name=args.name, home=args.home)
     record = result.record
-    metrics = record["metrics"]
     return {
-        "run_id": record["run_id"],
+        "run_id": record.run_id,
         "run_dir": str(result.run.path),
-        "name": record["name"],
+        "name": record.name,
         "arch": config.arch,
-        "dataset": record["dataset"]["name"],
-        "split_sizes": record["split_sizes"],
-        "epochs_run": record["epochs_run"],
-        "metrics": {
-            key: metrics.get(key) for key in ("accuracy", "balanced_accuracy", "macro_f1", "mcc")
-        },
-        "train_seconds": record["timings"]["train_seconds"],
-        "sequences_per_second": record["timings"]["sequences_per_second"],
-        "device": record["device"],
+        "dataset": record.dataset.name,
+        "split_sizes": record.split_sizes,
+        "epochs_run": record.epochs_run,
+        "metrics": record.metrics.headline(),
+        "train_seconds": record.timings.train_seconds,
+        "sequences_per_second": record.timings.sequences_per_second,
+        "device": record.device,
     }
 
 
@@ -393,13 +392,13 @@ def add_evaluate_command(commands: argparse._SubParsersAction) -> None:
 def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
     """Score the run on the file; return its metrics and any unknown labels."""
     _quiet_tensorflow()
-    from protviz.model import runs
+    from protviz.model import runs, saved
 
     run = runs.get_run(args.run, args.home)
     dataset, _ = load_dataset_from_args(args, args.fasta)
     from protviz.model.training import evaluate_dataset
 
-    metrics = evaluate_dataset(runs.load_model(run.run_id, args.home), run.record, dataset)
+    metrics = evaluate_dataset(saved.load_model(run.run_id, args.home), run.record, dataset)
     if metrics["unknown_labels"]:
         described = ", ".join(f"{k!r} ({v})" for k, v in metrics["unknown_labels"].items())
         print(
@@ -417,10 +416,7 @@ def format_evaluate(result: dict[str, Any]) -> str:
     lines = [
         f"run {result['run_id']} ({result['name']}) on {result['dataset']}: "
         f"{metrics['scored']:,} sequence(s) scored, {metrics['left_out']:,} left out",
-        ", ".join(
-            f"{key} {metrics[key]:.3f}"
-            for key in ("accuracy", "balanced_accuracy", "macro_f1", "mcc")
-        ),
+        ", ".join(f"{key} {metrics[key]:.3f}" for key in HEADLINE_METRICS),
     ]
     width = max(len(name) for name in metrics["per_class"])
     lines.append(f"  {'class':<{width}}  precision  recall     f1  support")
@@ -451,14 +447,14 @@ def run_runs(args: argparse.Namespace) -> dict[str, Any]:
     from protviz.model import runs
 
     return {
-        "home": str(runs.store_root(args.home)),
+        "home": str(store_root(args.home)),
         "runs": [
             {
                 "run_id": run.run_id,
                 "name": run.name,
                 "arch": run.arch,
-                "dataset": run.record.get("dataset", {}).get("name"),
-                "accuracy": run.metrics.get("accuracy"),
+                "dataset": run.record.dataset.name,
+                "accuracy": run.metrics.accuracy,
                 "created": run.created,
             }
             for run in runs.list_runs(args.home)
@@ -642,9 +638,9 @@ def _input_errors() -> tuple[type[Exception], ...]:
     """Errors caused by bad input: message on stderr, exit status 2."""
     from protviz.analysis.embeddings import EmbeddingError
     from protviz.analysis.projection import ProjectionError
+    from protviz.core.config import TrainingConfigError
     from protviz.model.encoding import EncodingError
     from protviz.model.runs import RunStoreError
-    from protviz.model.training import TrainingConfigError
 
     return (
         ProteinDataError,

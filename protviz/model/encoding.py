@@ -27,12 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from protviz.core.alphabet import PROTEIN_ALPHABET
 from protviz.core.errors import ProtvizError
+from protviz.core.truncation import Truncation, truncation_problem
 
 if TYPE_CHECKING:
     import tensorflow as tf
@@ -45,10 +46,6 @@ TOKEN_IDS: dict[str, int] = {letter: index + 1 for index, letter in enumerate(PR
 
 VOCAB_SIZE = len(PROTEIN_ALPHABET) + 1
 """Number of token ids including padding (22)."""
-
-Truncation = Literal["ends", "start"]
-TRUNCATION_POLICIES: tuple[str, ...] = ("ends", "start")
-"""``ends`` keeps the N- and C-terminal halves; ``start`` keeps the N-terminus."""
 
 DEFAULT_BATCHES_PER_BUCKET = 4
 """Batches per length bucket: larger buckets shuffle more, smaller ones pad less."""
@@ -93,20 +90,14 @@ def check_truncation(max_length: int | None, policy: str) -> None:
 
     Args:
         max_length: Most residues to keep, or None.
-        policy: A name in :data:`TRUNCATION_POLICIES`.
+        policy: A name in :data:`protviz.core.truncation.TRUNCATION_POLICIES`.
 
     Raises:
         EncodingError: If either is invalid.
     """
-    if max_length is not None and (not isinstance(max_length, int | np.integer) or max_length < 1):
-        raise EncodingError(
-            f"max_length must be a positive whole number of residues or None (no truncation); "
-            f"got {max_length!r}."
-        )
-    if policy not in TRUNCATION_POLICIES:
-        raise EncodingError(
-            f"Unknown truncation policy {policy!r}; choose one of {', '.join(TRUNCATION_POLICIES)}."
-        )
+    problem = truncation_problem(max_length, policy)
+    if problem is not None:
+        raise EncodingError(problem)
 
 
 def encode(sequence: str, max_length: int | None = None, policy: Truncation = "ends") -> np.ndarray:
