@@ -85,24 +85,24 @@ def main() -> None:
         time_budget_seconds=args.time_budget_minutes * 60,
     )
     result = train(dataset, config, progress=ProgressBar(), save=False)
-    record = result.record.to_dict()
+    record = result.record
     summary = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "dataset": args.dataset,
         "published_accuracy": published,
         "arch": args.arch,
-        "config": record["config"],
-        "split_sizes": record["split_sizes"],
-        "split_notes": record["dataset"]["split_notes"],
-        "epochs_run": record["epochs_run"],
-        "best_epoch": record["best_epoch"],
-        "stopped_for_time": record["stopped_for_time"],
-        "metrics": result.metrics.headline(),
-        "timings": record["timings"],
-        "device": record["device"],
-        "parameters": record["parameters"],
-        "history": record["history"],
+        "config": record.config.to_dict(),
+        "split_sizes": record.split_sizes,
+        "split_notes": list(record.dataset.split_notes),
+        "epochs_run": record.epochs_run,
+        "best_epoch": record.best_epoch,
+        "stopped_for_time": record.stopped_for_time,
+        "metrics": record.metrics.headline(),
+        "timings": record.timings.to_dict(),
+        "device": record.device,
+        "parameters": record.parameters,
+        "history": list(record.history),
     }
     text = json.dumps(summary, indent=2)
     if args.output:

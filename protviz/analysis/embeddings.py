@@ -116,7 +116,7 @@ def model_embeddings(
             f"Unknown embedding kind {kind!r}; choose one of {', '.join(EMBEDDING_KINDS)}."
         )
     from protviz.model.architectures import representation_model
-    from protviz.model.encoding import inference_dataset, restore_order
+    from protviz.model.batches import inference_dataset, restore_order
 
     if not sequences:
         raise EmbeddingError("There are no sequences to embed.")

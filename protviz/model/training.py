@@ -5,7 +5,7 @@
 1. split the data set (its own train/valid/test split, else a seeded
    stratified split; :mod:`protviz.model.splits`),
 2. encode and truncate the sequences and batch them by length
-   (:mod:`protviz.model.encoding`),
+   (:mod:`protviz.model.encoding`, :mod:`protviz.model.batches`),
 3. build the architecture (:mod:`protviz.model.architectures`), fit it with early
    stopping on validation loss (best weights restored),
 4. score the test split (accuracy, balanced accuracy, macro F1, Matthews
@@ -54,13 +54,8 @@ from protviz.core.records import DatasetRef, Metrics, RunRecord, Timings
 from protviz.core.truncation import Truncation
 from protviz.model import runs
 from protviz.model.architectures import build_model
-from protviz.model.encoding import (
-    PAD_ID,
-    encode_all,
-    inference_dataset,
-    restore_order,
-    training_dataset,
-)
+from protviz.model.batches import inference_dataset, restore_order, training_dataset
+from protviz.model.encoding import PAD_ID, encode_all
 from protviz.model.metrics import classification_metrics, predictions_frame
 from protviz.model.progress import Progress, ProgressCallback, TrainingCancelled
 from protviz.model.runs import RunInfo
