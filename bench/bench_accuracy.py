@@ -31,9 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from protviz.cli.train import ProgressBar
+from protviz.core.config import ARCHITECTURE_NAMES, TrainingConfig
 from protviz.io.fasta import read_labeled_fasta
 from protviz.io.labels import LabelRule
-from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig, train
+from protviz.model.training import train
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 DATASETS = {
@@ -91,19 +92,17 @@ def main() -> None:
         "dataset": args.dataset,
         "published_accuracy": published,
         "arch": args.arch,
-        "config": record["config"],
-        "split_sizes": record["split_sizes"],
-        "split_notes": record["dataset"]["split_notes"],
-        "epochs_run": record["epochs_run"],
-        "best_epoch": record["best_epoch"],
-        "stopped_for_time": record["stopped_for_time"],
-        "metrics": {
-            k: record["metrics"][k] for k in ("accuracy", "balanced_accuracy", "macro_f1", "mcc")
-        },
-        "timings": record["timings"],
-        "device": record["device"],
-        "parameters": record["parameters"],
-        "history": record["history"],
+        "config": record.config.to_dict(),
+        "split_sizes": record.split_sizes,
+        "split_notes": list(record.dataset.split_notes),
+        "epochs_run": record.epochs_run,
+        "best_epoch": record.best_epoch,
+        "stopped_for_time": record.stopped_for_time,
+        "metrics": record.metrics.headline(),
+        "timings": record.timings.to_dict(),
+        "device": record.device,
+        "parameters": record.parameters,
+        "history": list(record.history),
     }
     text = json.dumps(summary, indent=2)
     if args.output:

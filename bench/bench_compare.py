@@ -28,9 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from protviz.analysis.compare import compare_runs, comparison_table, summary_sentences
+from protviz.core.config import ARCHITECTURE_NAMES, TrainingConfig
 from protviz.io.builtin import load_builtin
 from protviz.io.fasta import read_labeled_fasta
-from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig, train
+from protviz.model.training import train
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 FILES = {"multiloc": SHARED / "multiloc_hoglund2006_5959.fasta"}
@@ -76,8 +77,8 @@ def main() -> None:
         )
         result = train(dataset, config, name=f"{arch} on {dataset.name}", home=str(home))
         print(
-            f"{arch}: accuracy {result.metrics['accuracy']:.3f} after "
-            f"{result.record['epochs_run']} epochs", file=sys.stderr, flush=True,
+            f"{arch}: accuracy {result.metrics.accuracy:.3f} after "
+            f"{result.record.epochs_run} epochs", file=sys.stderr, flush=True,
         )  # fmt: skip
         pairs.append((result.run, result.model))
     comparison = compare_runs(pairs, dataset, max_sequences=args.max_sequences, seed=args.seed)
@@ -90,7 +91,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, CPU only",
         "wall_seconds": round(time.perf_counter() - started, 1),
         "table": json.loads(table.to_json(orient="index")),
-        "epochs_run": {e.run.arch: e.run.record["epochs_run"] for e in comparison.runs},
+        "epochs_run": {e.run.arch: e.run.record.epochs_run for e in comparison.runs},
         "summary": summary_sentences(comparison),
         "notes": comparison.notes,
     }

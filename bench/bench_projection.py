@@ -88,22 +88,23 @@ def opentsne_against_sklearn(sizes: list[int]) -> dict:
 def embedding_throughput() -> dict:
     """Sequences per second for averaged and learned vectors of SCL2205."""
     from protviz.analysis.embeddings import model_embeddings
+    from protviz.core.store import DEFAULT_HOME
     from protviz.io.builtin import load_builtin
-    from protviz.model import runs
+    from protviz.model import runs, saved
 
     dataset = load_builtin("scl2205")
-    run = runs.get_run(SCL_RUN, runs.DEFAULT_HOME)
-    model = runs.load_model(SCL_RUN, runs.DEFAULT_HOME)
-    config = run.record["config"]
-    results = {"sequences": len(dataset), "run": SCL_RUN, "max_length": config["max_length"]}
+    run = runs.get_run(SCL_RUN, DEFAULT_HOME)
+    model = saved.load_model(SCL_RUN, DEFAULT_HOME)
+    config = run.record.config
+    results = {"sequences": len(dataset), "run": SCL_RUN, "max_length": config.max_length}
     for kind in ("averaged", "learned"):
         seconds, _ = timed(
             model_embeddings,
             model,
             dataset.sequences,
             kind,
-            max_length=config["max_length"],
-            truncation=config["truncation"],
+            max_length=config.max_length,
+            truncation=config.truncation,
         )
         results[kind] = {
             "seconds": seconds,

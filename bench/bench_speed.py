@@ -35,7 +35,8 @@ import numpy as np
 
 from protviz.io.fasta import read_labeled_fasta
 from protviz.model.architectures import build_model
-from protviz.model.encoding import bucket_batches, encode_all, padding_fraction, training_dataset
+from protviz.model.batches import training_dataset
+from protviz.model.encoding import bucket_batches, encode_all, padding_fraction
 from protviz.model.training import compile_model, device_name, library_versions
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,9 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from protviz.cli.train import ProgressBar
+from protviz.core.config import TrainingConfig
+from protviz.core.store import DEFAULT_HOME
 from protviz.io.builtin import load_builtin
 from protviz.model import runs
-from protviz.model.training import TrainingConfig, train
+from protviz.model.training import train
 
 DEMOS: dict[str, tuple[str, str, TrainingConfig]] = {
     "motif": (
@@ -101,10 +103,10 @@ def make_demo(key: str, home: Path, force: bool, minutes: float | None) -> dict:
     size = sum(p.stat().st_size for p in run.path.iterdir())
     return {
         "run_id": run_id,
-        "accuracy": result.metrics["accuracy"],
-        "macro_f1": result.metrics["macro_f1"],
-        "epochs_run": result.record["epochs_run"],
-        "train_seconds": result.record["timings"]["train_seconds"],
+        "accuracy": result.metrics.accuracy,
+        "macro_f1": result.metrics.macro_f1,
+        "epochs_run": result.record.epochs_run,
+        "train_seconds": result.record.timings.train_seconds,
         "wall_seconds": round(time.perf_counter() - started, 1),
         "bytes": size,
     }
@@ -112,7 +114,7 @@ def make_demo(key: str, home: Path, force: bool, minutes: float | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--home", type=Path, default=runs.DEFAULT_HOME, help="run store root")
+    parser.add_argument("--home", type=Path, default=DEFAULT_HOME, help="run store root")
     parser.add_argument("--only", choices=sorted(DEMOS), help="make only this demo run")
     parser.add_argument("--force", action="store_true", help="replace existing demo runs")
     parser.add_argument(

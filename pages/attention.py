@@ -49,8 +49,7 @@ AUTO_DATASET_LIMIT = 2000
 
 
 def _truncation(run: RunInfo) -> tuple[int | None, str]:
-    config = run.record.get("config") or {}
-    return config.get("max_length"), config.get("truncation", "ends")
+    return run.record.config.max_length, run.record.config.truncation
 
 
 @st.cache_data(max_entries=64, show_spinner="Scoring the residues...")

@@ -26,11 +26,11 @@ from protviz.app.common import (
     show_error,
     use_app_navigation,
 )
+from protviz.core.config import ARCHITECTURE_NAMES, TrainingConfig
 from protviz.core.dataset import Dataset, require_classes
 from protviz.model import runs
 from protviz.model.jobs import default_queue
 from protviz.model.runs import RunInfo
-from protviz.model.training import ARCHITECTURE_NAMES, TrainingConfig
 from protviz.report.compare import html_report, small_multiples_figure
 
 use_app_navigation()
@@ -56,9 +56,7 @@ def runs_ui(all_runs: list[RunInfo], dataset: Dataset) -> list[RunInfo]:
     """Choose two to four runs, by default those trained on this data set."""
     by_id = {run.run_id: run for run in all_runs}
     trained_here = [
-        r.run_id
-        for r in all_runs
-        if r.record["dataset"].get("content_hash") == dataset.content_hash
+        r.run_id for r in all_runs if r.record.dataset.content_hash == dataset.content_hash
     ]
     linked = new_link_value("runs")
     if linked is not None:
@@ -197,7 +195,7 @@ def results_ui(comparison: Comparison) -> None:
         "model loses, 'learned shift' the mean cosine distance its learned embedding moves, "
         "'averaged shift' the largest change of the averaged embedding (zero by construction)."
     )
-    class_order = comparison.runs[0].run.record["class_names"]
+    class_order = comparison.runs[0].run.class_names
     figure = small_multiples_figure(comparison, class_order)
     st.plotly_chart(figure, key="small_multiples")
     st.download_button(

@@ -23,6 +23,7 @@ from protviz.app.common import (
     use_app_navigation,
 )
 from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.core.store import store_root
 from protviz.io.builtin import BUILTINS
 from protviz.io.datastore import list_datasets, save_dataset
 from protviz.io.fasta import (
@@ -39,7 +40,6 @@ from protviz.io.labels import (
     header_tags,
     read_label_table,
 )
-from protviz.model.runs import store_root
 from protviz.report import figures as plots
 
 use_app_navigation()

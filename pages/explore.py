@@ -270,7 +270,7 @@ try:
     run = run_picker(all_runs, dataset, "explore_run")
     run_key = (run.run_id, str(run.path))
     probabilities = cached_vectors(*run_key, dataset.content_hash, "probabilities", dataset)
-    points = points_frame(dataset, probabilities, run.record["class_names"])
+    points = points_frame(dataset, probabilities, run.class_names)
     kind, params, color, side_by_side = view_ui(bind_view(points))
     query_column, regex_column = st.columns([4, 1])
     query = query_column.text_input(
@@ -312,7 +312,7 @@ for column, shown in zip(st.columns(len(kinds)), kinds, strict=True):
         highlight=highlight,
         neighbours=neighbour_rows,
         anchor=anchor,
-        class_order=run.record["class_names"],
+        class_order=run.class_names,
     )
     with column:
         events.append(

@@ -56,8 +56,7 @@ def other_run_ui(by_id: dict[str, RunInfo], run: RunInfo) -> RunInfo | None:
         same_data = [
             r
             for r in others
-            if by_id[r].record.get("dataset", {}).get("content_hash")
-            == run.record.get("dataset", {}).get("content_hash")
+            if by_id[r].record.dataset.content_hash == run.record.dataset.content_hash
         ]
         st.session_state[OTHER_RUN] = (same_data or others)[0]
     other_id = st.selectbox(

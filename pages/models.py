@@ -18,6 +18,8 @@ from protviz.app.common import (
     tidy_store_once,
     use_app_navigation,
 )
+from protviz.core.records import METRIC_LABELS
+from protviz.core.store import store_root
 from protviz.model import runs
 from protviz.model.archive import export_run, import_run
 from protviz.model.runs import RunInfo, RunStoreError
@@ -111,19 +113,11 @@ def current_run_ui(all_runs: list[RunInfo], table_selection: str | None) -> RunI
 def details_ui(run: RunInfo) -> None:
     """Metrics, curves, confusion matrix and hyper-parameters of one run."""
     record = run.record
-    metrics = record.get("metrics") or {}
+    metrics = record.metrics
+    headline = metrics.headline()
     columns = st.columns(4)
-    for column, (key, label) in zip(
-        columns,
-        [
-            ("accuracy", "Test accuracy"),
-            ("balanced_accuracy", "Balanced accuracy"),
-            ("macro_f1", "Macro F1"),
-            ("mcc", "Matthews correlation"),
-        ],
-        strict=True,
-    ):
-        value = metrics.get(key)
+    for column, (key, label) in zip(columns, METRIC_LABELS.items(), strict=True):
+        value = headline[key]
         column.metric(label, "n/a" if value is None else f"{value:.3f}")
     metrics_tab, curves_tab, confusion_tab, settings_tab = st.tabs(
         ["Per class", "Training curves", "Confusion matrix", "Hyper-parameters"]
@@ -135,31 +129,31 @@ def details_ui(run: RunInfo) -> None:
         else:
             st.dataframe(frame, key="per_class")
     with curves_tab:
-        history = record.get("history") or []
+        history = record.history
         if history:
             st.plotly_chart(plots.training_curves_figure(history), key="run_curves")
         else:
             st.info("This run has no training history.")
     with confusion_tab:
-        matrix = metrics.get("confusion_matrix")
+        matrix = metrics.confusion_matrix
         if matrix:
             normalise = st.toggle("Row-normalised", key="confusion_normalised")
             st.plotly_chart(
-                plots.confusion_matrix_figure(matrix, record["class_names"], normalise=normalise),
+                plots.confusion_matrix_figure(matrix, run.class_names, normalise=normalise),
                 key="run_confusion",
             )
         else:
             st.info("This run has no confusion matrix.")
     with settings_tab:
-        settings = {"run id": run.run_id, **(record.get("config") or {})}
+        settings = {"run id": run.run_id, **record.config.to_dict()}
         settings.update(
             {
-                "data set": (record.get("dataset") or {}).get("name"),
-                "data set hash": (record.get("dataset") or {}).get("content_hash"),
-                "split sizes": record.get("split_sizes"),
-                "parameters": record.get("parameters"),
-                "device": record.get("device"),
-                "created": record.get("created"),
+                "data set": record.dataset.name,
+                "data set hash": record.dataset.content_hash,
+                "split sizes": record.split_sizes,
+                "parameters": record.parameters,
+                "device": record.device,
+                "created": record.created,
             }
         )
         st.dataframe(
@@ -269,7 +263,7 @@ st.caption(
 skipped_folders_ui()
 if FLASH_KEY in st.session_state:
     st.success(as_text(st.session_state.pop(FLASH_KEY)), icon=":material/check:")
-tidy_store_once(str(runs.store_root()))
+tidy_store_once(str(store_root()))
 all_runs = runs.list_runs()
 if not all_runs:
     st.info("No saved runs yet. Train one on the Train page, or upload a run below.")

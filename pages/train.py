@@ -17,10 +17,11 @@ from protviz.app.common import (
     show_error,
     use_app_navigation,
 )
+from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset, ProteinDataError, require_classes
+from protviz.core.records import METRIC_LABELS
 from protviz.io.builtin import BUILTINS
 from protviz.model.jobs import JobView, default_queue
-from protviz.model.training import TrainingConfig
 from protviz.report import figures as plots
 from protviz.report.tables import model_summary_frame, per_class_frame
 
@@ -223,22 +224,18 @@ def result_ui(view: JobView) -> None:
         as_text(f"Saved '{run.name}' and made it the current run for the other pages."),
         icon=":material/check:",
     )
-    metrics = run.record.get("metrics") or {}
+    metrics = run.record.metrics
+    headline = metrics.headline()
     columns = st.columns(4)
-    for column, key, label in zip(
-        columns,
-        ["accuracy", "balanced_accuracy", "macro_f1", "mcc"],
-        ["Test accuracy", "Balanced accuracy", "Macro F1", "Matthews correlation"],
-        strict=True,
-    ):
-        value = metrics.get(key)
+    for column, (key, label) in zip(columns, METRIC_LABELS.items(), strict=True):
+        value = headline[key]
         column.metric(label, "n/a" if value is None else f"{value:.3f}")
-    st.plotly_chart(plots.training_curves_figure(run.record.get("history") or []), key="curves")
+    st.plotly_chart(plots.training_curves_figure(run.record.history), key="curves")
     st.dataframe(per_class_frame(metrics), key="result_per_class")
-    matrix = metrics.get("confusion_matrix")
+    matrix = metrics.confusion_matrix
     if matrix:
         left, right = st.columns(2)
-        names = run.record["class_names"]
+        names = run.class_names
         left.plotly_chart(plots.confusion_matrix_figure(matrix, names), key="confusion_counts")
         right.plotly_chart(
             plots.confusion_matrix_figure(matrix, names, normalise=True), key="confusion_rows"

@@ -6,6 +6,7 @@ architecture without attention and for the second run of the comparison.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -27,9 +28,13 @@ def save_tiny_mean_run(home: Path) -> str:
     keras.utils.set_random_seed(0)
     demo = runs.get_run(DEMO_RUN, home)
     model = build_model("mean", 2, embedding_dim=4, units=4)
-    config = {**demo.record["config"], "arch": "mean", "max_length": 40}
-    record = {**demo.record, "name": MEAN_RUN_NAME, "config": config}
-    record["created"] = "2000-01-01T00:00:00+00:00"  # older: the demo run stays the default
+    config = replace(demo.record.config, arch="mean", max_length=40)
+    record = replace(
+        demo.record,
+        name=MEAN_RUN_NAME,
+        config=config,
+        created="2000-01-01T00:00:00+00:00",  # older: the demo run stays the default
+    )
     return runs.save_run(model, record, pd.DataFrame({"id": []}), home=home).run_id
 
 

@@ -18,7 +18,7 @@ from protviz.model.architectures import (
     representation_model,
 )
 from protviz.model.encoding import encode_all, pad_batch
-from protviz.model.runs import load_model_file
+from protviz.model.saved import load_model_file
 
 SEQUENCES = ["MKVLAAGIVALLLAAGCSSA", "MKTAYIAK", "ACDEFGHIKLMNPQRSTVWYX" * 4]
 TINY = {"embedding_dim": 4, "units": 6, "dropout": 0.1, "conv_widths": (1, 3, 5), "conv_filters": 3}

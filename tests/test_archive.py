@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from protviz.model import archive, runs
+from protviz.model import archive, runs, saved
 from protviz.model.archive import RunArchiveError
 from tests.conftest import copy_demo_run
 
@@ -42,11 +42,11 @@ def test_a_run_zip_round_trips_with_identical_predictions(home):
     data = archive.export_run(DEMO, home)
     imported = archive.import_run(data, "run.zip", home=home)
     assert imported.run_id != DEMO
-    assert imported.record["imported_from"] == DEMO
-    assert imported.record["class_names"] == runs.get_run(DEMO, home).record["class_names"]
+    assert imported.record.imported_from == DEMO
+    assert imported.record.class_names == runs.get_run(DEMO, home).record.class_names
     tokens = np.array([[1, 5, 9, 3, 0, 0], [2, 2, 4, 6, 8, 1]])
-    original = runs.load_model(DEMO, home).predict(tokens, verbose=0)
-    again = runs.load_model(imported.run_id, home).predict(tokens, verbose=0)
+    original = saved.load_model(DEMO, home).predict(tokens, verbose=0)
+    again = saved.load_model(imported.run_id, home).predict(tokens, verbose=0)
     np.testing.assert_allclose(original, again, rtol=1e-6)
     assert len(runs.load_predictions(imported.run_id, home)) == len(
         runs.load_predictions(DEMO, home)
@@ -56,8 +56,8 @@ def test_a_run_zip_round_trips_with_identical_predictions(home):
 def test_a_bare_keras_file_is_accepted_with_generic_class_names(home):
     model_bytes = (home / DEMO / runs.MODEL_FILE).read_bytes()
     imported = archive.import_run(model_bytes, "mine.keras", home=home)
-    assert imported.record["class_names"] == ["class 0", "class 1"]
-    assert imported.record["config"]["arch"] == "conv_attention"
+    assert imported.class_names == ["class 0", "class 1"]
+    assert imported.record.config.arch == "conv_attention"
 
 
 def test_a_truncated_zip_is_refused_and_the_store_is_unchanged(home):
@@ -105,6 +105,20 @@ def test_a_run_json_that_does_not_match_its_model_is_refused(home):
     with pytest.raises(RunArchiveError, match="does not match its model"):
         archive.import_run(data, "run.zip", home=home)
     assert store_ids(home) == before
+
+
+def test_a_run_json_without_a_data_set_is_refused_and_the_store_is_unchanged(home):
+    def drop_dataset(members):
+        record = json.loads(members["run.json"])
+        del record["dataset"]
+        members["run.json"] = json.dumps(record)
+
+    data = rezip(archive.export_run(DEMO, home), drop_dataset)
+    before = store_ids(home)
+    with pytest.raises(RunArchiveError, match=r"no 'dataset' entry.*data set it was trained on"):
+        archive.import_run(data, "run.zip", home=home)
+    assert store_ids(home) == before
+    assert sorted(path.name for path in home.iterdir()) == [DEMO]
 
 
 def test_a_wrong_architecture_claim_is_refused(home):

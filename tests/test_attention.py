@@ -19,7 +19,7 @@ from protviz.core.dataset import Dataset
 from protviz.io.builtin import MOTIF, motif_position_dataset
 from protviz.model.architectures import attention_model
 from protviz.model.encoding import encode_all, pad_batch, truncate
-from protviz.model.runs import load_model_file
+from protviz.model.saved import load_model_file
 from protviz.report import figures as plots
 from tests.conftest import DEMO_RUN, ROOT
 

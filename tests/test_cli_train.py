@@ -12,6 +12,7 @@ import time
 import pytest
 
 from protviz.cli import main
+from protviz.core import store
 from protviz.io.builtin import motif_position_dataset
 from protviz.model import runs
 from tests.conftest import ROOT
@@ -42,7 +43,7 @@ def test_train_json_contract(toy_fasta, tmp_path, capsys):
     assert result["train_seconds"] > 0
     assert result["sequences_per_second"] > 0
     assert "epoch 1/1" in captured.err
-    record = runs.get_run(result["run_id"], tmp_path).record
+    record = runs.get_run(result["run_id"], tmp_path).record.to_dict()
     assert record["config"]["seed"] == 3
     assert record["config"]["embedding_dim"] == 4
     assert record["config"]["conv_widths"] == [1, 3]
@@ -118,7 +119,7 @@ def test_a_killed_training_leaves_no_run_and_the_next_one_saves(tmp_path, capsys
         process.stderr.close()
     assert process.returncode == -signal.SIGKILL
     assert runs.list_runs(tmp_path) == []
-    assert all(path.name.startswith(runs.TEMP_PREFIX) for path in tmp_path.iterdir())
+    assert all(path.name.startswith(store.TEMP_PREFIX) for path in tmp_path.iterdir())
     args = ["train", "--builtin", "motif", "--arch", "mean", *TINY, "--epochs", "1"]
     assert main([*args, "--home", str(tmp_path), "--json"]) == 0
     run_id = last_json(capsys.readouterr().out)["run_id"]
@@ -127,7 +128,8 @@ def test_a_killed_training_leaves_no_run_and_the_next_one_saves(tmp_path, capsys
 
 def test_the_command_line_imports_tensorflow_only_in_handlers():
     code = (
-        "import sys, protviz.cli, protviz.model.training, protviz.model.runs; "
+        "import sys, protviz.cli, protviz.core.records, protviz.model.runs, protviz.model.jobs, "
+        "protviz.model.splits, protviz.model.metrics; "
         "protviz.cli.build_parser(); "
         "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
     )

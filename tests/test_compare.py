@@ -17,7 +17,7 @@ from protviz.analysis.compare import (
 )
 from protviz.analysis.embeddings import averaged_embeddings, model_embeddings
 from protviz.io.builtin import motif_position_dataset
-from protviz.model import runs
+from protviz.model import runs, saved
 from protviz.model.readout import embedding_matrix
 from protviz.report.compare import html_report, small_multiples_figure
 from tests.conftest import copy_demo_run
@@ -32,7 +32,7 @@ def demo(tmp_path_factory):
     for run_id in RUN_IDS:
         copy_demo_run(home, run_id)
     return {
-        run_id: (runs.get_run(run_id, home), runs.load_model(run_id, home)) for run_id in RUN_IDS
+        run_id: (runs.get_run(run_id, home), saved.load_model(run_id, home)) for run_id in RUN_IDS
     }
 
 
@@ -97,8 +97,8 @@ def test_comparison_table_has_the_known_answer(comparison):
     assert table.loc["conv_attention", "accuracy drop"] > 0.3
     assert (table["averaged shift"] < 1e-5).all()
     assert set(table["parameters"]) == {
-        comparison.runs[0].run.record["parameters"],
-        comparison.runs[1].run.record["parameters"],
+        comparison.runs[0].run.record.parameters,
+        comparison.runs[1].run.record.parameters,
     }
 
 

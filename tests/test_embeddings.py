@@ -14,7 +14,7 @@ from protviz.analysis.embeddings import (
     run_embeddings,
 )
 from protviz.io.builtin import motif_position_dataset
-from protviz.model import runs
+from protviz.model import runs, saved
 from protviz.model.readout import embedding_matrix
 from tests.conftest import copy_demo_run
 
@@ -27,7 +27,7 @@ def demo(tmp_path_factory):
     home = tmp_path_factory.mktemp("embeddings_home")
     copy_demo_run(home)
     run = runs.get_run(DEMO, home)
-    return run, runs.load_model(DEMO, home)
+    return run, saved.load_model(DEMO, home)
 
 
 def test_averaged_is_the_mean_of_the_residue_vectors():

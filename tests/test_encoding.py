@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from protviz.core.alphabet import PROTEIN_ALPHABET
+from protviz.model.batches import inference_dataset, restore_order, training_dataset
 from protviz.model.encoding import (
     PAD_ID,
     TOKEN_IDS,
@@ -17,11 +18,8 @@ from protviz.model.encoding import (
     bucket_batches,
     encode,
     encode_all,
-    inference_dataset,
     pad_batch,
     padding_fraction,
-    restore_order,
-    training_dataset,
     truncate,
 )
 from tests.conftest import ROOT

@@ -7,9 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from protviz.core.config import TrainingConfig
 from protviz.io.builtin import motif_position_dataset
 from protviz.model.jobs import JobQueue
-from protviz.model.training import Progress, TrainingCancelled, TrainingConfig
+from protviz.model.progress import Progress, TrainingCancelled
 
 DATASET = motif_position_dataset(n_pairs=10)
 CONFIG = TrainingConfig(arch="mean", epochs=1)

@@ -124,7 +124,7 @@ def test_upload_train_explore_attention_and_share(browser, server, tmp_path):
     page.get_by_text("Saved 'mean on journey.fasta'").wait_for()
     shot(page, "03-trained")
     (run,) = runs.list_runs(server.home)
-    assert run.arch == "mean" and run.record["config"]["epochs"] == 2
+    assert run.arch == "mean" and run.record.config.epochs == 2
 
     # Explore: UMAP, coloured by prediction, one sequence chosen.
     nav(page, "Explore")

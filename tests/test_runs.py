@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from protviz.model import runs
+from protviz.core import store
+from protviz.core.config import TrainingConfig
+from protviz.core.records import DatasetRef, RunRecord
+from protviz.model import runs, saved
 from protviz.model.architectures import build_model
 from protviz.model.encoding import encode_all, pad_batch
 
@@ -20,11 +23,20 @@ def tiny_model() -> keras.Model:
     return build_model("mean", 2, embedding_dim=4, units=4)
 
 
-def save(model, home, **record):
+def minimal_record(**fields) -> RunRecord:
+    """A minimal record of a 2-class ``mean`` run."""
+    defaults = {
+        "created": "2026-01-01T00:00:00",
+        "config": TrainingConfig(arch="mean"),
+        "class_names": ["x", "y"],
+        "dataset": DatasetRef(name="toy"),
+    }
+    return RunRecord(**{**defaults, **fields})
+
+
+def save(model, home, **fields):
     predictions = pd.DataFrame({"id": ["a"], "true_label": ["x"], "predicted_label": ["y"]})
-    return runs.save_run(
-        model, {"created": "2026-01-01T00:00:00", **record}, predictions, home=home
-    )
+    return runs.save_run(model, minimal_record(**fields), predictions, home=home)
 
 
 @pytest.mark.parametrize(
@@ -62,11 +74,11 @@ def test_new_run_ids_are_random_and_valid():
 
 
 def test_home_comes_from_argument_then_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv(runs.HOME_ENV, str(tmp_path / "env"))
-    assert runs.store_root() == tmp_path / "env"
-    assert runs.store_root(tmp_path / "arg") == tmp_path / "arg"
-    monkeypatch.delenv(runs.HOME_ENV)
-    assert runs.store_root() == runs.DEFAULT_HOME
+    monkeypatch.setenv(store.HOME_ENV, str(tmp_path / "env"))
+    assert store.store_root() == tmp_path / "env"
+    assert store.store_root(tmp_path / "arg") == tmp_path / "arg"
+    monkeypatch.delenv(store.HOME_ENV)
+    assert store.store_root() == store.DEFAULT_HOME
 
 
 def test_saved_run_lists_and_loads(tiny_model, tmp_path):
@@ -81,7 +93,7 @@ def test_saved_run_lists_and_loads(tiny_model, tmp_path):
     assert record["run_id"] == run.run_id
     assert runs.get_run(run.run_id, tmp_path).name == "first"
     batch = pad_batch(encode_all(["ACDE", "KL"]))
-    reloaded = runs.load_model(run.run_id, tmp_path)
+    reloaded = saved.load_model(run.run_id, tmp_path)
     np.testing.assert_array_equal(
         tiny_model.predict(batch, verbose=0), reloaded.predict(batch, verbose=0)
     )
@@ -117,9 +129,9 @@ def test_a_failed_save_leaves_nothing(tmp_path):
 
 def test_fixed_ids_cannot_overwrite(tiny_model, tmp_path):
     save(tiny_model, tmp_path)
-    runs.save_run(tiny_model, {}, pd.DataFrame(), home=tmp_path, run_id="demo-x")
+    runs.save_run(tiny_model, minimal_record(), pd.DataFrame(), home=tmp_path, run_id="demo-x")
     with pytest.raises(runs.RunStoreError, match="already exists"):
-        runs.save_run(tiny_model, {}, pd.DataFrame(), home=tmp_path, run_id="demo-x")
+        runs.save_run(tiny_model, minimal_record(), pd.DataFrame(), home=tmp_path, run_id="demo-x")
 
 
 def test_rename_changes_only_the_name(tiny_model, tmp_path):
@@ -147,11 +159,11 @@ def test_missing_and_malicious_ids_never_touch_the_file_system(tmp_path):
         runs.delete_run("../secret", tmp_path / "store")
     assert (tmp_path / "secret").exists()
     with pytest.raises(runs.RunStoreError, match="No run"):
-        runs.load_model(runs.new_run_id(), tmp_path)
+        saved.load_model(runs.new_run_id(), tmp_path)
 
 
 def test_stale_temporaries_are_removed(tmp_path):
     (tmp_path / ".tmp-crashed").mkdir()
-    assert runs.remove_stale_temporaries(tmp_path, older_than_seconds=3600) == 0
-    assert runs.remove_stale_temporaries(tmp_path, older_than_seconds=-1) == 1
+    assert store.remove_stale_temporaries(tmp_path, older_than_seconds=3600) == 0
+    assert store.remove_stale_temporaries(tmp_path, older_than_seconds=-1) == 1
     assert list(tmp_path.iterdir()) == []

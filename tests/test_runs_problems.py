@@ -8,6 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from protviz.core import store
 from protviz.model import runs
 from tests.conftest import ROOT, copy_demo_run
 
@@ -42,9 +43,20 @@ def test_problem_folders_names_each_unreadable_run_folder(tmp_path):
     assert problems["e" * 24].startswith("run.json cannot be read (")
 
 
+def test_problem_folders_names_a_record_that_is_not_a_usable_run(tmp_path):
+    copy_demo_run(tmp_path, GOOD)
+    record = json.loads((tmp_path / GOOD / runs.RECORD_FILE).read_text(encoding="utf-8"))
+    del record["dataset"]
+    broken_folder(tmp_path, BAD, json.dumps(record))
+    problems = dict(runs.problem_folders(tmp_path))
+    assert list(problems) == [BAD]
+    assert "'dataset'" in problems[BAD]
+    assert [run.run_id for run in runs.list_runs(tmp_path)] == [GOOD]
+
+
 def test_problem_folders_ignores_good_runs_temporaries_and_other_names(tmp_path):
     copy_demo_run(tmp_path, GOOD)
-    (tmp_path / f"{runs.TEMP_PREFIX}0a1b2c").mkdir()
+    (tmp_path / f"{store.TEMP_PREFIX}0a1b2c").mkdir()
     (tmp_path / "notes").mkdir()
     (tmp_path / "README.md").write_text("not a run", encoding="utf-8")
     assert runs.problem_folders(tmp_path) == []

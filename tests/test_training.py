@@ -8,21 +8,14 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from protviz.core.config import TrainingConfig, TrainingConfigError
 from protviz.core.dataset import Dataset
 from protviz.io.builtin import motif_position_dataset
 from protviz.model import runs
-from protviz.model.training import (
-    Progress,
-    TrainingCancelled,
-    TrainingConfig,
-    TrainingConfigError,
-    balanced_class_weights,
-    classification_metrics,
-    evaluate_dataset,
-    split_dataset,
-    stratified_split,
-    train,
-)
+from protviz.model.metrics import classification_metrics
+from protviz.model.progress import Progress, TrainingCancelled
+from protviz.model.splits import balanced_class_weights, split_dataset, stratified_split
+from protviz.model.training import evaluate_dataset, train
 
 TINY = TrainingConfig(
     arch="conv_attention",
@@ -137,7 +130,7 @@ def test_metrics_of_known_predictions():
 
 def test_training_saves_a_complete_run(trained, toy):
     result, _, home = trained
-    record = result.record
+    record = result.record.to_dict()
     assert [run.run_id for run in runs.list_runs(home)] == [record["run_id"]]
     assert record["name"] == "tiny"
     assert record["class_names"] == ["middle", "terminal"]
@@ -174,8 +167,8 @@ def test_progress_reports_every_batch_with_an_eta(trained):
 def test_same_seed_gives_the_same_run(toy, trained):
     result, _, _ = trained
     again = train(toy, TINY, save=False)
-    first = [row["loss"] for row in result.record["history"]]
-    second = [row["loss"] for row in again.record["history"]]
+    first = [row["loss"] for row in result.record.history]
+    second = [row["loss"] for row in again.record.history]
     np.testing.assert_allclose(first, second, rtol=1e-5)
     assert again.run is None
 
@@ -214,5 +207,5 @@ def test_evaluate_leaves_out_unknown_labels(trained, toy):
 def test_time_budget_stops_after_the_first_epoch(toy):
     config = TrainingConfig.from_dict({**TINY.to_dict(), "epochs": 3, "time_budget_seconds": 1e-3})
     result = train(toy, config, save=False)
-    assert result.record["epochs_run"] == 1
-    assert result.record["stopped_for_time"] is True
+    assert result.record.epochs_run == 1
+    assert result.record.stopped_for_time is True

@@ -29,6 +29,8 @@ from protviz.model.runs import RunInfo, load_predictions
 if TYPE_CHECKING:
     import keras
 
+    from protviz.core.records import RunRecord
+
 ORDER_MATTERS = 0.05
 """An accuracy drop above this (5 points) counts as 'the model uses residue order'."""
 
@@ -83,7 +85,7 @@ def _cosine_distances(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 def order_test(
     model: keras.Model,
-    record: dict,
+    record: RunRecord,
     sequences: Sequence[str],
     labels: Sequence[str],
     *,
@@ -101,15 +103,14 @@ def order_test(
     Returns:
         The accuracies, prediction changes and embedding shifts.
     """
-    class_names = list(record["class_names"])
+    class_names = list(record.class_names)
     known = [i for i, label in enumerate(labels) if label in class_names]
     originals = [sequences[i] for i in known]
     truth = np.array([class_names.index(labels[i]) for i in known])
     shuffled = shuffle_residues(originals, seed)
-    config = record.get("config") or {}
     options = {
-        "max_length": config.get("max_length"),
-        "truncation": config.get("truncation", "ends"),
+        "max_length": record.config.max_length,
+        "truncation": record.config.truncation,
     }
     before = model_embeddings(model, originals, "probabilities", **options).argmax(axis=1)
     after = model_embeddings(model, shuffled, "probabilities", **options).argmax(axis=1)
@@ -131,7 +132,7 @@ def order_test(
 
 def test_indices(run: RunInfo, dataset: Dataset) -> np.ndarray:
     """The data set rows that were the run's test set (all rows for another data set)."""
-    trained_on = (run.record.get("dataset") or {}).get("content_hash")
+    trained_on = run.record.dataset.content_hash
     if trained_on == dataset.content_hash:
         test_ids = set(load_predictions(run.run_id, run.path.parent)["id"])
         rows = np.array([i for i, seq_id in enumerate(dataset.ids) if seq_id in test_ids])
@@ -260,13 +261,12 @@ def _measure_run(
         if cached is not None:
             kind_vectors = cached[comparison.rows]
         else:
-            config = run.record.get("config") or {}
             kind_vectors = model_embeddings(
                 model,
                 sequences,
                 kind,
-                max_length=config.get("max_length"),
-                truncation=config.get("truncation", "ends"),
+                max_length=run.record.config.max_length,
+                truncation=run.record.config.truncation,
             )
         projections[kind] = project(kind_vectors, comparison.params)
         quality[kind] = embedding_quality(
@@ -296,15 +296,15 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
     records = []
     for entry in comparison.runs:
         record = entry.run.record
-        metrics = record.get("metrics") or {}
+        metrics = record.metrics
         row = {
             "run": entry.run.name,
-            "architecture": (record.get("config") or {}).get("arch"),
-            "test accuracy": metrics.get("accuracy"),
-            "macro F1": metrics.get("macro_f1"),
-            "MCC": metrics.get("mcc"),
-            "training (s)": (record.get("timings") or {}).get("train_seconds"),
-            "parameters": record.get("parameters"),
+            "architecture": record.config.arch,
+            "test accuracy": metrics.accuracy,
+            "macro F1": metrics.macro_f1,
+            "MCC": metrics.mcc,
+            "training (s)": record.timings.train_seconds,
+            "parameters": record.parameters,
         }
         for kind in ("averaged", "learned"):
             quality = entry.quality[kind]

@@ -29,7 +29,8 @@ from protviz.core.dataset import Dataset
 from protviz.core.errors import ProtvizError
 from protviz.model import readout
 from protviz.model.encoding import encode_all
-from protviz.model.runs import RunInfo, load_model
+from protviz.model.runs import RunInfo
+from protviz.model.saved import load_model
 
 if TYPE_CHECKING:
     import keras
@@ -130,13 +131,12 @@ def run_embeddings(
             return cached
     if model is None:
         model = load_model(run.run_id, run.path.parent)
-    config = run.record.get("config") or {}
     vectors = model_embeddings(
         model,
         dataset.sequences,
         kind,
-        max_length=config.get("max_length"),
-        truncation=config.get("truncation", "ends"),
+        max_length=run.record.config.max_length,
+        truncation=run.record.config.truncation,
     )
     _save_atomically(path, vectors)
     return vectors

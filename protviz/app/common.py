@@ -55,8 +55,8 @@ def tidy_store_once(root: str) -> int:
     """Remove temporary folders that a crash (e.g. a killed server) left in the store,
     once per server process and store. Only folders untouched for an hour go, so a
     save in progress in another process is left alone."""
+    from protviz.core.store import remove_stale_temporaries
     from protviz.io.datastore import datasets_root
-    from protviz.model.runs import remove_stale_temporaries
 
     return sum(
         remove_stale_temporaries(folder, older_than_seconds=3600)
@@ -107,9 +107,9 @@ def cached_model(run_id: str, run_path: str):
     ``run_path`` is part of the cache key, so a run store moved by PROTVIZ_HOME never
     returns another store's model.
     """
-    from protviz.model import runs
+    from protviz.model import saved
 
-    return runs.load_model(run_id, str(Path(run_path).parent))
+    return saved.load_model(run_id, str(Path(run_path).parent))
 
 
 def saved_runs_or_stop() -> list[RunInfo]:
@@ -156,8 +156,7 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
         matching = [
             run
             for run in all_runs
-            if dataset is not None
-            and (run.record.get("dataset") or {}).get("content_hash") == dataset.content_hash
+            if dataset is not None and run.record.dataset.content_hash == dataset.content_hash
         ]
         current = (matching or all_runs)[0].run_id
         st.session_state[RUN_ID] = current
@@ -175,11 +174,11 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
         on_change=choose,
     )
     link_to("run", current)
-    trained_on = by_id[current].record.get("dataset") or {}
-    if dataset is not None and trained_on.get("content_hash") != dataset.content_hash:
+    trained_on = by_id[current].record.dataset
+    if dataset is not None and trained_on.content_hash != dataset.content_hash:
         st.caption(
             as_text(
-                f"This run was trained on '{trained_on.get('name')}'; it is shown on the "
+                f"This run was trained on '{trained_on.name}'; it is shown on the "
                 f"current data set '{dataset.name}' ({len(dataset):,} sequences). Choose the "
                 "data set on the Data page."
             )
@@ -199,7 +198,7 @@ def cached_dataset(ref: str, root: str) -> Dataset:
 
 
 def _store_root() -> str:
-    from protviz.model.runs import store_root
+    from protviz.core.store import store_root
 
     return str(store_root())
 

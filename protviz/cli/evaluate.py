@@ -7,17 +7,16 @@ import sys
 from typing import Any
 
 from protviz.cli.common import load_dataset_from_args
-from protviz.model import runs
+from protviz.core.records import HEADLINE_METRICS
+from protviz.model import runs, saved
 from protviz.model.training import evaluate_dataset
-
-_SUMMARY_METRICS = ("accuracy", "balanced_accuracy", "macro_f1", "mcc")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Score the run on the file; return its metrics and any unknown labels."""
     run_info = runs.get_run(args.run, args.home)
     dataset, _ = load_dataset_from_args(args, args.fasta)
-    model = runs.load_model(run_info.run_id, args.home)
+    model = saved.load_model(run_info.run_id, args.home)
     metrics = evaluate_dataset(model, run_info.record, dataset)
     if metrics["unknown_labels"]:
         described = ", ".join(f"{k!r} ({v})" for k, v in metrics["unknown_labels"].items())
@@ -41,7 +40,7 @@ def format(result: dict[str, Any]) -> str:
     lines = [
         f"run {result['run_id']} ({result['name']}) on {result['dataset']}: "
         f"{metrics['scored']:,} sequence(s) scored, {metrics['left_out']:,} left out",
-        ", ".join(f"{key} {metrics[key]:.3f}" for key in _SUMMARY_METRICS),
+        ", ".join(f"{key} {metrics[key]:.3f}" for key in HEADLINE_METRICS),
     ]
     width = max(len(name) for name in metrics["per_class"])
     lines.append(f"  {'class':<{width}}  precision  recall     f1  support")

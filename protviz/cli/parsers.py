@@ -15,7 +15,7 @@ from pathlib import Path
 from protviz.analysis.kinds import EMBEDDING_KINDS, KIND_HELP
 from protviz.analysis.projection import METHODS, METRICS
 from protviz.cli.common import add_label_options
-from protviz.model.training import ARCHITECTURE_NAMES
+from protviz.core.config import ARCHITECTURE_NAMES
 
 Commands = argparse._SubParsersAction
 """The sub-parsers of the ``python -m protviz`` parser."""

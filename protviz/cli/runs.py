@@ -5,20 +5,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from protviz.core.store import store_root
 from protviz.model import runs
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """List the runs with their names, architectures, data sets and accuracy."""
     return {
-        "home": str(runs.store_root(args.home)),
+        "home": str(store_root(args.home)),
         "runs": [
             {
                 "run_id": saved.run_id,
                 "name": saved.name,
                 "arch": saved.arch,
-                "dataset": saved.record.get("dataset", {}).get("name"),
-                "accuracy": saved.metrics.get("accuracy"),
+                "dataset": saved.record.dataset.name,
+                "accuracy": saved.metrics.accuracy,
                 "created": saved.created,
             }
             for saved in runs.list_runs(args.home)

@@ -8,9 +8,11 @@ import time
 from typing import Any, TextIO
 
 from protviz.cli.common import load_dataset_from_args
+from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset, ProteinDataError
 from protviz.io.builtin import load_builtin
-from protviz.model.training import Progress, TrainingConfig, train
+from protviz.model.progress import Progress
+from protviz.model.training import train
 
 _CONFIG_OPTIONS = (
     "epochs",
@@ -24,7 +26,6 @@ _CONFIG_OPTIONS = (
     "seed",
 )
 """``train`` options passed to :class:`TrainingConfig` as they are, when given."""
-_REPORTED_METRICS = ("accuracy", "balanced_accuracy", "macro_f1", "mcc")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -33,19 +34,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     config = config_from_args(args)
     result = train(dataset, config, progress=ProgressBar(), name=args.name, home=args.home)
     record = result.record
-    metrics = record["metrics"]
     return {
-        "run_id": record["run_id"],
+        "run_id": record.run_id,
         "run_dir": str(result.run.path),
-        "name": record["name"],
+        "name": record.name,
         "arch": config.arch,
-        "dataset": record["dataset"]["name"],
-        "split_sizes": record["split_sizes"],
-        "epochs_run": record["epochs_run"],
-        "metrics": {key: metrics.get(key) for key in _REPORTED_METRICS},
-        "train_seconds": record["timings"]["train_seconds"],
-        "sequences_per_second": record["timings"]["sequences_per_second"],
-        "device": record["device"],
+        "dataset": record.dataset.name,
+        "split_sizes": record.split_sizes,
+        "epochs_run": record.epochs_run,
+        "metrics": record.metrics.headline(),
+        "train_seconds": record.timings.train_seconds,
+        "sequences_per_second": record.timings.sequences_per_second,
+        "device": record.device,
     }
 
 
@@ -63,7 +63,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainingConfig:
-    """Build a :class:`~protviz.model.training.TrainingConfig` from ``train`` options."""
+    """Build a :class:`~protviz.core.config.TrainingConfig` from ``train`` options."""
     options: dict[str, Any] = {"arch": args.arch}
     for name in _CONFIG_OPTIONS:
         if getattr(args, name) is not None:

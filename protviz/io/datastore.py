@@ -22,16 +22,17 @@ import re
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.core.store import store_root
 from protviz.io.builtin import BUILTINS, load_builtin
 from protviz.io.fasta import Limits, read_labeled_fasta
 from protviz.io.labels import LabelRule
-from protviz.model.runs import store_root
 
 DATASETS_FOLDER = "datasets"
 FASTA_FILE = "sequences.fasta.gz"
@@ -46,13 +47,14 @@ class DatasetNotFoundError(ProteinDataError):
 
 @dataclass(frozen=True)
 class SavedDataset:
-    """A stored data set's record (without loading its sequences).
+    """A stored data set's record, ``dataset.json`` (without loading its sequences).
 
     Attributes:
         ref: Its content hash.
         name: The name it was uploaded under.
         sequences: Number of sequences.
         classes: Number of classes.
+        has_split: Whether its FASTA headers carry a ``split=`` tag.
         saved_at: Unix time it was first saved.
     """
 
@@ -60,7 +62,44 @@ class SavedDataset:
     name: str
     sequences: int
     classes: int
+    has_split: bool
     saved_at: float
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> SavedDataset:
+        """The record of ``dataset``, saved now."""
+        return cls(
+            ref=dataset.content_hash,
+            name=dataset.name,
+            sequences=len(dataset),
+            classes=len(dataset.classes),
+            has_split=dataset.split is not None,
+            saved_at=time.time(),
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], ref: str) -> SavedDataset:
+        """Read ``dataset.json``.
+
+        Args:
+            data: The parsed JSON.
+            ref: The folder's name, the content hash (the stored ``ref`` repeats it).
+
+        Raises:
+            KeyError, TypeError, ValueError: If an entry is missing or not of its type.
+        """
+        return cls(
+            ref=ref,
+            name=str(data["name"]),
+            sequences=int(data["sequences"]),
+            classes=int(data["classes"]),
+            has_split=bool(data.get("has_split")),
+            saved_at=float(data["saved_at"]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The content of ``dataset.json``."""
+        return asdict(self)
 
 
 def check_dataset_ref(ref: str) -> str:
@@ -90,7 +129,7 @@ def save_dataset(dataset: Dataset, home: str | os.PathLike | None = None) -> str
 
     Args:
         dataset: The data set.
-        home: Store root (see :func:`protviz.model.runs.store_root`).
+        home: Store root (see :func:`protviz.core.store.store_root`).
 
     Returns:
         Its reference (the content hash).
@@ -108,14 +147,7 @@ def save_dataset(dataset: Dataset, home: str | os.PathLike | None = None) -> str
         metadata = dataset.metadata.copy()
         metadata.columns = [str(c) for c in metadata.columns]
         metadata.to_parquet(staging / METADATA_FILE)
-        record = {
-            "ref": ref,
-            "name": dataset.name,
-            "sequences": len(dataset),
-            "classes": len(dataset.classes),
-            "has_split": dataset.split is not None,
-            "saved_at": time.time(),
-        }
+        record = SavedDataset.of(dataset).to_dict()
         (staging / RECORD_FILE).write_text(json.dumps(record, indent=2), encoding="utf-8")
         try:
             staging.rename(target)
@@ -146,19 +178,18 @@ def load_dataset(ref: str, home: str | os.PathLike | None = None) -> Dataset:
         return load_builtin(ref)
     folder = datasets_root(home) / ref
     try:
-        record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+        saved = _read_record(folder)
     except FileNotFoundError:
         raise DatasetNotFoundError(
             f"No data set {ref[:12]}... is saved on this server: it may have been removed, or "
             "the link was made on another server. Upload the FASTA again on the Data page."
         ) from None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise ProteinDataError(f"The saved data set {ref[:12]}... is damaged ({error}).") from None
-    has_split = bool(record.get("has_split"))
     dataset, _ = read_labeled_fasta(
         folder / FASTA_FILE,
-        LabelRule(kind="key", key="label", split_key="split" if has_split else None),
-        name=str(record.get("name") or ref[:12]),
+        LabelRule(kind="key", key="label", split_key="split" if saved.has_split else None),
+        name=saved.name or ref[:12],
         limits=_stored_limits(),
     )
     metadata = pd.read_parquet(folder / METADATA_FILE)
@@ -193,16 +224,14 @@ def list_datasets(home: str | os.PathLike | None = None) -> list[SavedDataset]:
         if not HASH_PATTERN.fullmatch(folder.name):
             continue
         try:
-            record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
-            found.append(
-                SavedDataset(
-                    ref=folder.name,
-                    name=str(record["name"]),
-                    sequences=int(record["sequences"]),
-                    classes=int(record["classes"]),
-                    saved_at=float(record["saved_at"]),
-                )
-            )
+            found.append(_read_record(folder))
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return sorted(found, key=lambda saved: -saved.saved_at)
+
+
+def _read_record(folder: Path) -> SavedDataset:
+    """Read a saved data set's ``dataset.json`` (errors as :meth:`SavedDataset.from_dict`)."""
+    return SavedDataset.from_dict(
+        json.loads((folder / RECORD_FILE).read_text(encoding="utf-8")), folder.name
+    )

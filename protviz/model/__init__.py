@@ -1,3 +1,10 @@
 """The neural networks: encoding, layers, architectures, training, the run store,
 run archives and training jobs. The only sub-package that imports TensorFlow/Keras.
+
+Keras is imported (at their top) by ``layers``, ``architectures``, ``batches``
+(``tf.data`` pipelines), ``training``, ``saved`` (loading models) and ``archive``.
+The rest never import it, so light callers can use them: ``encoding`` (tokens,
+truncation, batch plans), ``splits``, ``metrics``, ``progress``, ``runs`` (the run
+store) and ``jobs`` (the training queue, which imports ``training`` only when it
+runs a job).
 """

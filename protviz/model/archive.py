@@ -3,32 +3,35 @@
 An upload is checked completely before the store changes: the zip must be
 intact and hold only a run's files; the model must load with
 ``safe_mode=True`` (so a ``Lambda`` layer or other arbitrary code is refused);
-its input must be protviz's amino-acid tokens; and its ``run.json`` must
-describe it (class count, alphabet, architecture). Only then is it saved,
+its input must be protviz's amino-acid tokens; and its ``run.json`` must be a
+complete record (:meth:`~protviz.core.records.RunRecord.from_dict`) that
+describes it (class count, alphabet, architecture). Only then is it saved,
 under a fresh random run id, with the store's atomic write.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
 import tempfile
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
 
+import keras
 import pandas as pd
 
 from protviz.core.alphabet import PROTEIN_ALPHABET
+from protviz.core.config import TrainingConfig
+from protviz.core.records import DatasetRef, RunRecord, RunRecordError
 from protviz.model import runs
-from protviz.model.architectures import ARCHITECTURES, ATTENTION_LAYER
-from protviz.model.encoding import VOCAB_SIZE
+from protviz.model.architectures import ATTENTION_LAYER
+from protviz.model.encoding import PAD_ID, VOCAB_SIZE
 from protviz.model.runs import MODEL_FILE, PREDICTIONS_FILE, RECORD_FILE, RunInfo, RunStoreError
-
-if TYPE_CHECKING:
-    import keras
+from protviz.model.saved import load_model_file
 
 MAX_ARCHIVE_BYTES = 200 * 2**20
 """Largest run zip or ``.keras`` file accepted (compressed and uncompressed)."""
@@ -45,7 +48,7 @@ def export_run(run_id: str, home: str | os.PathLike | None = None) -> bytes:
 
     Args:
         run_id: The run id.
-        home: Store root (see :func:`protviz.model.runs.store_root`).
+        home: Store root (see :func:`protviz.core.store.store_root`).
 
     Returns:
         The zip file's bytes.
@@ -71,7 +74,7 @@ def import_run(
     Args:
         data: The uploaded bytes.
         filename: The uploaded file's name (for messages and the run name).
-        home: Store root (see :func:`protviz.model.runs.store_root`).
+        home: Store root (see :func:`protviz.core.store.store_root`).
 
     Returns:
         The new run (a fresh random id; the original id is kept as ``imported_from``).
@@ -99,12 +102,12 @@ def import_run(
     else:
         _check_record(record, model, num_classes, filename)
     predictions_frame = _predictions(predictions, record, filename)
-    record = {
-        **record,
-        "imported_from": record.get("run_id"),
-        "imported": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    record.pop("run_id", None)
+    record = dataclasses.replace(
+        record,
+        imported_from=record.run_id,
+        imported=datetime.now(UTC).isoformat(timespec="seconds"),
+        run_id=None,
+    )
     return runs.save_run(model, record, predictions_frame, home=home)
 
 
@@ -119,7 +122,7 @@ def _open_zip(data: bytes, filename: str) -> dict[str, bytes]:
                     f"{MAX_ARCHIVE_BYTES / 2**20:.0f} MB."
                 )
             return {info.filename: archive.read(info) for info in infos if not info.is_dir()}
-    except (zipfile.BadZipFile, EOFError, zlib_error()) as error:
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
         raise RunArchiveError(
             f"'{filename}' is not a readable zip file ({error}). It may be truncated or "
             "corrupt: download the run again. protviz accepts a run zip (from the Models "
@@ -127,16 +130,7 @@ def _open_zip(data: bytes, filename: str) -> dict[str, bytes]:
         ) from None
 
 
-def zlib_error() -> type[Exception]:
-    """The zlib error type (raised by zipfile on corrupt compressed data)."""
-    import zlib
-
-    return zlib.error
-
-
-def _run_members(
-    members: dict[str, bytes], filename: str
-) -> tuple[bytes, dict[str, Any], bytes | None]:
+def _run_members(members: dict[str, bytes], filename: str) -> tuple[bytes, RunRecord, bytes | None]:
     by_name: dict[str, bytes] = {}
     for name, content in members.items():
         path = PurePosixPath(name)
@@ -160,7 +154,10 @@ def _run_members(
         raise RunArchiveError(f"{RECORD_FILE} in '{filename}' is not valid JSON: {error}") from None
     if not isinstance(record, dict):
         raise RunArchiveError(f"{RECORD_FILE} in '{filename}' must hold a JSON object.")
-    return by_name[MODEL_FILE], record, by_name.get(PREDICTIONS_FILE)
+    try:
+        return by_name[MODEL_FILE], RunRecord.from_dict(record), by_name.get(PREDICTIONS_FILE)
+    except RunRecordError as error:
+        raise RunArchiveError(f"'{filename}' is not a usable protviz run: {error}") from None
 
 
 def _load_safely(model_bytes: bytes, filename: str) -> keras.Model:
@@ -168,7 +165,7 @@ def _load_safely(model_bytes: bytes, filename: str) -> keras.Model:
         path = Path(folder) / MODEL_FILE
         path.write_bytes(model_bytes)
         try:
-            return runs.load_model_file(path)
+            return load_model_file(path)
         except Exception as error:  # Keras raises many types for bad files
             text = str(error)
             if "Lambda" in text or "safe_mode" in text:
@@ -186,8 +183,6 @@ def _load_safely(model_bytes: bytes, filename: str) -> keras.Model:
 
 def _check_model(model: keras.Model, filename: str) -> int:
     """Check the model reads protviz tokens and outputs class probabilities."""
-    import keras
-
     embeddings = [layer for layer in model.layers if isinstance(layer, keras.layers.Embedding)]
     if len(model.inputs) != 1 or len(model.inputs[0].shape) != 2 or not embeddings:
         raise RunArchiveError(
@@ -209,28 +204,19 @@ def _check_model(model: keras.Model, filename: str) -> int:
     return int(output_shape[-1])
 
 
-def _check_record(
-    record: dict[str, Any], model: keras.Model, num_classes: int, filename: str
-) -> None:
-    """Check run.json describes the model it came with."""
-    class_names = record.get("class_names")
-    if not isinstance(class_names, list) or len(class_names) != num_classes:
-        count = len(class_names) if isinstance(class_names, list) else "no"
+def _check_record(record: RunRecord, model: keras.Model, num_classes: int, filename: str) -> None:
+    """Check run.json describes the model it came with (the record itself is complete)."""
+    if len(record.class_names) != num_classes:
         raise RunArchiveError(
-            f"{RECORD_FILE} in '{filename}' does not match its model: it lists {count} class "
-            f"names, the model outputs {num_classes} classes."
+            f"{RECORD_FILE} in '{filename}' does not match its model: it lists "
+            f"{len(record.class_names)} class names, the model outputs {num_classes} classes."
         )
-    if record.get("alphabet", PROTEIN_ALPHABET) != PROTEIN_ALPHABET:
+    if record.alphabet != PROTEIN_ALPHABET:
         raise RunArchiveError(
-            f"{RECORD_FILE} in '{filename}' uses the alphabet {record.get('alphabet')!r}, not "
+            f"{RECORD_FILE} in '{filename}' uses the alphabet {record.alphabet!r}, not "
             f"protviz's {PROTEIN_ALPHABET!r}."
         )
-    arch = (record.get("config") or {}).get("arch")
-    if arch not in ARCHITECTURES:
-        raise RunArchiveError(
-            f"{RECORD_FILE} in '{filename}' names the architecture {arch!r}; protviz knows "
-            f"{', '.join(ARCHITECTURES)}."
-        )
+    arch = record.config.arch
     has_attention = any(layer.name == ATTENTION_LAYER for layer in model.layers)
     if has_attention != (arch == "conv_attention"):
         raise RunArchiveError(
@@ -251,28 +237,32 @@ def _infer_arch(model: keras.Model) -> str:
     return "mean"
 
 
-def _record_for_bare_model(model: keras.Model, filename: str, num_classes: int) -> dict[str, Any]:
-    arch = _infer_arch(model)
+def _record_for_bare_model(model: keras.Model, filename: str, num_classes: int) -> RunRecord:
+    """A record for a bare ``.keras`` upload: what the model shows, generic class names.
+
+    Only the architecture and the embedding size are known; the other
+    hyper-parameters are :class:`~protviz.core.config.TrainingConfig` defaults,
+    and the model is applied without truncation.
+    """
     embedding = next(layer for layer in model.layers if type(layer).__name__ == "Embedding")
-    return {
-        "name": f"{Path(filename).stem} (uploaded model)",
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "config": {"arch": arch, "embedding_dim": int(embedding.output_dim), "max_length": None},
-        "alphabet": PROTEIN_ALPHABET,
-        "pad_id": 0,
-        "class_names": [f"class {i}" for i in range(num_classes)],
-        "dataset": {"name": "unknown (bare .keras upload)", "content_hash": "", "sequences": 0},
-        "split_sizes": {},
-        "metrics": {},
-        "history": [],
-        "parameters": int(model.count_params()),
-        "notes": ["Uploaded as a bare .keras file: class names, data set and metrics are unknown."],
-    }
+    return RunRecord(
+        name=f"{Path(filename).stem} (uploaded model)",
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        config=TrainingConfig(
+            arch=_infer_arch(model), embedding_dim=int(embedding.output_dim), max_length=None
+        ),
+        alphabet=PROTEIN_ALPHABET,
+        pad_id=PAD_ID,
+        class_names=[f"class {i}" for i in range(num_classes)],
+        dataset=DatasetRef(name="unknown (bare .keras upload)"),
+        parameters=int(model.count_params()),
+        notes=["Uploaded as a bare .keras file: class names, data set and metrics are unknown."],
+    )
 
 
-def _predictions(content: bytes | None, record: dict[str, Any], filename: str) -> pd.DataFrame:
+def _predictions(content: bytes | None, record: RunRecord, filename: str) -> pd.DataFrame:
     columns = ["id", "true_label", "predicted_label"] + [
-        f"{runs.PROBABILITY_PREFIX}{name}" for name in record["class_names"]
+        f"{runs.PROBABILITY_PREFIX}{name}" for name in record.class_names
     ]
     if content is None:
         return pd.DataFrame(columns=columns)

@@ -7,35 +7,26 @@ C-terminal halves (where most sorting signals sit), or only the N-terminus.
 
 Batches group proteins of similar length (length buckets) and are padded to
 the longest protein *in the batch*, not in the data set: on MultiLoc, padding
-to the longest protein wastes 91% of the work. Training batches are shuffled
-within buckets and in order each epoch; inference batches come in length order
-with an ``order`` array that puts the outputs back in input order.
-
-This module imports TensorFlow only inside the functions that build
-``tf.data`` pipelines, so the rest (tokens, truncation, batching plans) is
-usable from pages that must open fast.
+to the longest protein wastes 91% of the work. This module plans such batches
+(:func:`bucket_batches`, :func:`pad_batch`); :mod:`protviz.model.batches` turns
+the plans into ``tf.data`` pipelines. This module does not import TensorFlow,
+so tokens, truncation and batching plans are usable from pages that must open fast.
 
 Typical use::
 
     tokens = encode_all(dataset.sequences, max_length=1000)
-    train_data = training_dataset(tokens, label_ids, batch_size=32, seed=0)
-    batches, order = inference_dataset(tokens, batch_size=64)
-    probabilities = restore_order(model.predict(batches), order)
+    batch = pad_batch(tokens[:8])  # (8, longest of the eight) int32
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sequence
 
 import numpy as np
 
 from protviz.core.alphabet import PROTEIN_ALPHABET
 from protviz.core.errors import ProtvizError
-
-if TYPE_CHECKING:
-    import tensorflow as tf
+from protviz.core.truncation import Truncation, truncation_problem
 
 PAD_ID = 0
 """Token id of padding (masked by the models)."""
@@ -45,10 +36,6 @@ TOKEN_IDS: dict[str, int] = {letter: index + 1 for index, letter in enumerate(PR
 
 VOCAB_SIZE = len(PROTEIN_ALPHABET) + 1
 """Number of token ids including padding (22)."""
-
-Truncation = Literal["ends", "start"]
-TRUNCATION_POLICIES: tuple[str, ...] = ("ends", "start")
-"""``ends`` keeps the N- and C-terminal halves; ``start`` keeps the N-terminus."""
 
 DEFAULT_BATCHES_PER_BUCKET = 4
 """Batches per length bucket: larger buckets shuffle more, smaller ones pad less."""
@@ -93,20 +80,14 @@ def check_truncation(max_length: int | None, policy: str) -> None:
 
     Args:
         max_length: Most residues to keep, or None.
-        policy: A name in :data:`TRUNCATION_POLICIES`.
+        policy: A name in :data:`protviz.core.truncation.TRUNCATION_POLICIES`.
 
     Raises:
         EncodingError: If either is invalid.
     """
-    if max_length is not None and (not isinstance(max_length, int | np.integer) or max_length < 1):
-        raise EncodingError(
-            f"max_length must be a positive whole number of residues or None (no truncation); "
-            f"got {max_length!r}."
-        )
-    if policy not in TRUNCATION_POLICIES:
-        raise EncodingError(
-            f"Unknown truncation policy {policy!r}; choose one of {', '.join(TRUNCATION_POLICIES)}."
-        )
+    problem = truncation_problem(max_length, policy)
+    if problem is not None:
+        raise EncodingError(problem)
 
 
 def encode(sequence: str, max_length: int | None = None, policy: Truncation = "ends") -> np.ndarray:
@@ -233,145 +214,3 @@ def padding_fraction(lengths: Sequence[int] | np.ndarray, batches: Sequence[np.n
     lengths = np.asarray(lengths)
     padded = sum(int(lengths[b].max()) * len(b) for b in batches)
     return 1.0 - float(lengths.sum()) / padded if padded else 0.0
-
-
-@dataclass
-class _BatchGenerator:
-    """Yield padded batches; a new shuffle each time it is called (each epoch)."""
-
-    tokens: Sequence[np.ndarray]
-    labels: np.ndarray | None
-    sample_weights: np.ndarray | None
-    batch_size: int
-    shuffle: bool
-    seed: int
-    batches_per_bucket: int
-    epoch: int = 0
-
-    def plan(self, epoch: int) -> list[np.ndarray]:
-        lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.int64, count=len(self.tokens))
-        return bucket_batches(
-            lengths,
-            self.batch_size,
-            shuffle=self.shuffle,
-            seed=[self.seed, epoch],
-            batches_per_bucket=self.batches_per_bucket,
-        )
-
-    def __call__(self) -> Iterator:
-        batches = self.plan(self.epoch)
-        self.epoch += 1
-        for indices in batches:
-            inputs = pad_batch([self.tokens[i] for i in indices])
-            if self.labels is None:
-                yield inputs
-            elif self.sample_weights is None:
-                yield inputs, self.labels[indices]
-            else:
-                yield inputs, self.labels[indices], self.sample_weights[indices]
-
-
-def _to_tf_dataset(generator: _BatchGenerator, n_batches: int) -> tf.data.Dataset:
-    import tensorflow as tf
-
-    tokens_spec = tf.TensorSpec(shape=(None, None), dtype=tf.int32)
-    if generator.labels is None:
-        signature = tokens_spec
-    else:
-        signature = (tokens_spec, tf.TensorSpec(shape=(None,), dtype=tf.int32))
-        if generator.sample_weights is not None:
-            signature = (*signature, tf.TensorSpec(shape=(None,), dtype=tf.float32))
-    dataset = tf.data.Dataset.from_generator(generator, output_signature=signature)
-    return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)
-
-
-def _check_tokens(tokens: Sequence[np.ndarray], batch_size: int) -> None:
-    if len(tokens) == 0:
-        raise EncodingError("Cannot batch an empty list of sequences.")
-    if batch_size < 1:
-        raise EncodingError(f"batch_size must be at least 1; got {batch_size}.")
-
-
-def training_dataset(
-    tokens: Sequence[np.ndarray],
-    labels: np.ndarray,
-    *,
-    batch_size: int = 32,
-    sample_weights: np.ndarray | None = None,
-    shuffle: bool = True,
-    seed: int = 0,
-    batches_per_bucket: int = DEFAULT_BATCHES_PER_BUCKET,
-) -> tf.data.Dataset:
-    """Build a ``tf.data`` pipeline of bucketed, per-batch-padded labeled batches.
-
-    Each pass over the data set (each epoch) reshuffles with seed
-    ``[seed, epoch]``, so a run is reproducible.
-
-    Args:
-        tokens: Token arrays from :func:`encode_all`, each ``(length_i,)``.
-        labels: Class index per sequence, shape ``(n,)``.
-        batch_size: Most sequences per batch.
-        sample_weights: Optional weight per sequence, shape ``(n,)`` (class weights).
-        shuffle: Shuffle within buckets and the batch order (False for validation).
-        seed: Shuffling seed.
-        batches_per_bucket: Bucket size in batches.
-
-    Returns:
-        A dataset of ``(tokens (batch, longest_in_batch) int32, labels (batch,) int32)``
-        or, with ``sample_weights``, ``(tokens, labels, weights (batch,) float32)``.
-
-    Raises:
-        EncodingError: For empty input, a bad batch size or mismatched lengths.
-    """
-    _check_tokens(tokens, batch_size)
-    labels = np.asarray(labels, dtype=np.int32)
-    if len(labels) != len(tokens) or (
-        sample_weights is not None and len(sample_weights) != len(tokens)
-    ):
-        raise EncodingError(
-            f"tokens, labels and sample_weights must have the same length; got {len(tokens)}, "
-            f"{len(labels)} and {None if sample_weights is None else len(sample_weights)}."
-        )
-    weights = None if sample_weights is None else np.asarray(sample_weights, dtype=np.float32)
-    generator = _BatchGenerator(
-        tokens, labels, weights, batch_size, shuffle, seed, batches_per_bucket
-    )
-    return _to_tf_dataset(generator, len(generator.plan(0)))
-
-
-def inference_dataset(
-    tokens: Sequence[np.ndarray], *, batch_size: int = 64
-) -> tuple[tf.data.Dataset, np.ndarray]:
-    """Build a ``tf.data`` pipeline for batch inference, in length order.
-
-    Args:
-        tokens: Token arrays from :func:`encode_all`, each ``(length_i,)``.
-        batch_size: Most sequences per batch.
-
-    Returns:
-        The dataset of token batches ``(batch, longest_in_batch)`` int32, and
-        ``order``, shape ``(n,)``: the input index of each output row, for
-        :func:`restore_order`.
-
-    Raises:
-        EncodingError: For empty input or a bad batch size.
-    """
-    _check_tokens(tokens, batch_size)
-    generator = _BatchGenerator(tokens, None, None, batch_size, False, 0, 1)
-    batches = generator.plan(0)
-    return _to_tf_dataset(generator, len(batches)), np.concatenate(batches)
-
-
-def restore_order(outputs: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Put outputs computed in batch order back in input order.
-
-    Args:
-        outputs: Rows in the order of :func:`inference_dataset`, shape ``(n, ...)``.
-        order: The ``order`` returned with that dataset, shape ``(n,)``.
-
-    Returns:
-        ``outputs`` reordered so row ``i`` belongs to input sequence ``i``.
-    """
-    restored = np.empty_like(outputs)
-    restored[order] = outputs
-    return restored

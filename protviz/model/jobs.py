@@ -6,6 +6,10 @@ can read. Jobs belong to an owner (a browser session), so two sessions never
 see or cancel each other's jobs, and each run is saved under its own random
 id by the run store's atomic write.
 
+This module does not import TensorFlow: pages can show jobs without it. The
+worker imports :mod:`protviz.model.training` (and so TensorFlow) when it runs
+its first job with the default trainer.
+
 Typical use::
 
     queue = JobQueue()
@@ -25,8 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset
-from protviz.model.training import Progress, TrainingCancelled, TrainingConfig
+from protviz.model.progress import Progress, TrainingCancelled
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
@@ -264,6 +269,7 @@ class JobQueue:
     def _run(self, job: _Job) -> None:
         trainer = self._trainer
         if trainer is None:
+            # The one lazy import: TensorFlow loads in the worker thread, at the first job.
             from protviz.model.training import train as trainer
         try:
             result = trainer(

@@ -29,7 +29,7 @@ from protviz.model.architectures import (
     attention_model,
     representation_model,
 )
-from protviz.model.encoding import inference_dataset, restore_order
+from protviz.model.batches import inference_dataset, restore_order
 
 CONVOLUTION_LAYER = "convolutions"
 """Name of the :class:`~protviz.model.layers.MultiWidthConv1D` layer of ``conv_attention``."""

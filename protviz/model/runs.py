@@ -2,12 +2,14 @@
 
 The root is ``models/`` at the repository root, or the folder named by the
 ``PROTVIZ_HOME`` environment variable, or an explicit ``home`` argument (the
-command line's ``--home``). Each run folder is named by its run id and holds:
+command line's ``--home``); see :func:`protviz.core.store.store_root`. Each
+run folder is named by its run id and holds:
 
 - ``model.keras``: the model (loads with ``safe_mode=True``),
-- ``run.json``: the run record (name, architecture, every hyper-parameter,
-  alphabet, class names, data set name and hash, split sizes, metrics,
-  per-epoch history, timings, library versions, creation time),
+- ``run.json``: the run record (:class:`~protviz.core.records.RunRecord`:
+  name, architecture, every hyper-parameter, alphabet, class names, data set
+  name and hash, split sizes, metrics, per-epoch history, timings, library
+  versions, creation time),
 - ``predictions.csv``: test-set predictions (``id``, ``true_label``,
   ``predicted_label``, one ``probability:<class>`` column per class).
 
@@ -16,41 +18,37 @@ shipped demo runs have fixed ids ``demo-...``. Every id is checked against
 :data:`RUN_ID_PATTERN` before it touches the file system. A run is written to a
 temporary folder ``.tmp-*`` inside the root and renamed into place in one step,
 so an interrupted training never leaves a half-written run that the store lists.
+
+The record is a typed :class:`~protviz.core.records.RunRecord`. This module
+never imports Keras (pages that only list runs stay light); loading a run's
+model is :func:`protviz.model.saved.load_model`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import secrets
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from protviz.core.errors import ProtvizError
+from protviz.core.records import RECORD_FILE, Metrics, RunRecord, RunRecordError
+from protviz.core.store import TEMP_PREFIX, store_root
 
 if TYPE_CHECKING:
     import keras
 
-HOME_ENV = "PROTVIZ_HOME"
-"""Environment variable that moves the run store root."""
-
-DEFAULT_HOME = Path(__file__).resolve().parents[2] / "models"
-"""The run store root when neither ``home`` nor ``PROTVIZ_HOME`` is given."""
-
 MODEL_FILE = "model.keras"
-RECORD_FILE = "run.json"
 PREDICTIONS_FILE = "predictions.csv"
 PROBABILITY_PREFIX = "probability:"
 """Prefix of the per-class probability columns in ``predictions.csv``."""
-
-TEMP_PREFIX = ".tmp-"
-"""Prefix of folders being written or deleted; never listed."""
 
 RUN_ID_PATTERN = re.compile(r"^(?:[0-9a-f]{24}|demo-[a-z0-9]+(?:-[a-z0-9]+){0,5})$")
 """Valid run ids: 24 lowercase hex digits, or ``demo-`` plus lowercase words."""
@@ -74,52 +72,37 @@ class RunInfo:
 
     run_id: str
     path: Path
-    record: dict[str, Any]
+    record: RunRecord
 
     @property
     def name(self) -> str:
         """The user-facing name."""
-        return str(self.record.get("name", self.run_id))
+        return self.record.name or self.run_id
 
     @property
     def arch(self) -> str:
         """The architecture name."""
-        return str(self.record.get("config", {}).get("arch", ""))
+        return self.record.config.arch
 
     @property
     def class_names(self) -> list[str]:
         """The class names, in the order of the model's outputs."""
-        return list(self.record.get("class_names", []))
+        return list(self.record.class_names)
 
     @property
-    def metrics(self) -> dict[str, Any]:
+    def metrics(self) -> Metrics:
         """Test-set metrics."""
-        return dict(self.record.get("metrics", {}))
+        return self.record.metrics
 
     @property
     def created(self) -> str:
         """Creation time, ISO 8601 UTC."""
-        return str(self.record.get("created", ""))
+        return self.record.created
 
     @property
     def model_path(self) -> Path:
         """The ``.keras`` file."""
         return self.path / MODEL_FILE
-
-
-def store_root(home: str | os.PathLike | None = None) -> Path:
-    """Return the run store root (not created).
-
-    Args:
-        home: An explicit root; else ``$PROTVIZ_HOME``; else :data:`DEFAULT_HOME`.
-
-    Returns:
-        The root folder.
-    """
-    if home is not None:
-        return Path(home)
-    from_env = os.environ.get(HOME_ENV, "").strip()
-    return Path(from_env) if from_env else DEFAULT_HOME
 
 
 def new_run_id() -> str:
@@ -168,7 +151,19 @@ def check_name(name: str) -> str:
     return name
 
 
-def _run_path(run_id: str, home: str | os.PathLike | None) -> Path:
+def run_path(run_id: str, home: str | os.PathLike | None = None) -> Path:
+    """The folder of a saved run.
+
+    Args:
+        run_id: The run id.
+        home: Store root (see :func:`~protviz.core.store.store_root`).
+
+    Returns:
+        The run folder (it holds a ``run.json``).
+
+    Raises:
+        RunStoreError: If the id is invalid or no such run exists.
+    """
     path = store_root(home) / check_run_id(run_id)
     if not (path / RECORD_FILE).is_file():
         raise RunStoreError(
@@ -178,15 +173,19 @@ def _run_path(run_id: str, home: str | os.PathLike | None) -> Path:
     return path
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def _json_text(record: RunRecord) -> str:
+    return json.dumps(record.to_dict(), indent=2, default=str) + "\n"
+
+
+def _write_record(path: Path, record: RunRecord) -> None:
     temporary = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(4)}-{path.name}")
-    temporary.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    temporary.write_text(_json_text(record), encoding="utf-8")
     os.replace(temporary, path)
 
 
 def save_run(
     model: keras.Model,
-    record: dict[str, Any],
+    record: RunRecord,
     predictions: pd.DataFrame,
     *,
     home: str | os.PathLike | None = None,
@@ -196,10 +195,10 @@ def save_run(
 
     Args:
         model: The trained model.
-        record: JSON-serialisable run record; ``run_id`` is set here and
-            ``name`` defaults to the run id.
+        record: The run record; ``run_id`` is set here and ``name``
+            defaults to the run id.
         predictions: Test-set predictions, one row per test sequence.
-        home: Store root (see :func:`store_root`).
+        home: Store root (see :func:`~protviz.core.store.store_root`).
         run_id: A fixed id (demo runs); default a new random id.
 
     Returns:
@@ -214,15 +213,13 @@ def save_run(
     final = root / run_id
     if final.exists():
         raise RunStoreError(f"A run {run_id!r} already exists in {root}; delete it first.")
-    record = {**record, "run_id": run_id, "name": check_name(record.get("name") or run_id)}
+    record = dataclasses.replace(record, run_id=run_id, name=check_name(record.name or run_id))
     temporary = root / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
     temporary.mkdir()
     try:
         model.save(temporary / MODEL_FILE)
         predictions.to_csv(temporary / PREDICTIONS_FILE, index=False)
-        (temporary / RECORD_FILE).write_text(
-            json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8"
-        )
+        (temporary / RECORD_FILE).write_text(_json_text(record), encoding="utf-8")
         os.rename(temporary, final)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -237,7 +234,7 @@ def list_runs(home: str | os.PathLike | None = None) -> list[RunInfo]:
     ``run.json`` are ignored; :func:`problem_folders` lists the last kind.
 
     Args:
-        home: Store root (see :func:`store_root`).
+        home: Store root (see :func:`~protviz.core.store.store_root`).
 
     Returns:
         The runs, sorted by creation time, newest first.
@@ -255,10 +252,11 @@ def problem_folders(home: str | os.PathLike | None = None) -> list[tuple[str, st
 
     A folder looks like a run when its name is a valid run id; it is skipped when
     its ``run.json`` is missing, unreadable, not JSON or not a JSON object, or
-    its ``model.keras`` is missing.
+    its ``model.keras`` is missing, or its record does not describe a usable run
+    (:meth:`~protviz.core.records.RunRecord.from_dict` refuses it).
 
     Args:
-        home: Store root (see :func:`store_root`).
+        home: Store root (see :func:`~protviz.core.store.store_root`).
 
     Returns:
         ``(folder name, what is wrong)`` pairs, sorted by folder name.
@@ -279,7 +277,7 @@ def _run_folders(home: str | os.PathLike | None) -> list[Path]:
     return [p for p in root.iterdir() if p.is_dir() and RUN_ID_PATTERN.fullmatch(p.name)]
 
 
-def _read_run_folder(path: Path) -> tuple[dict[str, Any] | None, str]:
+def _read_run_folder(path: Path) -> tuple[RunRecord | None, str]:
     """Read a run folder's record: ``(record, '')``, or ``(None, what is wrong)``."""
     try:
         record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
@@ -293,7 +291,10 @@ def _read_run_folder(path: Path) -> tuple[dict[str, Any] | None, str]:
         return None, f"{RECORD_FILE} is not a JSON object"
     if not (path / MODEL_FILE).is_file():
         return None, f"{MODEL_FILE} is missing"
-    return record, ""
+    try:
+        return RunRecord.from_dict(record), ""
+    except RunRecordError as error:
+        return None, str(error)
 
 
 def get_run(run_id: str, home: str | os.PathLike | None = None) -> RunInfo:
@@ -301,7 +302,7 @@ def get_run(run_id: str, home: str | os.PathLike | None = None) -> RunInfo:
 
     Args:
         run_id: The run id.
-        home: Store root (see :func:`store_root`).
+        home: Store root (see :func:`~protviz.core.store.store_root`).
 
     Returns:
         The run.
@@ -309,48 +310,12 @@ def get_run(run_id: str, home: str | os.PathLike | None = None) -> RunInfo:
     Raises:
         RunStoreError: If the id is invalid or no such run exists.
     """
-    path = _run_path(run_id, home)
+    path = run_path(run_id, home)
     try:
-        record = json.loads((path / RECORD_FILE).read_text(encoding="utf-8"))
-    except ValueError as error:
+        record = RunRecord.from_dict(json.loads((path / RECORD_FILE).read_text(encoding="utf-8")))
+    except ValueError as error:  # not JSON, or a RunRecordError
         raise RunStoreError(f"The record of run {run_id!r} is damaged: {error}") from None
     return RunInfo(run_id, path, record)
-
-
-def load_model(run_id: str, home: str | os.PathLike | None = None) -> keras.Model:
-    """Load a run's model with ``safe_mode=True`` (no arbitrary code is run).
-
-    Args:
-        run_id: The run id.
-        home: Store root (see :func:`store_root`).
-
-    Returns:
-        The model: tokens ``(batch, length)`` -> probabilities ``(batch, num_classes)``.
-
-    Raises:
-        RunStoreError: If the id is invalid or no such run exists.
-        ValueError: If the file holds unsafe content such as a ``Lambda`` layer.
-    """
-    return load_model_file(_run_path(run_id, home) / MODEL_FILE)
-
-
-def load_model_file(path: str | os.PathLike) -> keras.Model:
-    """Load a ``.keras`` file with ``safe_mode=True`` and protviz's custom layers.
-
-    Args:
-        path: The ``.keras`` file.
-
-    Returns:
-        The model.
-
-    Raises:
-        ValueError: If the file holds unsafe content such as a ``Lambda`` layer.
-    """
-    import keras
-
-    import protviz.model.layers  # noqa: F401  (registers the custom layers)
-
-    return keras.saving.load_model(path, safe_mode=True)
 
 
 def load_predictions(run_id: str, home: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -358,13 +323,13 @@ def load_predictions(run_id: str, home: str | os.PathLike | None = None) -> pd.D
 
     Args:
         run_id: The run id.
-        home: Store root (see :func:`store_root`).
+        home: Store root (see :func:`~protviz.core.store.store_root`).
 
     Returns:
         One row per test sequence: ``id``, ``true_label``, ``predicted_label``
         and ``probability:<class>`` columns.
     """
-    path = _run_path(run_id, home) / PREDICTIONS_FILE
+    path = run_path(run_id, home) / PREDICTIONS_FILE
     return pd.read_csv(path, dtype={"id": str, "true_label": str, "predicted_label": str})
 
 
@@ -374,7 +339,7 @@ def rename_run(run_id: str, name: str, home: str | os.PathLike | None = None) ->
     Args:
         run_id: The run id.
         name: The new name, 1 to 120 characters (whitespace collapsed).
-        home: Store root (see :func:`store_root`).
+        home: Store root (see :func:`~protviz.core.store.store_root`).
 
     Returns:
         The run with its updated record.
@@ -383,8 +348,8 @@ def rename_run(run_id: str, name: str, home: str | os.PathLike | None = None) ->
         RunStoreError: If the id or name is invalid, or no such run exists.
     """
     run = get_run(run_id, home)
-    record = {**run.record, "name": check_name(name)}
-    _write_json(run.path / RECORD_FILE, record)
+    record = dataclasses.replace(run.record, name=check_name(name))
+    _write_record(run.path / RECORD_FILE, record)
     return RunInfo(run.run_id, run.path, record)
 
 
@@ -393,37 +358,12 @@ def delete_run(run_id: str, home: str | os.PathLike | None = None) -> None:
 
     Args:
         run_id: The run id.
-        home: Store root (see :func:`store_root`).
+        home: Store root (see :func:`~protviz.core.store.store_root`).
 
     Raises:
         RunStoreError: If the id is invalid or no such run exists.
     """
-    path = _run_path(run_id, home)
+    path = run_path(run_id, home)
     doomed = path.with_name(f"{TEMP_PREFIX}deleted-{secrets.token_hex(6)}")
     os.rename(path, doomed)
     shutil.rmtree(doomed, ignore_errors=True)
-
-
-def remove_stale_temporaries(
-    home: str | os.PathLike | None = None, older_than_seconds: float = 24 * 3600
-) -> int:
-    """Remove ``.tmp-*`` folders left by crashed trainings.
-
-    Args:
-        home: Store root (see :func:`store_root`).
-        older_than_seconds: Only folders not modified for this long are removed,
-            so a training still writing is left alone.
-
-    Returns:
-        The number of folders removed.
-    """
-    root = store_root(home)
-    if not root.is_dir():
-        return 0
-    removed = 0
-    cutoff = time.time() - older_than_seconds
-    for path in root.iterdir():
-        if path.name.startswith(TEMP_PREFIX) and path.is_dir() and path.stat().st_mtime < cutoff:
-            shutil.rmtree(path, ignore_errors=True)
-            removed += 1
-    return removed

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from protviz.core.records import HEADLINE_METRICS
+
 if TYPE_CHECKING:
+    from protviz.core.records import Metrics
     from protviz.model.readout import LayerSummary
     from protviz.model.runs import RunInfo
 
@@ -31,19 +34,18 @@ def runs_frame(runs: Sequence[RunInfo]) -> pd.DataFrame:
     rows = []
     for run in runs:
         record = run.record
-        metrics = record.get("metrics") or {}
         rows.append(
             {
                 "run_id": run.run_id,
                 "name": run.name,
-                "architecture": (record.get("config") or {}).get("arch", ""),
-                "data set": (record.get("dataset") or {}).get("name", ""),
-                "classes": len(record.get("class_names") or []),
-                "sequences": (record.get("dataset") or {}).get("sequences"),
-                "test accuracy": metrics.get("accuracy"),
-                "macro F1": metrics.get("macro_f1"),
-                "created": str(record.get("created", ""))[:16].replace("T", " "),
-                "training (s)": (record.get("timings") or {}).get("train_seconds"),
+                "architecture": record.config.arch,
+                "data set": record.dataset.name,
+                "classes": len(record.class_names),
+                "sequences": record.dataset.sequences,
+                "test accuracy": record.metrics.accuracy,
+                "macro F1": record.metrics.macro_f1,
+                "created": record.created[:16].replace("T", " "),
+                "training (s)": record.timings.train_seconds,
             }
         )
     columns = [
@@ -53,13 +55,14 @@ def runs_frame(runs: Sequence[RunInfo]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-COMPARED_METRICS = {
-    "accuracy": "test accuracy",
-    "balanced_accuracy": "balanced accuracy",
-    "macro_f1": "macro F1",
-    "mcc": "Matthews correlation",
-}
-"""Test metrics shown when runs are compared: record key -> row label."""
+COMPARED_METRICS = dict(
+    zip(
+        HEADLINE_METRICS,
+        ("test accuracy", "balanced accuracy", "macro F1", "Matthews correlation"),
+        strict=True,
+    )
+)
+"""Test metrics shown when runs are compared: metric name -> row label."""
 
 
 def compare_frame(runs: Sequence[RunInfo]) -> pd.DataFrame:
@@ -82,16 +85,16 @@ def compare_frame(runs: Sequence[RunInfo]) -> pd.DataFrame:
     table: dict[str, list] = {}
     for column, run in zip(columns, runs, strict=True):
         record = run.record
-        metrics = record.get("metrics") or {}
-        values = {label: metrics.get(key) for key, label in COMPARED_METRICS.items()}
+        headline = record.metrics.headline()
+        values = {label: headline[key] for key, label in COMPARED_METRICS.items()}
         values.update(
             {
-                "architecture": (record.get("config") or {}).get("arch"),
-                "data set": (record.get("dataset") or {}).get("name"),
-                "test sequences": metrics.get("n"),
-                "parameters": record.get("parameters"),
-                "epochs run": record.get("epochs_run"),
-                "training (s)": (record.get("timings") or {}).get("train_seconds"),
+                "architecture": record.config.arch,
+                "data set": record.dataset.name,
+                "test sequences": record.metrics.n,
+                "parameters": record.parameters,
+                "epochs run": record.epochs_run,
+                "training (s)": record.timings.train_seconds,
             }
         )
         table[column] = [_display(value) for value in values.values()]
@@ -115,17 +118,16 @@ def _display(value: object) -> str:
     return str(value)
 
 
-def per_class_frame(metrics: dict) -> pd.DataFrame:
+def per_class_frame(metrics: Metrics) -> pd.DataFrame:
     """Per-class precision, recall, F1 and support from a run's test metrics.
 
     Args:
-        metrics: The ``metrics`` entry of a run record.
+        metrics: The test metrics of a run record.
 
     Returns:
         One row per class (index: class name); empty when the run has none.
     """
-    per_class = metrics.get("per_class") or {}
-    frame = pd.DataFrame.from_dict(per_class, orient="index")
+    frame = pd.DataFrame.from_dict(metrics.per_class, orient="index")
     frame.index.name = "class"
     return frame
 

@@ -1,0 +1,134 @@
+"""The hyper-parameters of a training run, validated where they are made.
+
+A :class:`TrainingConfig` is plain data (no TensorFlow): the Train page, the
+command line and the job queue build one, :func:`protviz.model.training.train`
+uses it, and every run stores it in its record (``run.json``'s ``config``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from protviz.core.errors import ProtvizError
+from protviz.core.truncation import TRUNCATION_POLICIES, Truncation, truncation_problem
+
+ARCHITECTURE_NAMES = ("mean", "lstm", "bilstm", "conv_attention")
+"""The architectures :func:`protviz.model.architectures.build_model` builds."""
+
+_WHOLE_NUMBERS = ("embedding_dim", "units", "conv_filters", "epochs", "batch_size", "patience")
+
+
+class TrainingConfigError(ProtvizError):
+    """A hyper-parameter outside its valid range, with the valid range."""
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Every hyper-parameter of a training run (all stored in ``run.json``).
+
+    Attributes:
+        arch: ``mean``, ``lstm``, ``bilstm`` or ``conv_attention``.
+        embedding_dim: Embedding size per residue.
+        units: LSTM units per direction and dense units.
+        dropout: Dropout rate (after the convolutions and before the classifier).
+        conv_widths: Convolution widths (``conv_attention``).
+        conv_filters: Filters per convolution width (``conv_attention``).
+        epochs: Most epochs (early stopping may end sooner).
+        batch_size: Sequences per batch.
+        learning_rate: Adam learning rate.
+        max_length: Longest sequence fed to the model; longer ones are truncated
+            by ``truncation``. None: no truncation.
+        truncation: ``ends`` (keep N- and C-terminal halves) or ``start``.
+        class_weights: Weight classes inversely to their training frequency.
+        valid_fraction: Validation share for a stratified split.
+        test_fraction: Test share for a stratified split.
+        use_dataset_split: Use the data set's own split when it has one.
+        seed: Seed for the split, initial weights, shuffling and dropout.
+        patience: Epochs without validation-loss improvement before stopping.
+        time_budget_seconds: Stop after the last epoch that fits in this many
+            seconds of training (judged by the previous epoch's duration); the
+            first epoch always runs. None: no limit.
+    """
+
+    arch: str = "conv_attention"
+    embedding_dim: int = 10
+    units: int = 64
+    dropout: float = 0.2
+    conv_widths: tuple[int, ...] = (1, 3, 5, 9, 15, 21)
+    conv_filters: int = 20
+    epochs: int = 10
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    max_length: int | None = 1000
+    truncation: Truncation = "ends"
+    class_weights: bool = False
+    valid_fraction: float = 0.1
+    test_fraction: float = 0.2
+    use_dataset_split: bool = True
+    seed: int = 0
+    patience: int = 3
+    time_budget_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "conv_widths", tuple(int(w) for w in self.conv_widths))
+        problem = self._shape_problem() or self._rate_problem() or self._truncation_problem()
+        if problem is not None:
+            raise TrainingConfigError(problem)
+
+    def _shape_problem(self) -> str | None:
+        """The architecture, whole-number sizes and convolution widths."""
+        if self.arch not in ARCHITECTURE_NAMES:
+            return (
+                f"Unknown architecture {self.arch!r}; choose one of "
+                f"{', '.join(ARCHITECTURE_NAMES)}."
+            )
+        for name in _WHOLE_NUMBERS:
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                return f"{name} must be a whole number >= 1; got {value!r}."
+        if not self.conv_widths or min(self.conv_widths) < 1:
+            return (
+                f"conv_widths must be positive widths such as (1, 3, 5, 9); got {self.conv_widths}."
+            )
+        return None
+
+    def _rate_problem(self) -> str | None:
+        """Dropout, learning rate, split fractions and the time budget."""
+        if not 0.0 <= self.dropout < 1.0:
+            return f"dropout must be in [0, 1); got {self.dropout!r}."
+        if not self.learning_rate > 0:
+            return f"learning_rate must be > 0; got {self.learning_rate!r}."
+        for name in ("valid_fraction", "test_fraction"):
+            if not 0.0 < getattr(self, name) < 1.0:
+                return f"{name} must be in (0, 1); got {getattr(self, name)!r}."
+        if self.valid_fraction + self.test_fraction >= 0.9:
+            return (
+                "valid_fraction + test_fraction must leave at least 10% for training; got "
+                f"{self.valid_fraction} + {self.test_fraction}."
+            )
+        if self.time_budget_seconds is not None and not self.time_budget_seconds > 0:
+            return f"time_budget_seconds must be > 0 or None; got {self.time_budget_seconds!r}."
+        return None
+
+    def _truncation_problem(self) -> str | None:
+        """The truncation policy and ``max_length``."""
+        if self.truncation not in TRUNCATION_POLICIES:
+            return (
+                f"truncation must be one of {', '.join(TRUNCATION_POLICIES)}; got "
+                f"{self.truncation!r}."
+            )
+        return truncation_problem(self.max_length, self.truncation)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration as JSON-serialisable data."""
+        data = dataclasses.asdict(self)
+        data["conv_widths"] = list(self.conv_widths)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainingConfig:
+        """Rebuild a configuration from :meth:`to_dict` output (unknown keys ignored)."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
