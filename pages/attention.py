@@ -6,14 +6,13 @@ import streamlit as st
 
 from protviz.analysis.attention import DEFAULT_MAX_PER_CLASS, find_sequence
 from protviz.app import state
-from protviz.app.errors import as_text, page_errors, show_error
+from protviz.app.errors import as_text, page_errors, section_errors
 from protviz.app.model_caches import cached_scores, run_model
 from protviz.app.navigation import use_app_navigation
 from protviz.app.panels.attention import compute_ui, logo_ui, profile_ui, scores_ui
 from protviz.app.state import AttentionKeys
 from protviz.app.widgets import current_dataset, run_picker, saved_runs_or_stop, share_link_ui
 from protviz.core.dataset import Dataset
-from protviz.core.errors import ProtvizError
 
 use_app_navigation()
 
@@ -85,12 +84,8 @@ def main() -> None:
     )
     dataset = current_dataset()
     all_runs = saved_runs_or_stop()
-    try:
-        run = run_picker(all_runs, dataset, AttentionKeys.RUN)
-        model = run_model(run)
-    except ProtvizError as error:
-        show_error(error)
-        st.stop()
+    run = run_picker(all_runs, dataset, AttentionKeys.RUN)
+    model = run_model(run)
     max_per_class = max_per_class_ui()
     share_slot = st.container()
     sequence_tab, profile_tab, logo_tab = st.tabs(["Sequence", "Per-class profile", "Filter logos"])
@@ -102,20 +97,16 @@ def main() -> None:
         if row is None:
             st.info("Choose a sequence to see where the model looks.")
         else:
-            try:
+            with section_errors():
                 scores = cached_scores(
                     run.run_id, str(run.path), dataset.content_hash, row, run, dataset
                 )
                 scores_ui(scores, dataset.labels[row])
-            except ProtvizError as error:
-                show_error(error)
     for tab, draw in ((profile_tab, profile_ui), (logo_tab, logo_ui)):
         with tab:
             if compute_ui(dataset, max_per_class, key=AttentionKeys.compute(draw.__name__)):
-                try:
+                with section_errors():
                     draw(run, dataset, max_per_class, model)
-                except ProtvizError as error:
-                    show_error(error)
 
 
 with page_errors():

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from protviz.app.errors import as_text, page_errors, show_error
+from protviz.app.errors import as_text, page_errors, section_errors
 from protviz.app.model_caches import cached_comparison
 from protviz.app.navigation import use_app_navigation
 from protviz.app.panels.compare import results_ui, runs_ui, settings_ui, train_all_ui
 from protviz.app.widgets import current_dataset, share_link_ui
-from protviz.core.errors import ProtvizError
 from protviz.model import runs
 
 use_app_navigation()
@@ -29,10 +28,8 @@ def main() -> None:
             f"Data set: {dataset.name} ({len(dataset):,} sequences). Change it on the Data page."
         )
     )
-    try:
+    with section_errors():
         train_all_ui(dataset)
-    except ProtvizError as error:
-        show_error(error)
     chosen = runs_ui(runs.list_runs(), dataset)
     if len(chosen) < 2:
         st.info("Choose at least two runs (or train all four architectures above).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from protviz.app import state
-from protviz.app.errors import page_errors, show_error
+from protviz.app.errors import page_errors
 from protviz.app.navigation import use_app_navigation
 from protviz.app.panels.explore import (
     bind_view,
@@ -22,7 +22,6 @@ from protviz.app.panels.explore import (
 )
 from protviz.app.state import EXPLORE_VIEW, ExploreKeys
 from protviz.app.widgets import current_dataset, run_picker, saved_runs_or_stop, share_link_ui
-from protviz.core.errors import ProtvizError
 
 use_app_navigation()
 
@@ -38,16 +37,11 @@ def main() -> None:
     dataset = current_dataset()
     all_runs = saved_runs_or_stop()
     share_slot = st.container()
-    try:
-        run = run_picker(all_runs, dataset, ExploreKeys.RUN)
-        points = run_points(run, dataset)
-        view = view_ui(bind_view(points))
-        search = search_ui(points)
-        vectors, projections = project_kinds(run, dataset, view.kinds, view.params)
-    except ProtvizError as error:
-        show_error(error)
-        st.stop()
-
+    run = run_picker(all_runs, dataset, ExploreKeys.RUN)
+    points = run_points(run, dataset)
+    view = view_ui(bind_view(points))
+    search = search_ui(points)
+    vectors, projections = project_kinds(run, dataset, view.kinds, view.params)
     for message in {m for projection in projections.values() for m in projection.messages}:
         st.warning(message, icon=":material/tune:")
     neighbours = chosen_neighbours(points, vectors[view.neighbour_kind])

@@ -6,12 +6,11 @@ import streamlit as st
 
 from protviz.analysis.matrix import BLOSUM_HELP, COMPARE_HELP, MatrixAnalysis, correlate
 from protviz.app import state
-from protviz.app.errors import as_text, page_errors, show_error
+from protviz.app.errors import as_text, page_errors
 from protviz.app.model_caches import cached_matrix_analysis
 from protviz.app.navigation import use_app_navigation
 from protviz.app.state import MatrixKeys
-from protviz.app.widgets import run_picker, saved_runs_or_stop, share_link_ui
-from protviz.core.errors import ProtvizError
+from protviz.app.widgets import run_label, run_picker, saved_runs_or_stop, share_link_ui
 from protviz.model.runs import RunInfo
 from protviz.report import figures as plots
 
@@ -53,7 +52,7 @@ def other_run_ui(by_id: dict[str, RunInfo], run: RunInfo) -> RunInfo | None:
     other_id = st.selectbox(
         "Compare with",
         others,
-        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}]",
+        format_func=lambda run_id: run_label(by_id[run_id]),
         key=MatrixKeys.OTHER_RUN,
     )
     state.link_to("other", other_id)
@@ -129,12 +128,8 @@ def main() -> None:
     )
     all_runs = saved_runs_or_stop()
     by_id = {run.run_id: run for run in all_runs}
-    try:
-        run = run_picker(list(by_id.values()), None, MatrixKeys.RUN)
-        analysis = matrix_analysis(run)
-    except ProtvizError as error:
-        show_error(error)
-        st.stop()
+    run = run_picker(all_runs, None, MatrixKeys.RUN)
+    analysis = matrix_analysis(run)
     share_slot = st.container()
     matrix_ui(run, analysis)
     st.subheader("Compare two runs")
@@ -142,10 +137,7 @@ def main() -> None:
     with share_slot:
         share_link_ui({"run": run.run_id, "other": other.run_id if other else None})
     if other is not None:
-        try:
-            compare_ui(run, analysis, other)
-        except ProtvizError as error:
-            show_error(error)
+        compare_ui(run, analysis, other)
 
 
 with page_errors():

@@ -12,7 +12,7 @@ from protviz.app.errors import as_text, page_errors
 from protviz.app.navigation import use_app_navigation
 from protviz.app.panels.models import details_ui, manage_ui, skipped_folders_ui, upload_ui
 from protviz.app.state import ModelsKeys
-from protviz.app.widgets import missing_run_message, share_link_ui
+from protviz.app.widgets import missing_run_message, run_label, share_link_ui
 from protviz.model import runs
 from protviz.model.runs import RunInfo
 
@@ -82,7 +82,7 @@ def current_run_ui(all_runs: list[RunInfo], table_selection: str | None) -> RunI
     st.selectbox(
         "Current run (used by the other pages)",
         list(by_id),
-        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}]",
+        format_func=lambda run_id: run_label(by_id[run_id]),
         index=None,
         key=ModelsKeys.CURRENT,
         on_change=lambda: state.set_current_run(state.widget_value(ModelsKeys.CURRENT)),
@@ -98,7 +98,7 @@ def compare_ui(all_runs: list[RunInfo]) -> None:
     chosen = st.multiselect(
         "Runs to compare (up to four)",
         list(by_id),
-        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}]",
+        format_func=lambda run_id: run_label(by_id[run_id]),
         max_selections=4,
         key=ModelsKeys.COMPARE,
     )

@@ -6,14 +6,13 @@ import streamlit as st
 
 from protviz.app import state
 from protviz.app.caches import cached_builtin
-from protviz.app.errors import as_text, page_errors, show_error
+from protviz.app.errors import as_text, page_errors
 from protviz.app.model_caches import cached_summary
 from protviz.app.navigation import use_app_navigation
 from protviz.app.panels.train import job_ui, settings_ui
 from protviz.app.state import TrainKeys
 from protviz.app.widgets import current_dataset, is_read_only, read_only_notice, share_link_ui
 from protviz.core.dataset import Dataset, require_classes
-from protviz.core.errors import ProtvizError
 from protviz.io.builtin import BUILTINS
 from protviz.model.jobs import default_queue
 from protviz.model.training import TrainingConfig
@@ -78,14 +77,10 @@ def main() -> None:
         read_only_notice("training")
         st.page_link("pages/models.py", label="See the saved runs", icon=":material/inventory_2:")
         st.stop()
-    try:
-        dataset = dataset_ui()
-        require_classes(dataset)
-        config, run_name = settings_ui(dataset)
-        summary_ui(config, len(dataset.classes))
-    except ProtvizError as error:
-        show_error(error)
-        st.stop()
+    dataset = dataset_ui()
+    require_classes(dataset)
+    config, run_name = settings_ui(dataset)
+    summary_ui(config, len(dataset.classes))
     start_ui(dataset, config, run_name)
     job_ui()
     share_link_ui({})

@@ -6,8 +6,9 @@ exception is a bug in protviz: the person sees a short apology with an incident 
 never a traceback, and the log gets the traceback under that id, so a report quoting
 it can be matched with the log.
 
-Every page runs its body inside :func:`page_errors`; pages that can go on after an
-error catch the ``ProtvizError`` subclass they expect and call :func:`show_error`.
+Every page runs its body inside :func:`page_errors`, so a ``ProtvizError`` that ends
+the page needs no handling of its own. A part of a page that the rest does not need
+runs inside :func:`section_errors`: its error is shown and the page goes on.
 """
 
 from __future__ import annotations
@@ -59,6 +60,15 @@ def apology(incident: str) -> str:
 def new_incident_id() -> str:
     """A short random id that names one unexpected error in the log and on the page."""
     return secrets.token_hex(4)
+
+
+@contextlib.contextmanager
+def section_errors() -> Iterator[None]:
+    """Run one part of a page: a :class:`ProtvizError` is shown and the page goes on."""
+    try:
+        yield
+    except ProtvizError as error:
+        show_error(error)
 
 
 @contextlib.contextmanager

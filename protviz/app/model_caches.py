@@ -12,8 +12,9 @@ cache never returns another run's or data set's result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,8 @@ from protviz.model import runs
 from protviz.model.architectures import build_model
 from protviz.model.runs import RunInfo
 from protviz.model.training import TrainingConfig
+
+T = TypeVar("T")
 
 
 @st.cache_resource(max_entries=8, show_spinner="Loading the model...")
@@ -128,6 +131,25 @@ def cached_scores(
     )
 
 
+def _over_dataset(
+    compute: Callable[..., T],
+    run_id: str,
+    run_path: str,
+    max_per_class: int,
+    run: RunInfo,
+    dataset: Dataset,
+) -> T:
+    """``compute(model, dataset, ...)`` over a sample of ``dataset``, truncating as ``run`` did."""
+    max_length, truncation = _truncation(run)
+    return compute(
+        cached_model(run_id, run_path),
+        dataset,
+        max_length=max_length,
+        truncation=truncation,
+        max_per_class=max_per_class,
+    )
+
+
 @st.cache_data(max_entries=8, show_spinner="Computing the attention profile per class...")
 def cached_profile(
     run_id: str,
@@ -138,14 +160,7 @@ def cached_profile(
     _dataset: Dataset,
 ) -> ClassProfile:
     """The per-class attention profile, keyed by run, data set and sample size."""
-    max_length, truncation = _truncation(_run)
-    return dataset_class_profile(
-        cached_model(run_id, run_path),
-        _dataset,
-        max_length=max_length,
-        truncation=truncation,
-        max_per_class=max_per_class,
-    )
+    return _over_dataset(dataset_class_profile, run_id, run_path, max_per_class, _run, _dataset)
 
 
 @st.cache_data(max_entries=8, show_spinner="Finding each filter's strongest windows...")
@@ -158,14 +173,7 @@ def cached_maxima(
     _dataset: Dataset,
 ) -> FilterMaxima:
     """Every filter's strongest activation per sequence, keyed like the profile."""
-    max_length, truncation = _truncation(_run)
-    return filter_maxima(
-        cached_model(run_id, run_path),
-        _dataset,
-        max_length=max_length,
-        truncation=truncation,
-        max_per_class=max_per_class,
-    )
+    return _over_dataset(filter_maxima, run_id, run_path, max_per_class, _run, _dataset)
 
 
 @st.cache_data(max_entries=8, show_spinner="Embedding, projecting and shuffling...")

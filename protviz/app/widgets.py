@@ -103,6 +103,11 @@ def missing_run_message(run_id: str) -> str:
     )
 
 
+def run_label(run: RunInfo) -> str:
+    """How a run is named in a run chooser: its name and id."""
+    return f"{run.name}  [{run.run_id}]"
+
+
 def saved_runs_or_stop() -> list[RunInfo]:
     """The saved runs, newest first; with none, a message and the page stops."""
     tidy_store_once(store_folder())
@@ -164,7 +169,7 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
     st.selectbox(
         "Run",
         list(by_id),
-        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}] ({by_id[run_id].arch})",
+        format_func=lambda run_id: f"{run_label(by_id[run_id])} ({by_id[run_id].arch})",
         key=key,
         on_change=choose,
     )

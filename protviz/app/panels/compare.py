@@ -16,7 +16,7 @@ from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
 from protviz.app import state
 from protviz.app.errors import as_text, page_errors
 from protviz.app.state import COMPARE_VIEW, CompareKeys
-from protviz.app.widgets import is_read_only, read_only_notice
+from protviz.app.widgets import is_read_only, read_only_notice, run_label
 from protviz.core.dataset import Dataset, require_classes
 from protviz.model.config_form import RANGES, default_value, every_architecture
 from protviz.model.jobs import JobView, default_queue
@@ -55,7 +55,7 @@ def runs_ui(all_runs: list[RunInfo], dataset: Dataset) -> list[RunInfo]:
     chosen = st.multiselect(
         "Runs to compare (two to four; those trained on this data set are listed first)",
         trained_here + [r for r in by_id if r not in trained_here],
-        format_func=lambda run_id: f"{by_id[run_id].name}  [{run_id}]",
+        format_func=lambda run_id: run_label(by_id[run_id]),
         max_selections=MOST_RUNS,
         key=CompareKeys.RUNS,
     )
