@@ -15,10 +15,11 @@ from protviz.analysis.compare import (
 from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
 from protviz.app import state
 from protviz.app.errors import as_text, page_errors
+from protviz.app.panels.train import hyperparameter_input
 from protviz.app.state import COMPARE_VIEW, CompareKeys
 from protviz.app.widgets import is_read_only, read_only_notice, run_label
 from protviz.core.dataset import Dataset, require_classes
-from protviz.model.config_form import RANGES, default_value, every_architecture
+from protviz.model.config_form import every_architecture
 from protviz.model.jobs import JobView, default_queue
 from protviz.model.runs import RunInfo
 
@@ -26,7 +27,10 @@ MOST_RUNS = 4
 """The most runs compared at once."""
 
 METHODS = ["pca", "umap", "tsne"]
+"""The projections on offer, in the order shown."""
+
 METRICS = ["euclidean", "cosine"]
+"""The metrics on offer, in the order shown."""
 
 
 def runs_ui(all_runs: list[RunInfo], dataset: Dataset) -> list[RunInfo]:
@@ -74,7 +78,7 @@ def _training_settings_ui() -> dict[str, object]:
         (middle, "Seed", "seed", CompareKeys.SEED, {}),
     )
     return {
-        name: column.number_input(label, *RANGES[name], default_value(name), key=key, **options)
+        name: hyperparameter_input(column, label, name, key, **options)
         for column, label, name, key, options in fields
     }
 

@@ -50,8 +50,11 @@ ARCHITECTURE_HELP = {
 """Architecture -> what it does, shown under its name."""
 
 
-def number_ui(column: DeltaGenerator, label: str, name: str, key: str, **options) -> float:
-    """A number input for the hyper-parameter ``name``, with its range and default."""
+def hyperparameter_input(
+    column: DeltaGenerator, label: str, name: str, key: str, **options: object
+) -> float:
+    """A number input for the hyper-parameter ``name``, with its range and default (also
+    used by the Compare page's "train all four architectures")."""
     low, high = RANGES[name]
     return column.number_input(label, low, high, default_value(name), key=key, **options)
 
@@ -75,18 +78,18 @@ def _model_settings_ui(arch: str) -> dict[str, object]:
     """The model's and the optimiser's hyper-parameters, by configuration field."""
     left, middle, right = st.columns(3)
     values: dict[str, object] = {
-        "embedding_dim": number_ui(
+        "embedding_dim": hyperparameter_input(
             left, "Embedding dimension", "embedding_dim", TrainKeys.EMBEDDING_DIM,
             help="Length of the learned vector of each amino acid.",
         ),
-        "units": number_ui(
+        "units": hyperparameter_input(
             middle, "Units", "units", TrainKeys.UNITS,
             help="LSTM units per direction; dense units.",
         ),
         "dropout": right.slider(
             "Dropout", *RANGES["dropout"], DEFAULTS.dropout, 0.05, key=TrainKeys.DROPOUT
         ),
-        "epochs": number_ui(left, "Epochs (most)", "epochs", TrainKeys.EPOCHS),
+        "epochs": hyperparameter_input(left, "Epochs (most)", "epochs", TrainKeys.EPOCHS),
         "batch_size": middle.selectbox(
             "Batch size", BATCH_SIZES, index=BATCH_SIZES.index(DEFAULTS.batch_size),
             key=TrainKeys.BATCH_SIZE,
@@ -95,12 +98,12 @@ def _model_settings_ui(arch: str) -> dict[str, object]:
             "Learning rate", LEARNING_RATES, value=DEFAULTS.learning_rate,
             key=TrainKeys.LEARNING_RATE,
         ),
-        "max_length": number_ui(
+        "max_length": hyperparameter_input(
             left, "Max length (0 = no limit)", "max_length", TrainKeys.MAX_LENGTH, step=100,
             help="Longer proteins keep their N- and C-terminal halves.",
         ),
-        "seed": number_ui(middle, "Seed", "seed", TrainKeys.SEED),
-        "patience": number_ui(
+        "seed": hyperparameter_input(middle, "Seed", "seed", TrainKeys.SEED),
+        "patience": hyperparameter_input(
             right, "Early-stopping patience (epochs)", "patience", TrainKeys.PATIENCE
         ),
     }  # fmt: skip
@@ -109,7 +112,7 @@ def _model_settings_ui(arch: str) -> dict[str, object]:
             "Convolution widths", default_value("conv_widths"), key=TrainKeys.CONV_WIDTHS
         )
         values["conv_widths"] = parse_widths(widths_text)
-        values["conv_filters"] = number_ui(
+        values["conv_filters"] = hyperparameter_input(
             middle, "Filters per width", "conv_filters", TrainKeys.CONV_FILTERS
         )
     return values
