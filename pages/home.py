@@ -2,33 +2,24 @@
 
 import streamlit as st
 
-from protviz.app.common import (
-    DATASET,
-    as_text,
-    share_link_ui,
-    use_app_navigation,
-)
+from protviz.app import state
+from protviz.app.errors import as_text, page_errors
+from protviz.app.navigation import use_app_navigation
+from protviz.app.widgets import share_link_ui
 from protviz.io.builtin import BUILTINS
 
 use_app_navigation()
 
-st.title("protviz")
-st.markdown(
-    "**See what a neural network learned from your protein sequences.** Upload proteins "
-    "labelled with a class (host species, subcellular location, family), train a classifier, "
-    "and explore what it learned: sequence embeddings in 2-D, the learned amino-acid "
-    "embedding matrix, and where an attention model looks along each sequence."
-)
-st.markdown(
-    "The question behind protviz: *does an LSTM make better sequence embeddings than "
-    "averaging amino-acid embeddings, and why?* Averaging ignores order: "
-    "`MNTQILVF...AKGDKICL` and `AKGDKICL...MNTQILVF` average to the same vector. "
-    "The built-in **motif position** data set is made so that only order tells the classes "
-    "apart."
-)
 
-if DATASET in st.session_state:
-    dataset = st.session_state[DATASET]
+def dataset_note() -> None:
+    """What data set is loaded, if any."""
+    dataset = state.chosen_dataset()
+    if dataset is None:
+        st.info(
+            "No data set chosen yet: the Data page starts with the built-in motif-position toy.",
+            icon=":material/dataset:",
+        )
+        return
     st.info(
         as_text(
             f"Current data set: {dataset.name}: {len(dataset):,} sequences, "
@@ -36,14 +27,31 @@ if DATASET in st.session_state:
         ),
         icon=":material/dataset:",
     )
-else:
-    st.info(
-        "No data set chosen yet: the Data page starts with the built-in motif-position toy.",
-        icon=":material/dataset:",
-    )
-st.page_link("pages/data.py", label="Choose or upload data", icon=":material/arrow_forward:")
 
-st.subheader("Built-in data sets")
-for builtin in BUILTINS.values():
-    st.markdown(f"- **{builtin.title}**: {builtin.description}")
-share_link_ui({})
+
+def main() -> None:
+    """The page."""
+    st.title("protviz")
+    st.markdown(
+        "**See what a neural network learned from your protein sequences.** Upload proteins "
+        "labelled with a class (host species, subcellular location, family), train a "
+        "classifier, and explore what it learned: sequence embeddings in 2-D, the learned "
+        "amino-acid embedding matrix, and where an attention model looks along each sequence."
+    )
+    st.markdown(
+        "The question behind protviz: *does an LSTM make better sequence embeddings than "
+        "averaging amino-acid embeddings, and why?* Averaging ignores order: "
+        "`MNTQILVF...AKGDKICL` and `AKGDKICL...MNTQILVF` average to the same vector. "
+        "The built-in **motif position** data set is made so that only order tells the classes "
+        "apart."
+    )
+    dataset_note()
+    st.page_link("pages/data.py", label="Choose or upload data", icon=":material/arrow_forward:")
+    st.subheader("Built-in data sets")
+    for builtin in BUILTINS.values():
+        st.markdown(f"- **{builtin.title}**: {builtin.description}")
+    share_link_ui({})
+
+
+with page_errors():
+    main()

@@ -35,6 +35,6 @@ def test_compare_needs_two_runs(compare):
 
 
 def test_compare_with_umap(compare):
-    compare.selectbox(key="method").set_value("umap").run()
+    compare.selectbox(key="compare_method").set_value("umap").run()
     assert not compare.exception
     assert len(compare.get("plotly_chart")) == 1

@@ -32,22 +32,22 @@ def test_explore_measures_averaged_against_learned(explore):
 
 
 def test_explore_side_by_side_draws_two_plots(explore):
-    explore.toggle(key="side").set_value(True).run()
+    explore.toggle(key="explore_side").set_value(True).run()
     assert not explore.exception
     assert len(explore.get("plotly_chart")) == 2
 
 
 def test_explore_in_3d(explore):
-    explore.radio(key="dims").set_value(3).run()
+    explore.radio(key="explore_dims").set_value(3).run()
     assert not explore.exception
     chart = explore.get("plotly_chart")[0]
     assert '"scatter3d"' in chart.proto.spec
 
 
 def test_explore_search_and_neighbours(explore):
-    explore.text_input(key="q").set_value("toy0001").run()
+    explore.text_input(key="explore_q").set_value("toy0001").run()
     assert any("2 sequence(s) match" in c.value for c in explore.caption)
-    explore.selectbox(key="seq").set_value("toy0001_t").run()
+    explore.selectbox(key="explore_seq").set_value("toy0001_t").run()
     table = next(d.value for d in explore.dataframe if "rank" in d.value.columns)
     assert table["rank"].tolist()[:3] == [1, 2, 3]
     # Row 2 is toy0001_t; in the averaged embedding its nearest neighbour is its
@@ -57,13 +57,13 @@ def test_explore_search_and_neighbours(explore):
 
 
 def test_explore_colours_by_metadata(explore):
-    explore.selectbox(key="color").set_value("motif_start").run()
+    explore.selectbox(key="explore_color").set_value("motif_start").run()
     assert not explore.exception
 
 
 def test_explore_with_a_bad_regex_shows_an_error(explore):
-    explore.checkbox(key="regex").check()
-    explore.text_input(key="q").set_value("(").run()
+    explore.checkbox(key="explore_regex").check()
+    explore.text_input(key="explore_q").set_value("(").run()
     assert not explore.exception
     assert any("not a valid regular expression" in e.value for e in explore.error)
 
@@ -71,6 +71,6 @@ def test_explore_with_a_bad_regex_shows_an_error(explore):
 def test_switching_to_umap_projects_only_the_kind_shown(explore):
     # PCA measures all three kinds; for UMAP (minutes on large data) that is opt-in.
     assert len(quality(explore)) == 3
-    explore.selectbox(key="method").set_value("umap").run()
+    explore.selectbox(key="explore_method").set_value("umap").run()
     assert not explore.exception
     assert list(quality(explore).index) == ["averaged"]

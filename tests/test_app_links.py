@@ -53,12 +53,12 @@ def test_an_explore_link_restores_the_view(home):
         k="5",
     )
     assert not at.exception
-    assert at.radio(key="kind").value == "learned"
-    assert at.selectbox(key="method").value == "umap"
-    assert at.slider(key="n_neighbors").value == 20
-    assert at.selectbox(key="color").value == "predicted"
-    assert at.text_input(key="q").value == "toy0003"
-    assert at.selectbox(key="seq").value == "toy0002_m"
+    assert at.radio(key="explore_kind").value == "learned"
+    assert at.selectbox(key="explore_method").value == "umap"
+    assert at.slider(key="explore_n_neighbors").value == 20
+    assert at.selectbox(key="explore_color").value == "predicted"
+    assert at.text_input(key="explore_q").value == "toy0003"
+    assert at.selectbox(key="explore_seq").value == "toy0002_m"
     table = next(d.value for d in at.dataframe if "rank" in d.value.columns)
     assert len(table) == 5
     assert "learned embedding, UMAP (n_neighbors 20" in at.get("plotly_chart")[0].proto.spec
@@ -86,7 +86,7 @@ def test_an_invalid_parameter_is_named_and_the_default_used(home):
     warnings = texts(at)
     assert "method='tsne2' is not one of: pca, tsne, umap" in warnings
     assert "perplexity='9000' is outside 2 to 100" in warnings
-    assert at.selectbox(key="method").value == "pca"
+    assert at.selectbox(key="explore_method").value == "pca"
 
 
 @pytest.mark.parametrize("page", ["pages/explore.py", "pages/attention.py", "pages/matrix.py"])

@@ -115,7 +115,7 @@ OUTCOMES: dict[str, Refused | Parsed] = {
 }
 
 # User text that must never reach the page as live HTML or Markdown: the same
-# strings preceded by a backslash are escaped (protviz.app.common.as_text) and fine.
+# strings preceded by a backslash are escaped (protviz.app.errors.as_text) and fine.
 _UNESCAPED_MARKUP = re.compile(r"(?<!\\)(?:<script|<img|\]\(javascript|\*\*bold)", re.IGNORECASE)
 _TEXT_ELEMENTS = (
     "title",

@@ -75,7 +75,7 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
         )
         new = set(files_after) - set(files_before)
         # Only the training's temporary folder (checkpoints) is left: never listed, and
-        # removed by a later start once an hour old (protviz.app.common.tidy_store_once).
+        # removed by a later start once an hour old (protviz.app.caches.tidy_store_once).
         assert all(path.startswith((runs.TEMP_PREFIX, "datasets/")) for path in new), new
 
         with serve_app(home) as server:

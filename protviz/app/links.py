@@ -13,10 +13,17 @@ import os
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
+from protviz.core.errors import ProtvizError
+
 READ_ONLY_ENV = "PROTVIZ_READ_ONLY"
 """Environment variable that, set to 1/true/yes/on, makes the app read-only."""
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+class LinkParameterError(ProtvizError):
+    """A share link's parameter value that cannot be used, naming what is allowed."""
+
 
 PARAMETERS: dict[str, tuple[str, str]] = {
     "dataset": ("all pages", "data set: a built-in key (`motif`, `scl2205`) or a content hash"),
@@ -104,7 +111,7 @@ def parse_parameter(
         The value.
 
     Raises:
-        ValueError: With a message naming the parameter and what is allowed.
+        LinkParameterError: With a message naming the parameter and what is allowed.
     """
     value: object
     try:
@@ -121,14 +128,14 @@ def parse_parameter(
         else:
             value = text
     except ValueError:
-        raise ValueError(
+        raise LinkParameterError(
             f"The link's {name}={text[:40]!r} is not a valid {type(default).__name__}."
         ) from None
     if choices is not None and value not in choices:
         shown = ", ".join(format_parameter(c) for c in list(choices)[:8])
-        raise ValueError(f"The link's {name}={text[:40]!r} is not one of: {shown}.")
+        raise LinkParameterError(f"The link's {name}={text[:40]!r} is not one of: {shown}.")
     if bounds is not None and not bounds[0] <= value <= bounds[1]:  # type: ignore[operator]
-        raise ValueError(
+        raise LinkParameterError(
             f"The link's {name}={text[:40]!r} is outside {bounds[0]:g} to {bounds[1]:g}."
         )
     return value

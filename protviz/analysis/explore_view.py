@@ -1,0 +1,87 @@
+"""What the Explore view shows beside the points: the colourings on offer and the nearest
+neighbours of a chosen sequence.
+
+Pure logic (no Streamlit) on the points frame of :mod:`protviz.analysis.points`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from protviz.analysis.points import COLOR_CHOICES, nearest_neighbours
+
+DISTANCES = ("cosine", "euclidean")
+"""The distances neighbours can be found by."""
+
+NOT_COLOURINGS = ("id", "prediction", "start")
+"""Points columns that are never offered as a colouring."""
+
+NEIGHBOUR_COLUMNS = ["id", "label", "predicted", "confidence"]
+"""The points columns of the neighbour table."""
+
+
+def color_choices(points: pd.DataFrame) -> list[str]:
+    """The colourings on offer: the built-in ones, then every metadata column of ``points``."""
+    return list(COLOR_CHOICES) + [
+        column
+        for column in points.columns
+        if column not in COLOR_CHOICES and column not in NOT_COLOURINGS
+    ]
+
+
+def anchor_row(points: pd.DataFrame, seq_id: str | None) -> int | None:
+    """The row of the sequence ``seq_id`` in ``points``, or None (no ID, or not there)."""
+    if seq_id is None:
+        return None
+    rows = np.flatnonzero(points["id"].to_numpy() == seq_id)
+    return int(rows[0]) if len(rows) else None
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The nearest neighbours of one sequence (none when no sequence is chosen).
+
+    Attributes:
+        anchor: The chosen sequence's row, or None.
+        metric: The distance, ``cosine`` or ``euclidean``.
+        rows: The neighbours' rows, nearest first, shape ``(k,)``.
+        distances: Their distances to the anchor, shape ``(k,)``.
+    """
+
+    anchor: int | None
+    metric: str
+    rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+    distances: np.ndarray = field(default_factory=lambda: np.array([], dtype=float))
+
+
+def find_neighbours(
+    points: pd.DataFrame, vectors: np.ndarray, seq_id: str | None, k: int, metric: str
+) -> Neighbours:
+    """The ``k`` nearest neighbours of ``seq_id`` in the original embedding space.
+
+    Args:
+        points: The points frame (its ``id`` column finds the sequence).
+        vectors: The embedding, shape ``(n, features)``, rows as in ``points``.
+        seq_id: The chosen sequence, or None.
+        k: How many neighbours.
+        metric: ``cosine`` or ``euclidean``.
+
+    Returns:
+        The neighbours; none when ``seq_id`` is None or not in ``points``.
+    """
+    anchor = anchor_row(points, seq_id)
+    if anchor is None:
+        return Neighbours(anchor=None, metric=metric)
+    rows, distances = nearest_neighbours(vectors, anchor, k, metric)
+    return Neighbours(anchor=anchor, metric=metric, rows=rows, distances=distances)
+
+
+def neighbour_table(points: pd.DataFrame, neighbours: Neighbours) -> pd.DataFrame:
+    """The neighbours as a table: rank, ID, label, prediction, confidence and distance."""
+    table = points.iloc[neighbours.rows][NEIGHBOUR_COLUMNS].copy()
+    table.insert(0, "rank", range(1, len(neighbours.rows) + 1))
+    table[f"{neighbours.metric} distance"] = neighbours.distances.round(4)
+    return table

@@ -1,0 +1,64 @@
+"""Cached protviz calls that need no model: data sets, uploads and the store.
+
+Light by design: the Home and Data pages import this module, and nothing it imports
+reaches TensorFlow. Calls that load or run a model are cached in
+:mod:`protviz.app.model_caches`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from protviz.core.dataset import Dataset
+from protviz.core.store import remove_stale_temporaries, store_root
+from protviz.io.builtin import load_builtin
+from protviz.io.datastore import datasets_root, load_dataset
+from protviz.io.fasta import ParsedFasta, parse_fasta
+from protviz.io.labels import read_label_table
+
+STALE_AFTER_SECONDS = 3600
+"""Temporary folders in the store untouched this long are left over from a crash."""
+
+
+def store_folder() -> str:
+    """The run store's root folder (``PROTVIZ_HOME``), as a cache key."""
+    return str(store_root())
+
+
+@st.cache_resource(show_spinner=False)
+def tidy_store_once(root: str) -> int:
+    """Remove temporary folders that a crash (e.g. a killed server) left in the store,
+    once per server process and store. Only folders untouched for an hour go, so a
+    save in progress in another process is left alone."""
+    return sum(
+        remove_stale_temporaries(folder, older_than_seconds=STALE_AFTER_SECONDS)
+        for folder in (root, datasets_root(root))
+    )
+
+
+@st.cache_resource(show_spinner="Loading the built-in data set...")
+def cached_builtin(key: str) -> Dataset:
+    """Load a built-in data set once per server process (it is never modified)."""
+    return load_builtin(key)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the data set...")
+def cached_dataset(ref: str, root: str) -> Dataset:
+    """A built-in or saved data set by reference, loaded once per server process.
+
+    ``root`` (the store root) is part of the key, so another PROTVIZ_HOME never shares it.
+    """
+    return load_dataset(ref, root)
+
+
+@st.cache_data(show_spinner="Reading the FASTA file...", max_entries=4)
+def cached_parse(_data: bytes, digest: str, filename: str, keep_first: bool) -> ParsedFasta:
+    """Parse an upload once per content (``digest``) and duplicate mode."""
+    return parse_fasta(_data, filename=filename, duplicates="keep_first" if keep_first else "error")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_table(_data: bytes, digest: str, filename: str) -> pd.DataFrame:
+    """Read a label table once per content (``digest``)."""
+    return read_label_table(_data, filename)

@@ -1,0 +1,197 @@
+"""The Compare page's widget groups: the runs to compare, "train all four architectures"
+with its progress, the projection settings and the results."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from protviz.analysis.compare import Comparison, comparison_table, summary_sentences
+from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
+from protviz.app import state
+from protviz.app.errors import as_text, page_errors
+from protviz.app.panels.train import hyperparameter_input
+from protviz.app.state import COMPARE_VIEW, CompareKeys
+from protviz.app.widgets import is_read_only, read_only_notice, run_label
+from protviz.core.dataset import Dataset, require_classes
+from protviz.model.config_form import every_architecture
+from protviz.model.jobs import JobView, default_queue
+from protviz.model.runs import RunInfo
+from protviz.report.compare import html_report, small_multiples_figure
+
+MOST_RUNS = 4
+"""The most runs compared at once."""
+
+METHODS = ["pca", "umap", "tsne"]
+"""The projections on offer, in the order shown."""
+
+METRICS = ["euclidean", "cosine"]
+"""The metrics on offer, in the order shown."""
+
+
+def runs_ui(all_runs: list[RunInfo], dataset: Dataset) -> list[RunInfo]:
+    """Choose two to four runs, by default those trained on this data set."""
+    by_id = {run.run_id: run for run in all_runs}
+    trained_here = [
+        r.run_id for r in all_runs if r.record.dataset.content_hash == dataset.content_hash
+    ]
+    linked = state.new_link_value("runs")
+    if linked is not None:
+        named = linked.split(",")
+        missing = [run_id for run_id in named if run_id not in by_id]
+        if missing:
+            st.warning(
+                as_text(
+                    f"This link names run(s) not saved on this server: {', '.join(missing)[:200]}."
+                    " They are left out."
+                ),
+                icon=":material/link_off:",
+            )
+        state.set_widget_value(CompareKeys.RUNS, [r for r in named if r in by_id][:MOST_RUNS])
+    if state.widget_value(CompareKeys.RUNS) is None:
+        state.set_widget_value(CompareKeys.RUNS, trained_here[:MOST_RUNS])
+    chosen = st.multiselect(
+        "Runs to compare (two to four; those trained on this data set are listed first)",
+        trained_here + [r for r in by_id if r not in trained_here],
+        format_func=lambda run_id: run_label(by_id[run_id]),
+        max_selections=MOST_RUNS,
+        key=CompareKeys.RUNS,
+    )
+    state.link_to("runs", ",".join(chosen))
+    return [by_id[run_id] for run_id in chosen if run_id in by_id]
+
+
+def _training_settings_ui() -> dict[str, object]:
+    """The hyper-parameters shared by the four runs, by configuration field."""
+    left, middle, right = st.columns(3)
+    fields = (
+        (left, "Epochs (most)", "epochs", CompareKeys.EPOCHS, {}),
+        (middle, "Embedding dimension", "embedding_dim", CompareKeys.EMBEDDING_DIM, {}),
+        (right, "Units", "units", CompareKeys.UNITS, {}),
+        (left, "Max length (0 = none)", "max_length", CompareKeys.MAX_LENGTH, {"step": 100}),
+        (middle, "Seed", "seed", CompareKeys.SEED, {}),
+    )
+    return {
+        name: hyperparameter_input(column, label, name, key, **options)
+        for column, label, name, key, options in fields
+    }
+
+
+def train_all_ui(dataset: Dataset) -> None:
+    """Train the four architectures with the same settings, in the background."""
+    if is_read_only():
+        read_only_notice("training the four architectures here")
+        return
+    with st.expander("Train all four architectures on this data set with the same settings"):
+        values = _training_settings_ui()
+        if st.button("Train mean, lstm, bilstm and conv_attention", key=CompareKeys.TRAIN_ALL):
+            require_classes(dataset)
+            state.COMPARE_JOBS.set(
+                [
+                    default_queue().submit(
+                        dataset,
+                        config,
+                        owner=state.session_owner(),
+                        name=f"{arch} on {dataset.name} (compare)",
+                    )
+                    for arch, config in every_architecture(**values).items()
+                ]
+            )
+    jobs = [default_queue().view(job) for job in state.COMPARE_JOBS.get() or []]
+    jobs = [job for job in jobs if job is not None]
+    if jobs:
+        jobs_progress_ui(jobs)
+
+
+def _progress_bar(view: JobView) -> None:
+    """One job's progress: its epoch, its place in the queue, or how it ended."""
+    if view.status == "running" and view.progress is not None:
+        text = f"{view.title}: epoch {view.progress.epoch}/{view.progress.epochs}"
+        st.progress(view.progress.fraction, text=text)
+    elif view.status == "queued":
+        st.progress(0.0, text=f"{view.title}: waiting ({view.queue_position} ahead)")
+    else:
+        st.progress(1.0, text=f"{view.title}: {view.status}")
+
+
+def jobs_progress_ui(jobs: list[JobView]) -> None:
+    """The four jobs' progress, refreshed every second; once all are done, their runs are
+    chosen for comparison."""
+
+    @st.fragment(run_every=1.0 if any(not job.is_finished for job in jobs) else None)
+    def progress() -> None:
+        with page_errors():
+            views = [default_queue().view(job.job_id) for job in jobs]
+            for view in views:
+                if view is not None:
+                    _progress_bar(view)
+            if all(v is None or v.is_finished for v in views) and any(
+                not job.is_finished for job in jobs
+            ):
+                done = [v.run_id for v in views if v is not None and v.run_id]
+                state.set_widget_value(CompareKeys.RUNS, done[:MOST_RUNS])
+                st.rerun(scope="app")
+
+    progress()
+
+
+def settings_ui(n_sequences: int) -> tuple[ProjectionParams, int]:
+    """Projection method and sample size for the embeddings."""
+    left, middle, right = st.columns(3)
+    method_widget, metric_widget = COMPARE_VIEW
+    state.bind_to_link(method_widget, choices=tuple(METHODS))
+    state.bind_to_link(metric_widget, choices=tuple(METRICS))
+    method = left.selectbox(
+        "Projection (same for every panel)",
+        METHODS,
+        format_func=METHOD_NAMES.get,
+        key=CompareKeys.METHOD,
+    )
+    metric = middle.radio("Metric", METRICS, horizontal=True, key=CompareKeys.METRIC)
+    state.link_widgets(COMPARE_VIEW)
+    max_sequences = right.number_input(
+        "Embed at most (sequences)",
+        100,
+        max(100, n_sequences),
+        min(3000, max(100, n_sequences)),
+        step=500,
+        key=CompareKeys.MAX_SEQUENCES,
+        help="A seeded random sample keeps t-SNE and UMAP quick on large data sets.",
+    )
+    return ProjectionParams(method=method, metric=metric), int(max_sequences)
+
+
+def results_ui(comparison: Comparison) -> None:
+    """Summary, table, small multiples, the order test's explanation, and the export."""
+    st.subheader("What the numbers say")
+    for sentence in summary_sentences(comparison):
+        st.markdown("- " + as_text(sentence))
+    for note in comparison.notes:
+        st.caption(note)
+    table = comparison_table(comparison)
+    st.dataframe(
+        table,
+        key="comparison_table",
+        column_config={
+            column: st.column_config.NumberColumn(format="%.3f")
+            for column in table.columns
+            if column not in ("architecture", "parameters", "training (s)")
+        },
+    )
+    st.caption(
+        "Silhouette and 5-NN accuracy: how well the labels separate in each embedding; "
+        "trustworthiness: how faithful the 2-D projection is. Order test: every test "
+        "sequence's residues are shuffled (composition kept); 'accuracy drop' is what the "
+        "model loses, 'learned shift' the mean cosine distance its learned embedding moves, "
+        "'averaged shift' the largest change of the averaged embedding (zero by construction)."
+    )
+    class_order = comparison.runs[0].run.class_names
+    figure = small_multiples_figure(comparison, class_order)
+    st.plotly_chart(figure, key="small_multiples")
+    st.download_button(
+        "Download this comparison as a standalone HTML report",
+        data=lambda: html_report(comparison, [figure], title=f"protviz: {comparison.dataset_name}"),
+        file_name="protviz-comparison.html",
+        mime="text/html",
+        key=CompareKeys.DOWNLOAD,
+        icon=":material/download:",
+    )

@@ -1,0 +1,248 @@
+"""The Train page's settings form and its view of a training job (progress, result)."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from protviz.app import state
+from protviz.app.errors import as_text, page_errors, show_error
+from protviz.app.state import TrainKeys
+from protviz.app.widgets import run_metrics_ui
+from protviz.core.config import TrainingConfig
+from protviz.core.dataset import Dataset
+from protviz.model import runs
+from protviz.model.config_form import (
+    BATCH_SIZES,
+    DEFAULTS,
+    LEARNING_RATES,
+    RANGES,
+    default_run_name,
+    default_value,
+    form_config,
+    parse_widths,
+)
+from protviz.model.jobs import JobView, default_queue
+from protviz.model.runs import RunStoreError
+from protviz.report import figures as plots
+from protviz.report.tables import per_class_frame
+
+ARCHITECTURE_HELP = {
+    "mean": (
+        "Averages the learned amino-acid embeddings over the sequence, then one dense "
+        "layer. Ignores residue order: a shuffled sequence gets the same prediction. "
+        "The baseline, and the fastest."
+    ),
+    "lstm": (
+        "An LSTM reads the sequence from the N- to the C-terminus. Sees order and "
+        "position, but remembers the start less well than the end of long proteins."
+    ),
+    "bilstm": (
+        "Two LSTMs, one reading each way. Sees order from both termini (signal peptides "
+        "at the N-terminus, retention signals at the C-terminus)."
+    ),
+    "conv_attention": (
+        "Convolutions detect short motifs of several widths, a bidirectional LSTM puts "
+        "them in context, and attention weighs each position (Sønderby et al. 2015). "
+        "The attention weights show where the model looks. The slowest."
+    ),
+}
+"""Architecture -> what it does, shown under its name."""
+
+
+def hyperparameter_input(
+    column: DeltaGenerator, label: str, name: str, key: str, **options: object
+) -> float:
+    """A number input for the hyper-parameter ``name``, with its range and default (also
+    used by the Compare page's "train all four architectures")."""
+    low, high = RANGES[name]
+    return column.number_input(label, low, high, default_value(name), key=key, **options)
+
+
+def settings_ui(dataset: Dataset) -> tuple[TrainingConfig, str]:
+    """Architecture and hyper-parameter widgets; returns the configuration and run name."""
+    arch = st.radio(
+        "Architecture",
+        list(ARCHITECTURE_HELP),
+        captions=list(ARCHITECTURE_HELP.values()),
+        key=TrainKeys.ARCHITECTURE,
+    )
+    values = _model_settings_ui(arch) | _split_settings_ui(dataset)
+    config = form_config(arch=arch, **values)
+    default_name = default_run_name(arch, dataset.name)
+    name = st.text_input("Run name", placeholder=default_name, key=TrainKeys.NAME)
+    return config, name.strip() or default_name
+
+
+def _model_settings_ui(arch: str) -> dict[str, object]:
+    """The model's and the optimiser's hyper-parameters, by configuration field."""
+    left, middle, right = st.columns(3)
+    values: dict[str, object] = {
+        "embedding_dim": hyperparameter_input(
+            left, "Embedding dimension", "embedding_dim", TrainKeys.EMBEDDING_DIM,
+            help="Length of the learned vector of each amino acid.",
+        ),
+        "units": hyperparameter_input(
+            middle, "Units", "units", TrainKeys.UNITS,
+            help="LSTM units per direction; dense units.",
+        ),
+        "dropout": right.slider(
+            "Dropout", *RANGES["dropout"], DEFAULTS.dropout, 0.05, key=TrainKeys.DROPOUT
+        ),
+        "epochs": hyperparameter_input(left, "Epochs (most)", "epochs", TrainKeys.EPOCHS),
+        "batch_size": middle.selectbox(
+            "Batch size", BATCH_SIZES, index=BATCH_SIZES.index(DEFAULTS.batch_size),
+            key=TrainKeys.BATCH_SIZE,
+        ),
+        "learning_rate": right.select_slider(
+            "Learning rate", LEARNING_RATES, value=DEFAULTS.learning_rate,
+            key=TrainKeys.LEARNING_RATE,
+        ),
+        "max_length": hyperparameter_input(
+            left, "Max length (0 = no limit)", "max_length", TrainKeys.MAX_LENGTH, step=100,
+            help="Longer proteins keep their N- and C-terminal halves.",
+        ),
+        "seed": hyperparameter_input(middle, "Seed", "seed", TrainKeys.SEED),
+        "patience": hyperparameter_input(
+            right, "Early-stopping patience (epochs)", "patience", TrainKeys.PATIENCE
+        ),
+    }  # fmt: skip
+    if arch == "conv_attention":
+        widths_text = left.text_input(
+            "Convolution widths", default_value("conv_widths"), key=TrainKeys.CONV_WIDTHS
+        )
+        values["conv_widths"] = parse_widths(widths_text)
+        values["conv_filters"] = hyperparameter_input(
+            middle, "Filters per width", "conv_filters", TrainKeys.CONV_FILTERS
+        )
+    return values
+
+
+def _split_settings_ui(dataset: Dataset) -> dict[str, object]:
+    """Class weights and the train/valid/test split, by configuration field."""
+    class_weights = st.checkbox(
+        "Weight classes by inverse frequency (for imbalanced data)", key=TrainKeys.CLASS_WEIGHTS
+    )
+    use_split = False
+    if dataset.split is not None:
+        use_split = st.checkbox(
+            "Use the data set's own train/valid/test split", value=True, key=TrainKeys.USE_SPLIT
+        )
+    valid_fraction, test_fraction = DEFAULTS.valid_fraction, DEFAULTS.test_fraction
+    if not use_split:
+        left, right = st.columns(2)
+        valid_fraction = left.slider(
+            "Validation fraction", *RANGES["valid_fraction"], valid_fraction, 0.05,
+            key=TrainKeys.VALID_FRACTION,
+        )  # fmt: skip
+        test_fraction = right.slider(
+            "Test fraction", *RANGES["test_fraction"], test_fraction, 0.05,
+            key=TrainKeys.TEST_FRACTION,
+        )  # fmt: skip
+    return {
+        "class_weights": class_weights,
+        "use_dataset_split": use_split,
+        "valid_fraction": valid_fraction,
+        "test_fraction": test_fraction,
+    }
+
+
+def _eta(seconds: float | None) -> str:
+    if seconds is None:
+        return "estimating..."
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}:{seconds:02d} left"
+
+
+def progress_ui(view: JobView) -> None:
+    """A queued or running job: position or progress bar, live curves, Cancel."""
+    if view.status == "queued":
+        st.info(
+            f"Waiting for the trainer: {view.queue_position} job(s) ahead. This server trains "
+            "one model at a time.",
+            icon=":material/hourglass_top:",
+        )
+    else:
+        _progress_bar(view)
+        st.plotly_chart(plots.training_curves_figure(view.history), key="live_curves")
+    if st.button("Cancel training", key=TrainKeys.CANCEL, icon=":material/stop:"):
+        default_queue().cancel(view.job_id, state.session_owner())
+        st.rerun()
+
+
+def _progress_bar(view: JobView) -> None:
+    """How far a running job is: preparing, an epoch and batch, or scoring the test set."""
+    progress = view.progress
+    if progress is None:
+        st.progress(0.0, text=f"{view.title}: preparing the data and the model...")
+    elif progress.phase == "evaluate":
+        st.progress(
+            progress.fraction,
+            text=f"{view.title}: scoring the test set, batch {progress.batch}/{progress.batches}",
+        )
+    else:
+        st.progress(
+            progress.fraction,
+            text=f"{view.title}: epoch {progress.epoch}/{progress.epochs}, batch "
+            f"{progress.batch}/{progress.batches}, loss {progress.loss or 0:.4f}, "
+            f"{_eta(progress.eta_seconds)}",
+        )
+
+
+def result_ui(view: JobView) -> None:
+    """A finished job: its outcome, and for a saved run its test results."""
+    if view.status == "cancelled":
+        st.info("Training was cancelled. Nothing was saved.", icon=":material/block:")
+        return
+    if view.status == "failed":
+        st.error(as_text(view.error), icon=":material/error:")
+        return
+    try:
+        run = runs.get_run(view.run_id or "")
+    except RunStoreError as error:
+        show_error(error)
+        return
+    if state.TRAIN_RESULT_SHOWN.get() != view.job_id:
+        state.TRAIN_RESULT_SHOWN.set(view.job_id)
+        state.set_current_run(run.run_id)
+    st.success(
+        as_text(f"Saved '{run.name}' and made it the current run for the other pages."),
+        icon=":material/check:",
+    )
+    metrics = run.record.metrics
+    run_metrics_ui(metrics)
+    st.plotly_chart(plots.training_curves_figure(run.record.history), key="curves")
+    st.dataframe(per_class_frame(metrics), key="result_per_class")
+    matrix = metrics.get("confusion_matrix")
+    if matrix:
+        left, right = st.columns(2)
+        names = run.class_names
+        left.plotly_chart(plots.confusion_matrix_figure(matrix, names), key="confusion_counts")
+        right.plotly_chart(
+            plots.confusion_matrix_figure(matrix, names, normalise=True), key="confusion_rows"
+        )
+
+
+def job_ui() -> None:
+    """This session's latest job; refreshes itself every second while it runs."""
+    job_id = state.TRAIN_JOB.get()
+    view = default_queue().view(job_id) if job_id else None
+    if view is None:
+        return
+    active = not view.is_finished
+
+    @st.fragment(run_every=1.0 if active else None)
+    def live() -> None:
+        with page_errors():
+            current = default_queue().view(view.job_id)
+            if current is None:
+                return
+            if current.is_finished and active:
+                st.rerun(scope="app")
+            if current.is_finished:
+                result_ui(current)
+            else:
+                progress_ui(current)
+
+    st.subheader(as_text(view.title))
+    live()

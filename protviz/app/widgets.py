@@ -1,0 +1,192 @@
+"""Widgets that several pages share: the data set and run of a view, share links,
+read-only notices, a run's test metrics.
+
+Light: the Home and Data pages import this module, so nothing here reaches TensorFlow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from protviz.app import links, state
+from protviz.app.caches import cached_builtin, cached_dataset, store_folder, tidy_store_once
+from protviz.app.errors import as_text
+from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.core.records import METRIC_LABELS, Metrics
+from protviz.model import runs
+from protviz.model.runs import RunInfo
+
+DEFAULT_BUILTIN = "motif"
+"""The built-in data set a session starts with."""
+
+
+def is_read_only() -> bool:
+    """Whether this deployment is read-only (``PROTVIZ_READ_ONLY`` or the ``read_only``
+    secret): viewers can explore but not train, upload, rename or delete."""
+    try:
+        secrets = dict(st.secrets)
+    except Exception:  # no secrets.toml, or an unreadable one: the environment decides
+        secrets = {}
+    return links.read_only(secrets)
+
+
+def read_only_notice(action: str) -> None:
+    """Explain that ``action`` is switched off in this read-only deployment."""
+    st.info(
+        f"This protviz server is read-only: {action} is switched off. You can explore the "
+        "saved runs and data sets.",
+        icon=":material/lock:",
+    )
+
+
+def share_link_ui(values: Mapping[str, object]) -> None:
+    """A "Copy share link" button that shows the full URL of this view (with a copy icon).
+
+    Args:
+        values: The view's parameters (see :data:`protviz.app.links.PARAMETERS`); the current
+            data set is added.
+    """
+    url = links.share_url(st.context.url or "", {"dataset": state.dataset_ref(), **values})
+    with st.popover("Copy share link", icon=":material/link:"):
+        st.caption("Anyone who can reach this server sees the same view with this link:")
+        st.code(url, language=None, wrap_lines=True)
+
+
+def broken_link(message: str, page: str, label: str) -> None:
+    """Say that a link names something missing, offer the way back, and stop the page."""
+    st.error(as_text(message), icon=":material/link_off:")
+    left, right = st.columns(2)
+    left.page_link(page, label=label, icon=":material/arrow_back:")
+    right.page_link("pages/home.py", label="Home", icon=":material/home:")
+    st.stop()
+
+
+def current_dataset(stop_on_broken_link: bool = True) -> Dataset:
+    """The data set of this view: the link's ``dataset``, else the session's, else the default.
+
+    A ``dataset`` parameter this session has not applied yet (a shared link) is loaded
+    and made current. One naming no saved data set shows a message with a way back and
+    stops the page (unless ``stop_on_broken_link`` is False: then the message is shown
+    and the session's data set is used). The URL always names the data set shown.
+    """
+    linked = state.new_link_value("dataset")
+    if linked is not None and linked != state.dataset_ref():
+        try:
+            state.set_current_dataset(cached_dataset(linked, store_folder()), None, linked)
+        except ProteinDataError as error:
+            message = f"This link's data set cannot be opened. {error}"
+            if stop_on_broken_link:
+                broken_link(message, "pages/data.py", "Choose a data set on the Data page")
+            st.warning(as_text(message), icon=":material/link_off:")
+    dataset = state.chosen_dataset()
+    if dataset is None:
+        dataset = cached_builtin(DEFAULT_BUILTIN)
+        state.set_current_dataset(dataset, None, DEFAULT_BUILTIN)
+    state.link_to("dataset", state.dataset_ref())
+    return dataset
+
+
+def missing_run_message(run_id: str) -> str:
+    """What to say about a link naming a run that is not saved here."""
+    return (
+        f"This link names the run '{run_id[:40]}', which is not saved on this server: it may "
+        "have been deleted, or the link was made on another server."
+    )
+
+
+def run_label(run: RunInfo) -> str:
+    """How a run is named in a run chooser: its name and id."""
+    return f"{run.name}  [{run.run_id}]"
+
+
+def saved_runs_or_stop() -> list[RunInfo]:
+    """The saved runs, newest first; with none, a message and the page stops."""
+    tidy_store_once(store_folder())
+    all_runs = runs.list_runs()
+    if not all_runs:
+        st.info("No saved runs yet: train one on the Train page or upload one on the Models page.")
+        st.stop()
+    return all_runs
+
+
+def _default_run(all_runs: list[RunInfo], dataset: Dataset | None) -> str:
+    """The newest run trained on ``dataset``, else the newest run."""
+    matching = [
+        run
+        for run in all_runs
+        if dataset is not None and run.record.dataset.content_hash == dataset.content_hash
+    ]
+    return (matching or all_runs)[0].run_id
+
+
+def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> RunInfo:
+    """A selectbox of the saved runs that reads and sets the current run.
+
+    The default is the link's ``run`` (when this session has not applied it yet), else
+    the current run, else the newest run trained on ``dataset``, else the newest run.
+    Choosing another run makes it current on every page and writes it into the URL. A
+    link naming a run that is not saved shows a message with a way back and stops the page.
+    When ``dataset`` is given and the run was trained on another data set, a caption says so.
+
+    Args:
+        all_runs: The saved runs, newest first (not empty).
+        dataset: The data set on screen, or None.
+        key: The selectbox's widget key (one per page).
+
+    Returns:
+        The chosen run.
+    """
+    by_id = {run.run_id: run for run in all_runs}
+    linked = state.new_link_value("run")
+    if linked is not None:
+        if linked not in by_id:
+            broken_link(
+                missing_run_message(linked),
+                "pages/models.py",
+                "Choose a saved run on the Models page",
+            )
+        state.set_current_run(linked)
+    current = state.current_run_id()
+    if current not in by_id:
+        current = _default_run(all_runs, dataset)
+        state.set_current_run(current)
+    state.set_widget_value(key, current)
+
+    def choose() -> None:
+        state.set_current_run(state.widget_value(key))
+        state.link_to("run", state.widget_value(key))
+
+    st.selectbox(
+        "Run",
+        list(by_id),
+        format_func=lambda run_id: f"{run_label(by_id[run_id])} ({by_id[run_id].arch})",
+        key=key,
+        on_change=choose,
+    )
+    state.link_to("run", current)
+    _trained_elsewhere_note(by_id[current], dataset)
+    return by_id[current]
+
+
+def _trained_elsewhere_note(run: RunInfo, dataset: Dataset | None) -> None:
+    """A caption when ``run`` was trained on another data set than the one shown."""
+    trained_on = run.record.dataset
+    if dataset is not None and trained_on.content_hash != dataset.content_hash:
+        st.caption(
+            as_text(
+                f"This run was trained on '{trained_on.name}'; it is shown on the "
+                f"current data set '{dataset.name}' ({len(dataset):,} sequences). Choose the "
+                "data set on the Data page."
+            )
+        )
+
+
+def run_metrics_ui(metrics: Metrics) -> None:
+    """A run's test metrics in a row (``n/a`` for those it lacks)."""
+    headline = metrics.headline()
+    columns = st.columns(len(METRIC_LABELS))
+    for column, (key, label) in zip(columns, METRIC_LABELS.items(), strict=True):
+        value = headline[key]
+        column.metric(label, "n/a" if value is None else f"{value:.3f}")
