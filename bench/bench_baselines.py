@@ -9,6 +9,10 @@ For each data set the split is the one a training run uses
 - SCL2205 (built-in ``scl2205``): the official train / eval / held-out split;
 - the motif toy (built-in ``motif``): stratified 70/10/20 with seed 0, and
   ``motif-pairs``, a split that keeps the two members of each pair together.
+  The two members of a pair have the same composition and opposite labels, so
+  when the stratified split puts one in training and the other in testing, a
+  composition model learns the wrong answer for the test member: it scores
+  *below* chance. With whole pairs on one side it scores exactly 0.5.
 
 Both baselines (``protviz.model.baselines``) are fitted on the training part
 only (the validation part is not used) and scored on the test part: accuracy,
@@ -48,6 +52,7 @@ from protviz.io.fasta import read_labeled_fasta
 from protviz.io.labels import LabelRule
 from protviz.model.baselines import (
     BASELINE_NAMES,
+    Baseline,
     fit_baselines,
     save_baselines,
     score_baselines,
@@ -90,10 +95,6 @@ DATASETS: dict[str, tuple[Callable[[], Dataset], Callable[[Dataset], Split] | No
 """Data set key -> (loader, split function or None for the training split)."""
 
 
-def interval_record(interval: Interval) -> dict[str, float]:
-    return interval._asdict()
-
-
 def demo_runs_on(dataset: Dataset, test_ids: list[str]) -> dict[str, list[str]]:
     """Predicted labels of shipped runs tested on exactly ``test_ids``, by run id."""
     found = {}
@@ -127,7 +128,7 @@ def comparisons(
                     "a": first,
                     "b": second,
                     "metric": metric,
-                    "difference": interval_record(comparison.difference),
+                    "difference": comparison.difference._asdict(),
                     "within_noise": comparison.within_noise,
                     "sentence": compare_sentence(
                         comparison,
@@ -139,11 +140,26 @@ def comparisons(
     return results
 
 
+def network_points(key: str) -> dict[str, dict[str, float]]:
+    """Test metrics of networks from ``bench_accuracy.py`` on the same split, by architecture.
+
+    Those results store no per-sequence predictions, so they cannot be compared
+    with a paired bootstrap; they are listed for reference.
+    """
+    points = {}
+    for path in sorted((ROOT / "bench" / "results").glob(f"accuracy_{key}_*.json")):
+        result = json.loads(path.read_text())
+        points[result["arch"]] = {metric: result["metrics"][metric] for metric in METRICS}
+    return points
+
+
 def resampling(args: argparse.Namespace) -> dict[str, Any]:
     return {"n_resamples": args.resamples, "seed": args.seed}
 
 
-def baseline_record(baseline, scores: dict[str, Any], truth, args) -> dict[str, Any]:
+def baseline_record(
+    baseline: Baseline, scores: dict[str, Any], truth: list[str], args: argparse.Namespace
+) -> dict[str, Any]:
     settings = baseline.settings
     return {
         "fit_seconds": settings["fit_seconds"],
@@ -152,9 +168,9 @@ def baseline_record(baseline, scores: dict[str, Any], truth, args) -> dict[str, 
         "class_weight": settings["class_weight"],
         "iterations": settings["iterations"],
         "metrics": {
-            metric: interval_record(
-                bootstrap_interval(truth, scores["predicted"], metric, **resampling(args))
-            )
+            metric: bootstrap_interval(
+                truth, scores["predicted"], metric, **resampling(args)
+            )._asdict()
             for metric in METRICS
         },
     }
@@ -166,9 +182,10 @@ def bench_dataset(key: str, args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     dataset = load()
     load_seconds = time.perf_counter() - started
-    split = (split_function or (lambda d: split_dataset(d, TrainingConfig(seed=args.seed))))(
-        dataset
-    )
+    if split_function is None:
+        split = split_dataset(dataset, TrainingConfig(seed=args.seed))
+    else:
+        split = split_function(dataset)
     sequences, labels = np.array(dataset.sequences), np.array(dataset.labels)
     baselines = fit_baselines(
         list(sequences[split.train]), list(labels[split.train]), dataset.classes, seed=args.seed
@@ -187,6 +204,7 @@ def bench_dataset(key: str, args: argparse.Namespace) -> dict[str, Any]:
     return {
         "dataset": key,
         "name": dataset.name,
+        "networks_unpaired": network_points(key),
         "classes": len(dataset.classes),
         "split_source": split.source,
         "split_sizes": split.sizes(),
@@ -217,6 +235,10 @@ def markdown(results: list[dict[str, Any]]) -> str:
                 ),
                 f"{record['fit_seconds']:.1f}",
             ]
+            lines.append("| " + " | ".join(cells) + " |")
+        for arch, metrics in result["networks_unpaired"].items():
+            cells = [result["dataset"], "", f"network {arch} (no CI: predictions not stored)"]
+            cells += [f"{metrics[metric]:.3f}" for metric in TABLE_METRICS] + [""]
             lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     for result in results:
