@@ -180,52 +180,66 @@ def match_embeddings(table: EmbeddingTable, dataset: Dataset) -> MatchedEmbeddin
     )
 
 
+@dataclass(frozen=True)
+class _MatchMethod:
+    """One way of matching file IDs to data set rows.
+
+    Attributes:
+        note: How it is described to the user ("" for exact matches: no note).
+        keys_of: The keys a file ID is looked up by.
+        lookup: Builds the data set's key -> row table (only when some file ID has keys).
+    """
+
+    note: str
+    keys_of: Callable[[str], list[str]]
+    lookup: Callable[[Dataset], dict[str, int]]
+
+
+def _md5_keys(file_id: str) -> list[str]:
+    """An ID of 32 hex digits may be the MD5 of the sequence (bio_embeddings keys)."""
+    return [file_id.lower()] if _MD5_PATTERN.fullmatch(file_id.lower()) else []
+
+
+_MATCH_METHODS = (
+    _MatchMethod("", lambda file_id: [file_id], lambda dataset: _unique_keys(dataset.ids)),
+    _MatchMethod(
+        "by the MD5 hash of the sequence (bio_embeddings keys)",
+        _md5_keys,
+        lambda dataset: _unique_keys(_md5(sequence) for sequence in dataset.sequences),
+    ),
+    _MatchMethod(
+        "by a '|'-separated part of the ID (an accession)",
+        lambda file_id: [part for part in file_id.split("|") if part],
+        lambda dataset: _unique_parts(dataset.ids),
+    ),
+)
+"""The ways to match, tried in order on the file IDs still unmatched."""
+
+
 def _match_rows(file_ids: Sequence[str], dataset: Dataset) -> tuple[np.ndarray, list[str]]:
-    """For each file ID, the data set row it matches (-1: none), and notes on how."""
+    """For each file ID, the data set row it matches (-1: none), and notes on how.
+
+    A file ID matches a row when every one of its keys found in the lookup gives
+    that row, and no earlier file ID took the row.
+    """
     rows = np.full(len(file_ids), -1, dtype=np.int64)
     claimed: set[int] = set()
     notes = []
-    for method, keys_of, lookup in _match_methods(dataset):
+    for method in _MATCH_METHODS:
+        keys = {i: method.keys_of(file_ids[i]) for i in np.flatnonzero(rows < 0)}
+        if not any(keys.values()):
+            continue
+        lookup = method.lookup(dataset)
         found = 0
-        for index, file_id in enumerate(file_ids):
-            if rows[index] >= 0:
-                continue
-            hits = {lookup()[key] for key in keys_of(file_id) if key in lookup()}
+        for index, candidates in keys.items():
+            hits = {lookup[key] for key in candidates if key in lookup}
             if len(hits) == 1 and (row := hits.pop()) not in claimed:
                 rows[index] = row
                 claimed.add(row)
                 found += 1
-        if found and method:
-            notes.append(f"{found:,} ID(s) were matched {method}.")
+        if found and method.note:
+            notes.append(f"{found:,} ID(s) were matched {method.note}.")
     return rows, notes
-
-
-def _match_methods(
-    dataset: Dataset,
-) -> list[tuple[str, Callable[[str], list[str]], Callable[[], dict[str, int]]]]:
-    """The ways to match, in order: ``(note, keys of a file ID, data set key -> row)``.
-
-    A file ID matches a row when its keys that are found all give that row. The
-    data set lookups are built on first use (the MD5 of every sequence costs time).
-    """
-    cache: dict[str, dict[str, int]] = {}
-
-    def lazy(label: str, build: Callable[[], dict[str, int]]) -> Callable[[], dict[str, int]]:
-        return lambda: cache[label] if label in cache else cache.setdefault(label, build())
-
-    return [
-        ("", lambda file_id: [file_id], lazy("id", lambda: _unique_keys(dataset.ids))),
-        (
-            "by the MD5 hash of the sequence (bio_embeddings keys)",
-            lambda file_id: [file_id.lower()] if _MD5_PATTERN.fullmatch(file_id.lower()) else [],
-            lazy("md5", lambda: _unique_keys(_md5(s) for s in dataset.sequences)),
-        ),
-        (
-            "by a '|'-separated part of the ID (an accession)",
-            lambda file_id: [part for part in file_id.split("|") if part],
-            lazy("part", lambda: _unique_parts(dataset.ids)),
-        ),
-    ]
 
 
 def _md5(sequence: str) -> str:
