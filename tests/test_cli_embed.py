@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from protviz.cli import main
@@ -71,3 +72,53 @@ def test_embed_unknown_run_exits_2(tmp_path, capsys):
     args = ["embed", "0" * 24, str(data_file("good.fasta")), "--out", str(tmp_path / "x.csv")]
     assert main([*args, "--home", str(tmp_path)]) == 2
     assert "No run" in capsys.readouterr().err
+
+
+def test_kmer_needs_no_run(tmp_path, capsys):
+    out = tmp_path / "kmer.h5"
+    args = ["embed", "--kind", "kmer", str(data_file("good.fasta")), "--out", str(out), "--json"]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert result["run_id"] is None and result["sequences"] == 9 and result["features"] == 8
+    assert "8 dimensions, not 64" in result["messages"][0]
+    rows, vectors, columns = read_vectors(out)
+    assert vectors.shape == (9, 8) and columns[0] == "kmer_0"
+    assert rows["label"].tolist()[0] != ""
+
+
+def test_kmer_of_a_builtin_to_the_projector(tmp_path, capsys):
+    folder = tmp_path / "proj"
+    args = ["embed", "--kind", "kmer", "--builtin", "motif", "--projector", str(folder)]
+    assert main([*args, "--seed", "1"]) == 0
+    vectors = np.loadtxt(folder / "vectors.tsv", delimiter="\t")
+    assert vectors.shape == (1000, 64)
+    metadata = pd.read_csv(folder / "metadata.tsv", sep="\t")
+    assert metadata.columns.tolist()[:3] == ["ID", "label", "length"]
+    config = json.loads((folder / "projector_config.json").read_text())
+    assert config["embeddings"][0]["tensorShape"] == [1000, 64]
+
+
+def test_projector_metadata_of_a_run_holds_its_predictions(tmp_path):
+    copy_demo_run(tmp_path)
+    folder = tmp_path / "proj"
+    args = ["embed", DEMO_RUN, str(data_file("good.fasta")), "--kind", "learned"]
+    assert main([*args, "--projector", str(folder), "--home", str(tmp_path)]) == 0
+    metadata = pd.read_csv(folder / "metadata.tsv", sep="\t")
+    assert metadata.columns.tolist()[:5] == ["ID", "label", "prediction", "confidence", "length"]
+    assert set(metadata["prediction"]) <= {"middle", "terminal"}
+    assert np.loadtxt(folder / "vectors.tsv", delimiter="\t").shape == (9, 32)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["embed", "--kind", "kmer", DEMO_RUN, "x.fasta", "--out", "x.csv"], "needs no run"),
+        (["embed", "--kind", "learned", "x.fasta", "--out", "x.csv"], "needs a run id"),
+        (["embed", "--kind", "kmer", "--builtin", "motif"], "Say where to write"),
+        (["embed", "--kind", "kmer", "--builtin", "motif", "--out", "x.xlsx"], "Cannot tell"),
+    ],
+    ids=["kmer-with-run", "run-kind-without-run", "no-output", "bad-out"],
+)
+def test_embed_arguments_that_do_not_fit_exit_2(capsys, args, message):
+    assert main(args) == 2
+    assert message in capsys.readouterr().err

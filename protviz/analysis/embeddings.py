@@ -15,9 +15,8 @@ content hash and the kind, so reopening a view is instant.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
-import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ import numpy as np
 from protviz.analysis.kinds import EMBEDDING_KINDS, EmbeddingKind
 from protviz.core.dataset import Dataset
 from protviz.core.errors import ProtvizError
+from protviz.io.hashstore import save_array_atomically
 from protviz.model import readout
 from protviz.model.encoding import encode_all
 from protviz.model.runs import RunInfo
@@ -138,17 +138,6 @@ def run_embeddings(
         max_length=run.record.config.max_length,
         truncation=run.record.config.truncation,
     )
-    _save_atomically(path, vectors)
+    with contextlib.suppress(OSError):  # a read-only run folder: compute again next time
+        save_array_atomically(path, vectors)
     return vectors
-
-
-def _save_atomically(path: Path, array: np.ndarray) -> None:
-    """Write an array next to its final name, then rename (never a half file)."""
-    try:
-        path.parent.mkdir(exist_ok=True)
-        temporary = path.with_name(f".tmp-{secrets.token_hex(4)}-{path.name}")
-        with temporary.open("wb") as handle:
-            np.save(handle, array)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only run folder: compute again next time

@@ -1,17 +1,38 @@
-"""The kinds of per-sequence embedding a run offers, by name (a light module: no model code).
+"""The kinds of per-sequence embedding, by name (a light module: no model code).
+
+Two families, kept apart because they need different things:
+
+- run kinds (:data:`RUN_KINDS`) are read out of a trained run
+  (:mod:`protviz.analysis.embeddings`);
+- data set kinds (:data:`DATASET_KINDS`) need no model, only the sequences
+  (:mod:`protviz.analysis.kmer`).
 
 The command line's parser, the share-link table and the pages list the kinds without
-loading TensorFlow; :mod:`protviz.analysis.embeddings` computes them.
+loading TensorFlow.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-EmbeddingKind = Literal["averaged", "learned", "probabilities"]
-EMBEDDING_KINDS: tuple[EmbeddingKind, ...] = ("averaged", "learned", "probabilities")
+RunKind = Literal["averaged", "learned", "probabilities"]
+RUN_KINDS: tuple[RunKind, ...] = ("averaged", "learned", "probabilities")
+"""Kinds read out of a trained run."""
+
+DatasetKind = Literal["kmer"]
+DATASET_KINDS: tuple[DatasetKind, ...] = ("kmer",)
+"""Kinds computed from the sequences alone, before any training."""
+
+EmbeddingKind = RunKind
+"""A run kind (the name existing callers use)."""
+EMBEDDING_KINDS: tuple[EmbeddingKind, ...] = RUN_KINDS
+"""The run kinds (the name existing callers use)."""
+
 KIND_HELP = {
     "averaged": "mean of the learned amino-acid embeddings over each sequence (order-blind)",
     "learned": "the model's own sequence representation, just before the classifier",
     "probabilities": "the predicted class probabilities",
+    "kmer": "the sequence's 1-3-mer TF-IDF profile, reduced to at most 64 dimensions "
+    "(needs no model: a baseline to judge learned embeddings against)",
 }
+"""One sentence per kind, run kinds and data set kinds."""

@@ -1,51 +1,138 @@
-"""``python -m protviz embed RUN FASTA``: per-sequence vectors of a saved run, to a file."""
+"""``python -m protviz embed [RUN] FASTA``: per-sequence vectors, to a file or a Projector folder.
+
+The run kinds (``averaged``, ``learned``, ``probabilities``) need a saved run;
+``--kind kmer`` needs none. ``--out`` writes a vectors table (see
+:mod:`protviz.io.vectors`); ``--projector DIR`` writes the three files of the
+TensorFlow Embedding Projector (see :mod:`protviz.io.exports`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from protviz.analysis.embeddings import run_embeddings
+from protviz.analysis.kinds import RUN_KINDS
+from protviz.analysis.kmer import kmer_embeddings
 from protviz.cli.common import duplicates_from_args, indented_json, load_dataset_from_args
-from protviz.core.dataset import Dataset
+from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.io.builtin import load_builtin
+from protviz.io.exports import projector_files, projector_metadata
 from protviz.io.fasta import parse_fasta
 from protviz.io.vectors import file_format, write_vectors
 from protviz.model import runs
+from protviz.model.runs import RunInfo
 
 _LABEL_OPTIONS = ("label_field", "label_key", "label_regex", "labels")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Embed every sequence and write the table; return what was written."""
-    file_format(args.out)
-    run_info = runs.get_run(args.run, args.home)
-    dataset = _dataset_for_embedding(args)
-    vectors = run_embeddings(run_info, dataset, args.kind)
-    if args.kind == "probabilities":
-        columns = [f"p:{name}" for name in run_info.class_names]
+    """Embed every sequence and write the table and/or Projector files; return what was written."""
+    _check_outputs(args)
+    run_id, dataset = _inputs(args)
+    run_info = runs.get_run(run_id, args.home) if run_id is not None else None
+    if run_info is None:
+        profile = kmer_embeddings(dataset.sequences, seed=args.seed)
+        vectors, messages = profile.vectors, list(profile.messages)
     else:
-        columns = [f"{args.kind}_{i}" for i in range(vectors.shape[1])]
-    write_vectors(args.out, dataset.ids, dataset.labels, vectors, columns)
+        vectors, messages = run_embeddings(run_info, dataset, args.kind), []
+    for message in messages:
+        print(f"note: {message}", file=sys.stderr)
+    if args.out is not None:
+        write_vectors(
+            args.out, dataset.ids, dataset.labels, vectors, _columns(args, run_info, vectors)
+        )
+    if args.projector is not None:
+        _write_projector(args, run_info, dataset, vectors)
     return {
-        "run_id": run_info.run_id,
+        "run_id": run_info.run_id if run_info else None,
         "kind": args.kind,
         "sequences": len(dataset),
         "features": int(vectors.shape[1]),
-        "out": str(args.out),
+        "out": None if args.out is None else str(args.out),
+        "projector": None if args.projector is None else str(args.projector),
+        "messages": messages,
     }
 
 
-def _dataset_for_embedding(args: argparse.Namespace) -> Dataset:
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse a missing output, or an ``--out`` whose ending names no format, before any work."""
+    if args.out is None and args.projector is None:
+        raise ProteinDataError(
+            "Say where to write the vectors: --out FILE (.csv, .tsv, .parquet or .h5) and/or "
+            "--projector DIR (files for the TensorFlow Embedding Projector)."
+        )
+    if args.out is not None:
+        file_format(args.out)
+
+
+def _inputs(args: argparse.Namespace) -> tuple[str | None, Dataset]:
+    """The run id (None for ``kmer``) and the data set, from the positional arguments.
+
+    Raises:
+        ProteinDataError: If the arguments do not fit the kind.
+    """
+    given = [value for value in (args.run, args.fasta) if value is not None]
+    needs_run = args.kind in RUN_KINDS
+    if len(given) != int(needs_run) + (0 if args.builtin else 1):
+        raise ProteinDataError(_usage(args.kind, needs_run))
+    run_id = given[0] if needs_run else None
+    if args.builtin:
+        return run_id, load_builtin(args.builtin)
+    return run_id, _dataset_for_embedding(args, Path(given[-1]))
+
+
+def _usage(kind: str, needs_run: bool) -> str:
+    if needs_run:
+        return (
+            f"--kind {kind} needs a run id and a FASTA file (or --builtin KEY): "
+            f"python -m protviz embed RUN FASTA --kind {kind} --out FILE."
+        )
+    return (
+        f"--kind {kind} needs no run, only a FASTA file (or --builtin KEY): "
+        f"python -m protviz embed --kind {kind} FASTA --out FILE."
+    )
+
+
+def _dataset_for_embedding(args: argparse.Namespace, fasta: Path) -> Dataset:
     """The FASTA as a data set; without a label rule or detectable label, labels are empty."""
     explicit = any(getattr(args, option) not in (None, False) for option in _LABEL_OPTIONS)
     if not explicit:
-        parsed = parse_fasta(args.fasta, duplicates=duplicates_from_args(args))
+        parsed = parse_fasta(fasta, duplicates=duplicates_from_args(args))
         if parsed.suggest_rule() is None:
-            return Dataset.create(
-                args.fasta.name, parsed.ids, parsed.sequences, [""] * len(parsed.ids)
-            )
-    dataset, _ = load_dataset_from_args(args, args.fasta)
+            return Dataset.create(fasta.name, parsed.ids, parsed.sequences, [""] * len(parsed.ids))
+    dataset, _ = load_dataset_from_args(args, fasta)
     return dataset
+
+
+def _columns(args: argparse.Namespace, run_info: RunInfo | None, vectors: np.ndarray) -> list[str]:
+    """Column names of the vectors table: class probabilities, or ``<kind>_<i>``."""
+    if args.kind == "probabilities" and run_info is not None:
+        return [f"p:{name}" for name in run_info.class_names]
+    return [f"{args.kind}_{i}" for i in range(vectors.shape[1])]
+
+
+def _write_projector(
+    args: argparse.Namespace, run_info: RunInfo | None, dataset: Dataset, vectors: np.ndarray
+) -> None:
+    """Write the Projector files; with a run, the metadata holds its predictions too."""
+    predictions = confidence = None
+    if run_info is not None:
+        probabilities = (
+            vectors
+            if args.kind == "probabilities"
+            else run_embeddings(run_info, dataset, "probabilities")
+        )
+        best = probabilities.argmax(axis=1)
+        predictions = np.asarray(run_info.class_names, dtype=object)[best]
+        confidence = probabilities[np.arange(len(best)), best]
+    metadata = projector_metadata(dataset, predictions=predictions, confidence=confidence)
+    name = f"{dataset.name} {args.kind}" + (f" ({run_info.name})" if run_info else "")
+    projector_files(vectors, metadata, tensor_name=name).write(args.projector)
 
 
 def format(result: dict[str, Any]) -> str:

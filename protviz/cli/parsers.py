@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from protviz.analysis.kinds import EMBEDDING_KINDS, KIND_HELP
+from protviz.analysis.kinds import DATASET_KINDS, KIND_HELP, RUN_KINDS
 from protviz.analysis.projection import METHODS, METRICS
 from protviz.cli.common import add_label_options
 from protviz.core.config import ARCHITECTURE_NAMES
@@ -118,18 +118,33 @@ def add_runs(commands: Commands) -> None:
 
 
 def add_embed(commands: Commands) -> None:
-    """Register ``embed RUN FASTA``: per-sequence vectors of a saved run, to a file."""
+    """Register ``embed [RUN] FASTA``: per-sequence vectors, to a file or a Projector folder."""
     parser = commands.add_parser(
         "embed",
-        help="write per-sequence embeddings of a saved run to a file",
-        description="Compute per-sequence vectors with a saved run: "
+        help="write per-sequence embeddings (of a saved run, or k-mer profiles) to a file",
+        description="Compute per-sequence vectors: "
         + "; ".join(f"{k}: {v}" for k, v in KIND_HELP.items())
-        + ". Labels are optional (unlabeled FASTA is fine).",
+        + ". The run kinds need a run id; kmer needs none (embed --kind kmer FASTA). "
+        "Labels are optional (unlabeled FASTA is fine). Write a vectors file (--out) and/or "
+        "the three files of the TensorFlow Embedding Projector (--projector DIR).",
     )
-    parser.add_argument("run", help="run id (see `python -m protviz runs`)")
-    parser.add_argument("fasta", type=Path, help="FASTA file (labels optional)")
-    parser.add_argument("--kind", choices=EMBEDDING_KINDS, default="averaged")
-    _add_out_option(parser)
+    parser.add_argument("run", nargs="?", metavar="RUN", help="run id (not with --kind kmer)")
+    parser.add_argument("fasta", nargs="?", metavar="FASTA", help="FASTA file (labels optional)")
+    parser.add_argument(
+        "--builtin", metavar="KEY", help="embed a built-in data set instead (motif, scl2205)"
+    )
+    parser.add_argument("--kind", choices=RUN_KINDS + DATASET_KINDS, default="averaged")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="kmer: seed of the fit sample and the SVD"
+    )
+    _add_out_option(parser, required=False)
+    parser.add_argument(
+        "--projector",
+        type=Path,
+        metavar="DIR",
+        help="write vectors.tsv, metadata.tsv and projector_config.json for the "
+        "TensorFlow Embedding Projector into DIR",
+    )
     add_label_options(parser)
     _add_home_option(parser)
 
@@ -158,9 +173,9 @@ def _add_home_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", type=Path, metavar="DIR", help="run store root")
 
 
-def _add_out_option(parser: argparse.ArgumentParser) -> None:
+def _add_out_option(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     parser.add_argument(
-        "--out", type=Path, required=True, help="output file: .csv, .tsv, .parquet or .h5"
+        "--out", type=Path, required=required, help="output file: .csv, .tsv, .parquet or .h5"
     )
 
 

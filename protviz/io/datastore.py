@@ -18,9 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
-import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,13 +29,13 @@ from protviz.core.dataset import Dataset, ProteinDataError
 from protviz.core.store import store_root
 from protviz.io.builtin import BUILTINS, load_builtin
 from protviz.io.fasta import Limits, read_labeled_fasta
+from protviz.io.hashstore import HASH_PATTERN, entry_folders, write_entry_once, write_json
 from protviz.io.labels import LabelRule
 
 DATASETS_FOLDER = "datasets"
 FASTA_FILE = "sequences.fasta.gz"
 METADATA_FILE = "metadata.parquet"
 RECORD_FILE = "dataset.json"
-HASH_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 class DatasetNotFoundError(ProteinDataError):
@@ -135,28 +132,19 @@ def save_dataset(dataset: Dataset, home: str | os.PathLike | None = None) -> str
         Its reference (the content hash).
     """
     ref = dataset.content_hash
-    root = datasets_root(home)
-    target = root / ref
-    if (target / RECORD_FILE).is_file():
-        return ref
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
-    try:
-        with gzip.open(staging / FASTA_FILE, "wt", encoding="utf-8") as handle:
-            handle.write(dataset.to_fasta())
-        metadata = dataset.metadata.copy()
-        metadata.columns = [str(c) for c in metadata.columns]
-        metadata.to_parquet(staging / METADATA_FILE)
-        record = SavedDataset.of(dataset).to_dict()
-        (staging / RECORD_FILE).write_text(json.dumps(record, indent=2), encoding="utf-8")
-        try:
-            staging.rename(target)
-        except OSError:
-            if not (target / RECORD_FILE).is_file():  # not a concurrent save of the same data
-                raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    write_entry_once(datasets_root(home), ref, RECORD_FILE, lambda folder: _write(dataset, folder))
     return ref
+
+
+def _write(dataset: Dataset, folder: Path) -> None:
+    """Write a data set's files into ``folder``."""
+    with gzip.open(folder / FASTA_FILE, "wt", encoding="utf-8") as handle:
+        handle.write(dataset.to_fasta())
+    metadata = dataset.metadata.copy()
+    metadata.columns = [str(c) for c in metadata.columns]
+    metadata.to_parquet(folder / METADATA_FILE)
+    record = SavedDataset.of(dataset).to_dict()
+    write_json(folder / RECORD_FILE, record)
 
 
 def load_dataset(ref: str, home: str | os.PathLike | None = None) -> Dataset:
@@ -218,11 +206,8 @@ def _stored_limits() -> Limits:
 
 def list_datasets(home: str | os.PathLike | None = None) -> list[SavedDataset]:
     """The saved data sets, newest first (damaged folders are skipped)."""
-    root = datasets_root(home)
     found = []
-    for folder in root.iterdir() if root.is_dir() else []:
-        if not HASH_PATTERN.fullmatch(folder.name):
-            continue
+    for folder in entry_folders(datasets_root(home)):
         try:
             found.append(_read_record(folder))
         except (OSError, ValueError, KeyError, TypeError):
