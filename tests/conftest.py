@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -17,6 +18,37 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     """Point PROTVIZ_HOME at a fresh folder so no test touches models/ in the repo."""
     if "PROTVIZ_HOME" not in os.environ or os.environ.get("PROTVIZ_TEST_KEEP_HOME") != "1":
         monkeypatch.setenv("PROTVIZ_HOME", str(tmp_path_factory.mktemp("protviz_home")))
+
+
+class _IncidentCatcher(logging.Handler):
+    """Collects the protviz incidents (bugs a page apologised for) logged during a test."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "incident" in record.getMessage():
+            self.messages.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def _no_incidents(request: pytest.FixtureRequest):
+    """Fail any test during which a page hit a bug (an apology with an incident id).
+
+    AppTests find widgets by label and often pass although part of a page apologised; this
+    makes such a bug fail the test. Tests that provoke one on purpose are marked
+    ``@pytest.mark.expect_incident``.
+    """
+    catcher = _IncidentCatcher()
+    logger = logging.getLogger("protviz")
+    logger.addHandler(catcher)
+    try:
+        yield
+    finally:
+        logger.removeHandler(catcher)
+    if catcher.messages and request.node.get_closest_marker("expect_incident") is None:
+        pytest.fail("a page hit a bug during this test: " + "; ".join(catcher.messages))
 
 
 DEMO_RUN = "demo-motif-conv-attention"

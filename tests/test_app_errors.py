@@ -46,6 +46,7 @@ def test_a_protviz_error_is_shown_as_its_message(shown, caplog):
     assert not caplog.records
 
 
+@pytest.mark.expect_incident
 def test_a_bug_is_logged_with_its_traceback_and_an_incident_id(shown, caplog):
     with caplog.at_level(logging.ERROR, logger="protviz"), errors.page_errors():
         raise ValueError("not a protviz error")
@@ -57,6 +58,7 @@ def test_a_bug_is_logged_with_its_traceback_and_an_incident_id(shown, caplog):
     assert record.exc_info[0] is ValueError
 
 
+@pytest.mark.expect_incident
 def test_a_page_with_a_bug_apologises_without_a_traceback(monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug deep in protviz")

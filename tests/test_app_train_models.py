@@ -57,6 +57,7 @@ def test_trained_run_appears_on_the_models_page(app):
     run_id = train_mean_for_one_epoch(app)
     assert any("Saved 'tiny mean'" in s.value.replace("\\", "") for s in app.success)
     assert {m.label for m in app.metric} >= {"Test accuracy", "Macro F1"}
+    assert not [e.value for e in app.error if "incident" in e.value], "the results raised a bug"
     assert [run.run_id for run in runs.list_runs()] == [run_id]
     app.switch_page("pages/models.py").run()
     assert not app.exception
