@@ -174,3 +174,29 @@ def test_the_kmer_quality_row_measures_the_kmer_vectors(home):
     # The toy's pairs share most of their 1-3-mers but not their class: a bag of short
     # words cannot tell where the motif sits.
     assert measured < 0.6
+
+
+def test_compare_measures_kmer_and_a_file_beside_the_runs(home):
+    copy_demo_run(home)
+    copy_demo_run(home, "demo-motif-mean")
+    content, _ = motif_file(skip=500)
+    ref = upload(open_explore(dataset="motif"), "esm2.h5", content).radio(key=KIND).value
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.query_params["dataset"] = "motif"
+    at.query_params["emb"] = f"kmer,{ref}"
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.multiselect(key="compare_embeddings").value == ["kmer", ref]
+    table = next(d.value for d in at.dataframe if "model" in d.value.columns)
+    assert list(table.index[-2:]) == ["kmer", "esm2.h5 (8-d)"]
+    assert table.loc["kmer", "model"] == "none"
+    # Compare embeds a sample of 1,000 sequences (all of them): the file covers half.
+    assert table.loc["esm2.h5 (8-d)", "sequences"] == 500
+    assert table.loc["kmer", "sequences"] == 1000
+    sentences = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "kmer, which needs no model, reaches a 5-NN label accuracy of" in sentences
+    assert "on the 500 of the 1,000 sequences it has vectors for" in sentences
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    titles = [note["text"] for note in figure["layout"]["annotations"]]
+    assert titles[-2:] == ["kmer: no model", "esm2.h5 (8-d): no model"]

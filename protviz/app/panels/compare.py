@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from protviz.analysis.compare import Comparison, comparison_table, summary_sentences
+from protviz.analysis.compare import (
+    QUALITY_COLUMNS,
+    Comparison,
+    comparison_table,
+    embedding_quality_table,
+    summary_sentences,
+)
 from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
 from protviz.app import state
 from protviz.app.errors import as_text, page_errors
@@ -184,6 +190,7 @@ def results_ui(comparison: Comparison) -> None:
         "model loses, 'learned shift' the mean cosine distance its learned embedding moves, "
         "'averaged shift' the largest change of the averaged embedding (zero by construction)."
     )
+    embeddings_table_ui(comparison)
     class_order = comparison.runs[0].run.class_names
     figure = small_multiples_figure(comparison, class_order)
     st.plotly_chart(figure, key="small_multiples")
@@ -194,4 +201,20 @@ def results_ui(comparison: Comparison) -> None:
         mime="text/html",
         key=CompareKeys.DOWNLOAD,
         icon=":material/download:",
+    )
+
+
+def embeddings_table_ui(comparison: Comparison) -> None:
+    """Every embedding compared in one table, when some need no model (else nothing)."""
+    if not comparison.embeddings:
+        return
+    st.subheader("Every embedding on the same sequences")
+    table = embedding_quality_table(comparison)
+    st.dataframe(
+        table,
+        key="embeddings_table",
+        column_config={
+            column: st.column_config.NumberColumn(format="%.3f")
+            for column in QUALITY_COLUMNS.values()
+        },
     )

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from protviz.analysis.compare import Comparison
 from protviz.analysis.kinds import (
     DATASET_KINDS,
     FILE_HELP,
@@ -20,12 +21,17 @@ from protviz.analysis.kinds import (
     RUN_KINDS,
     is_embedding_file,
 )
-from protviz.analysis.sources import CoveredVectors
+from protviz.analysis.sources import CoveredVectors, EmbeddingMeasure
 from protviz.app import state
 from protviz.app.caches import store_folder, tidy_store_once
 from protviz.app.errors import as_text
-from protviz.app.source_caches import cached_embedding_file, cached_file_vectors
-from protviz.app.state import EMBEDDING_FILE_PARAMETER, EXPLORE_KIND, ExploreKeys
+from protviz.app.source_caches import (
+    cached_embedding_file,
+    cached_file_vectors,
+    cached_kmer,
+    cached_measure,
+)
+from protviz.app.state import EMBEDDING_FILE_PARAMETER, EXPLORE_KIND, CompareKeys, ExploreKeys
 from protviz.app.widgets import is_read_only, optional_run_picker, read_only_notice
 from protviz.core.dataset import Dataset
 from protviz.core.errors import ProtvizError
@@ -96,7 +102,7 @@ def kind_choices(run: RunInfo | None, dataset: Dataset) -> dict[str, str]:
     the embedding files saved for this data set and those this session opened."""
     names = {kind: kind for kind in RUN_KINDS} if run is not None else {}
     names |= {kind: kind for kind in DATASET_KINDS}
-    names |= {record.ref: file_name(record) for record in _files_on_offer(dataset)}
+    names |= {record.ref: file_name(record) for record in files_on_offer(dataset)}
     return names
 
 
@@ -113,7 +119,7 @@ def kind_help(kinds: dict[str, str]) -> str:
     return "; ".join([*lines, f"a file: {FILE_HELP}"])
 
 
-def _files_on_offer(dataset: Dataset) -> list[SavedEmbeddingFile]:
+def files_on_offer(dataset: Dataset) -> list[SavedEmbeddingFile]:
     """Files saved for this data set (not listed when read-only) and this session's files."""
     root = store_folder()
     saved = [] if is_read_only() else list_embedding_files(root, dataset_hash=dataset.content_hash)
@@ -134,18 +140,26 @@ def open_linked_file(dataset: Dataset) -> None:
     """Check a new link's embedding file (``emb``); one that cannot be opened is named in
     a warning, and the default embedding is shown."""
     ref = state.unapplied_link_value(EMBEDDING_FILE_PARAMETER)
-    if ref is None:
-        return
+    if ref is not None and not _open_file(ref, dataset):
+        state.new_link_value(EMBEDDING_FILE_PARAMETER)  # applied: not tried again
+
+
+def _open_file(ref: str, dataset: Dataset) -> bool:
+    """Offer a linked embedding file from now on; a warning says why one cannot be opened.
+
+    Returns:
+        Whether it can be shown on ``dataset``.
+    """
     try:
         cached_file_vectors(check_embedding_ref(ref), store_folder(), dataset)
     except EmbeddingFileError as error:
-        state.new_link_value(EMBEDDING_FILE_PARAMETER)  # applied: not tried again
         st.warning(
             as_text(f"This link's embedding file cannot be opened. {error}"),
             icon=":material/link_off:",
         )
-        return
+        return False
     _remember(ref)
+    return True
 
 
 def _remember(ref: str) -> None:
@@ -189,6 +203,60 @@ def coverage_note(covered: CoveredVectors, name: str, dataset: Dataset) -> None:
                 "sequences; only those are drawn and measured."
             )
         )
+
+
+# Compare ----------------------------------------------------------------------------
+
+
+def compare_embeddings_ui(dataset: Dataset) -> dict[str, str]:
+    """Choose embeddings that need no model to measure beside the runs' (``emb`` in links).
+
+    Returns:
+        The chosen ones, kind (``kmer`` or a file's reference) -> name.
+    """
+    linked = state.new_link_value(EMBEDDING_FILE_PARAMETER)
+    named = linked.split(",") if linked else []
+    opened = [kind for kind in named if is_embedding_file(kind) and _open_file(kind, dataset)]
+    names = {kind: kind for kind in DATASET_KINDS}
+    names |= {record.ref: file_name(record) for record in files_on_offer(dataset)}
+    if linked is not None:
+        chosen = [kind for kind in named if kind in DATASET_KINDS or kind in opened]
+        state.set_widget_value(CompareKeys.EMBEDDINGS, chosen)
+    chosen = st.multiselect(
+        "Also measure embeddings that need no model (same sequences, same projection)",
+        list(names),
+        format_func=names.get,
+        key=CompareKeys.EMBEDDINGS,
+        help=f"kmer: {KIND_HELP['kmer']}; a file: {FILE_HELP}. Upload files on the Explore page.",
+    )
+    state.link_to(EMBEDDING_FILE_PARAMETER, ",".join(chosen))
+    return {kind: names[kind] for kind in chosen}
+
+
+def compare_measures(
+    comparison: Comparison, chosen: dict[str, str], dataset: Dataset, max_sequences: int
+) -> list[EmbeddingMeasure]:
+    """The chosen embeddings measured on the comparison's sequences (cached)."""
+    return [
+        cached_measure(
+            kind,
+            name,
+            dataset.content_hash,
+            comparison.params,
+            max_sequences,
+            no_run_vectors(kind, dataset),
+            comparison.rows,
+            comparison.labels,
+        )
+        for kind, name in chosen.items()
+    ]
+
+
+def no_run_vectors(kind: str, dataset: Dataset) -> CoveredVectors:
+    """The vectors (cached) of an embedding that needs no run: ``kmer`` or a saved file."""
+    if kind in DATASET_KINDS:
+        return cached_kmer(dataset.content_hash, store_folder(), dataset)
+    return cached_file_vectors(kind, store_folder(), dataset)
 
 
 # Upload -------------------------------------------------------------------------------

@@ -19,17 +19,15 @@ from protviz.analysis.explore_view import (
     find_neighbours,
     neighbour_table,
 )
-from protviz.analysis.kinds import DATASET_KINDS, RUN_KINDS
+from protviz.analysis.kinds import RUN_KINDS
 from protviz.analysis.points import COLOR_CHOICES, points_frame, search_mask, selection_fasta
 from protviz.analysis.projection import METHOD_NAMES, METHODS, METRICS, Projection, ProjectionParams
 from protviz.analysis.quality import QUALITY_HELP
 from protviz.analysis.sources import CoveredVectors
 from protviz.app import state
-from protviz.app.caches import store_folder
 from protviz.app.errors import as_text
 from protviz.app.model_caches import cached_projection, cached_quality, cached_vectors
-from protviz.app.panels.embeddings import kind_help, kind_link_values
-from protviz.app.source_caches import cached_file_vectors, cached_kmer
+from protviz.app.panels.embeddings import kind_help, kind_link_values, no_run_vectors
 from protviz.app.state import EXPLORE_VIEW, ExploreKeys
 from protviz.core.dataset import Dataset
 from protviz.model.runs import RunInfo
@@ -110,9 +108,7 @@ def kind_vectors(run: RunInfo | None, dataset: Dataset, kind: str) -> CoveredVec
     """The vectors of one embedding (cached): a run kind, ``kmer`` or a saved file."""
     if run is not None and kind in RUN_KINDS:
         return CoveredVectors.every_row(run_vectors(run, dataset, kind))
-    if kind in DATASET_KINDS:
-        return cached_kmer(dataset.content_hash, store_folder(), dataset)
-    return cached_file_vectors(kind, store_folder(), dataset)
+    return no_run_vectors(kind, dataset)
 
 
 def _cache_run_id(run: RunInfo | None, kind: str) -> str:
