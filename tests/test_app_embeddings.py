@@ -14,7 +14,12 @@ from streamlit.testing.v1 import AppTest
 from protviz.analysis.kmer import dataset_kmer_embeddings
 from protviz.analysis.quality import knn_accuracy
 from protviz.io.builtin import load_builtin
-from protviz.io.embedding_files import list_embedding_files, load_embedding_file
+from protviz.io.embedding_files import (
+    list_embedding_files,
+    load_embedding_file,
+    read_embeddings_for,
+    save_embedding_file,
+)
 from tests.bad_embeddings import (
     BAD_FILE_NAMES,
     UPLOAD_LIMIT_MB,
@@ -200,3 +205,17 @@ def test_compare_measures_kmer_and_a_file_beside_the_runs(home):
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     titles = [note["text"] for note in figure["layout"]["annotations"]]
     assert titles[-2:] == ["kmer: no model", "esm2.h5 (8-d): no model"]
+
+
+def test_read_only_hides_the_saved_files_and_the_upload_but_links_open_them(home, monkeypatch):
+    content, _ = motif_file()
+    matched = read_embeddings_for(content, load_builtin("motif"), filename="esm2.h5")
+    ref = save_embedding_file(matched, home)
+    monkeypatch.setenv("PROTVIZ_READ_ONLY", "1")
+    at = open_explore(dataset="motif")
+    assert at.radio(key=KIND).options == ["kmer"]
+    assert "uploading embedding files is switched off" in texts(at)
+    assert not at.get("file_uploader")
+    linked = open_explore(dataset="motif", emb=ref)
+    assert linked.radio(key=KIND).options == ["kmer", "esm2.h5 (8-d)"]
+    assert linked.radio(key=KIND).value == ref

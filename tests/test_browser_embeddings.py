@@ -23,7 +23,7 @@ from protviz.analysis.kmer import dataset_kmer_embeddings
 from protviz.io.builtin import load_builtin
 from protviz.io.embedding_files import list_embedding_files, load_embedding_file
 from tests.bad_embeddings import UPLOAD_LIMIT_MB, bio_embeddings_bytes, write_bad_files
-from tests.browser import Server, chromium, serve_app
+from tests.browser import Server, chromium, fresh_page, serve_app
 from tests.test_bad_inputs import store_snapshot
 
 pytestmark = pytest.mark.browser
@@ -41,24 +41,27 @@ POINTS = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, object]]:
+    """One server with an empty run store (and a 1 MB upload limit), and one browser."""
     home = tmp_path_factory.mktemp("embeddings_home")
-    with serve_app(home, env={"PROTVIZ_MAX_UPLOAD_MB": str(UPLOAD_LIMIT_MB)}) as running:
-        yield running
+    limit = {"PROTVIZ_MAX_UPLOAD_MB": str(UPLOAD_LIMIT_MB)}
+    with serve_app(home, env=limit) as server, chromium() as browser:
+        yield server, browser
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with chromium() as launched:
-        yield launched
+@pytest.fixture
+def server(served) -> Server:
+    return served[0]
+
+
+@pytest.fixture
+def browser(served):
+    return served[1]
 
 
 def new_page(browser):
-    """A page in a fresh context: no cookies, no Streamlit session."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
+    """A page in a fresh context that accepts downloads."""
+    return fresh_page(browser, TIMEOUT_MS, accept_downloads=True)
 
 
 def wait_for_plot_title(page, text: str) -> None:

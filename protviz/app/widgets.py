@@ -6,7 +6,7 @@ Light: the Home and Data pages import this module, so nothing here reaches Tenso
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
@@ -254,6 +254,11 @@ def _trained_elsewhere_note(run: RunInfo, dataset: Dataset | None) -> None:
                 "data set on the Data page."
             )
         )
+
+
+def three_decimals(columns: Iterable[str]) -> dict[str, object]:
+    """A table's column settings that show ``columns`` with three decimals."""
+    return {column: st.column_config.NumberColumn(format="%.3f") for column in columns}
 
 
 def run_metrics_ui(metrics: Metrics) -> None:

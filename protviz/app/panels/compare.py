@@ -17,7 +17,7 @@ from protviz.app import state
 from protviz.app.errors import as_text, page_errors
 from protviz.app.panels.train import hyperparameter_input
 from protviz.app.state import COMPARE_VIEW, CompareKeys
-from protviz.app.widgets import is_read_only, read_only_notice, run_label
+from protviz.app.widgets import is_read_only, read_only_notice, run_label, three_decimals
 from protviz.core.dataset import Dataset, require_classes
 from protviz.model.config_form import every_architecture
 from protviz.model.jobs import JobView, default_queue
@@ -211,10 +211,5 @@ def embeddings_table_ui(comparison: Comparison) -> None:
     st.subheader("Every embedding on the same sequences")
     table = embedding_quality_table(comparison)
     st.dataframe(
-        table,
-        key="embeddings_table",
-        column_config={
-            column: st.column_config.NumberColumn(format="%.3f")
-            for column in QUALITY_COLUMNS.values()
-        },
+        table, key="embeddings_table", column_config=three_decimals(QUALITY_COLUMNS.values())
     )

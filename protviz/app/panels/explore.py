@@ -29,6 +29,7 @@ from protviz.app.errors import as_text
 from protviz.app.model_caches import cached_projection, cached_quality, cached_vectors
 from protviz.app.panels.embeddings import kind_help, kind_link_values, no_run_vectors
 from protviz.app.state import EXPLORE_VIEW, ExploreKeys
+from protviz.app.widgets import three_decimals
 from protviz.core.dataset import Dataset
 from protviz.model.runs import RunInfo
 from protviz.report import figures as plots
@@ -424,13 +425,6 @@ def quality_ui(
         if kind in embedded
     ]
     table = pd.DataFrame(measured).set_index("embedding")
-    st.dataframe(
-        table,
-        key="quality_table",
-        column_config={
-            c: st.column_config.NumberColumn(format="%.3f")
-            for c in table.columns
-            if c != "sequences"
-        },
-    )
+    measures = [column for column in table.columns if column != "sequences"]
+    st.dataframe(table, key="quality_table", column_config=three_decimals(measures))
     st.caption(QUALITY_HELP)
