@@ -87,8 +87,9 @@ MODELS_TABLE_SELECTION: Slot[str | None] = Slot("models_last_table_selection")
 COMPARE_JOBS: Slot[list[str]] = Slot("compare_job_ids")
 """Compare: the jobs started by "train all four architectures"."""
 EXPLORE_FILES: Slot[list[str]] = Slot("explore_embedding_files")
-"""Explore: the embedding files this session uploaded or opened by link (their references),
-offered even when the store's list is hidden (read-only) or matched to another data set."""
+"""Explore and Compare: the embedding files this session uploaded or opened by link (their
+references), offered even when the store's list is hidden (read-only) or the file was matched
+to another data set with the same IDs."""
 EXPLORE_UPLOAD: Slot[tuple[str, MatchReport | str]] = Slot("explore_embedding_upload")
 """Explore: ``(upload id, outcome)`` of the last embedding file read: its match report or
 the error, shown again on every rerun without reading the file again."""
