@@ -219,3 +219,15 @@ def test_read_only_hides_the_saved_files_and_the_upload_but_links_open_them(home
     linked = open_explore(dataset="motif", emb=ref)
     assert linked.radio(key=KIND).options == ["kmer", "esm2.h5 (8-d)"]
     assert linked.radio(key=KIND).value == ref
+
+
+def test_a_slow_kmer_profile_is_measured_only_once_computed(home, monkeypatch):
+    monkeypatch.setattr("protviz.app.panels.explore.QUICK_KMER_SEQUENCES", 10)  # "large" data
+    copy_demo_run(home)
+    at = open_explore(dataset="motif", run=DEMO_RUN)
+    assert list(quality(at).index) == ["averaged", "learned", "probabilities"]
+    assert "not computed yet: choose kmer" in texts(at)
+    at.radio(key=KIND).set_value("kmer").run()
+    at.radio(key=KIND).set_value("averaged").run()
+    assert not at.exception
+    assert list(quality(at).index) == ["averaged", "learned", "probabilities", "kmer"]

@@ -19,12 +19,14 @@ from protviz.analysis.explore_view import (
     find_neighbours,
     neighbour_table,
 )
-from protviz.analysis.kinds import RUN_KINDS
+from protviz.analysis.kinds import DATASET_KINDS, RUN_KINDS
+from protviz.analysis.kmer import kmer_cache_path
 from protviz.analysis.points import COLOR_CHOICES, points_frame, search_mask, selection_fasta
 from protviz.analysis.projection import METHOD_NAMES, METHODS, METRICS, Projection, ProjectionParams
 from protviz.analysis.quality import QUALITY_HELP
 from protviz.analysis.sources import CoveredVectors
 from protviz.app import state
+from protviz.app.caches import store_folder
 from protviz.app.errors import as_text
 from protviz.app.model_caches import cached_projection, cached_quality, cached_vectors
 from protviz.app.panels.embeddings import kind_help, kind_link_values, no_run_vectors
@@ -36,6 +38,9 @@ from protviz.report import figures as plots
 
 SIDE_BY_SIDE = ["averaged", "learned"]
 """The kinds shown side by side (what the architecture adds to averaging)."""
+
+QUICK_KMER_SEQUENCES = 5_000
+"""Data sets up to this size get their k-mer profile measured without being asked."""
 
 BOUNDS: dict[str, tuple[float, float]] = {
     "perplexity": (2, 100),
@@ -110,6 +115,14 @@ def kind_vectors(run: RunInfo | None, dataset: Dataset, kind: str) -> CoveredVec
     if run is not None and kind in RUN_KINDS:
         return CoveredVectors.every_row(run_vectors(run, dataset, kind))
     return no_run_vectors(kind, dataset)
+
+
+def _kmer_ready(dataset: Dataset) -> bool:
+    """Whether the k-mer profile is quick to get: a small data set, or cached on disk."""
+    return (
+        len(dataset) <= QUICK_KMER_SEQUENCES
+        or kmer_cache_path(dataset, home=store_folder()).is_file()
+    )
 
 
 def _cache_run_id(run: RunInfo | None, kind: str) -> str:
@@ -397,7 +410,9 @@ def quality_ui(
 
     One checkbox per method adds the embeddings on offer that are not shown: on by
     default for PCA (instant), off for t-SNE and UMAP, whose projection of every
-    embedding would take minutes on large data sets.
+    embedding would take minutes on large data sets. A k-mer profile not computed yet
+    is left out on large data sets (it takes about a minute at 20,000 sequences), with
+    a caption.
     """
     if st.checkbox(
         "Measure every embedding on offer (projects each one with the same parameters)",
@@ -405,6 +420,14 @@ def quality_ui(
         key=ExploreKeys.measure_all(params.method),
     ):
         missing = [kind for kind in names if kind not in embedded]
+        slow = [kind for kind in missing if kind in DATASET_KINDS and not _kmer_ready(dataset)]
+        if slow:
+            st.caption(
+                "The k-mer profile of this data set is not computed yet: choose kmer as the "
+                "embedding once to compute it (about a minute at 20,000 sequences), and it "
+                "is measured here from then on."
+            )
+        missing = [kind for kind in missing if kind not in slow]
         embedded = embedded | project_kinds(run, dataset, missing, params)
     labels = np.asarray(dataset.labels)
     measured = [
