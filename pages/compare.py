@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from protviz.analysis.compare import with_embeddings
 from protviz.app.errors import as_text, page_errors, section_errors
 from protviz.app.model_caches import cached_comparison
 from protviz.app.navigation import use_app_navigation
 from protviz.app.panels.compare import results_ui, runs_ui, settings_ui, train_all_ui
+from protviz.app.panels.embeddings import compare_embeddings_ui, compare_measures
 from protviz.app.widgets import current_dataset, share_link_ui
 from protviz.model import runs
 
@@ -20,7 +22,8 @@ def main() -> None:
     st.caption(
         "Does an order-aware model (LSTM, BiLSTM, attention) make better sequence embeddings "
         "than averaging amino-acid embeddings, and why? Compare runs on one data set with the "
-        "same projection, and shuffle residue order to see which models use it."
+        "same projection, and shuffle residue order to see which models use it. The k-mer "
+        "profile and your own embedding files can be measured beside them."
     )
     dataset = current_dataset()
     st.caption(
@@ -35,8 +38,14 @@ def main() -> None:
         st.info("Choose at least two runs (or train all four architectures above).")
         st.stop()
     params, max_sequences = settings_ui(len(dataset))
+    no_model = compare_embeddings_ui(dataset)
     share_link_ui(
-        {"runs": [run.run_id for run in chosen], "method": params.method, "metric": params.metric}
+        {
+            "runs": [run.run_id for run in chosen],
+            "method": params.method,
+            "metric": params.metric,
+            "emb": list(no_model),
+        }
     )
     comparison = cached_comparison(
         tuple((run.run_id, str(run.path)) for run in chosen),
@@ -45,7 +54,8 @@ def main() -> None:
         max_sequences,
         dataset,
     )
-    results_ui(comparison)
+    measures = compare_measures(comparison, no_model, dataset, max_sequences)
+    results_ui(with_embeddings(comparison, measures))
 
 
 with page_errors():

@@ -1,4 +1,5 @@
-"""Explore page: interactive t-SNE / UMAP / PCA of averaged and learned sequence embeddings."""
+"""Explore page: interactive t-SNE / UMAP / PCA of sequence embeddings: a run's averaged and
+learned embeddings, the k-mer profile (no run needed) and the user's own embedding files."""
 
 from __future__ import annotations
 
@@ -7,6 +8,16 @@ import streamlit as st
 from protviz.app import state
 from protviz.app.errors import page_errors
 from protviz.app.navigation import use_app_navigation
+from protviz.app.panels.embeddings import (
+    bind_kind,
+    coverage_note,
+    explore_run,
+    exports_ui,
+    kind_choices,
+    link_kind,
+    open_linked_file,
+    upload_ui,
+)
 from protviz.app.panels.explore import (
     bind_view,
     chosen_neighbours,
@@ -20,8 +31,8 @@ from protviz.app.panels.explore import (
     share_values,
     view_ui,
 )
-from protviz.app.state import EXPLORE_VIEW, ExploreKeys
-from protviz.app.widgets import current_dataset, run_picker, saved_runs_or_stop, share_link_ui
+from protviz.app.state import EXPLORE_VIEW
+from protviz.app.widgets import current_dataset, share_link_ui
 
 use_app_navigation()
 
@@ -32,34 +43,51 @@ def main() -> None:
     st.caption(
         "Each point is a protein, placed by its embedding. 'averaged' is the mean of the "
         "learned amino-acid vectors (blind to residue order); 'learned' is the model's own "
-        "sequence representation."
+        "sequence representation; 'kmer' is the 1-3-mer profile, which needs no model; an "
+        "uploaded file holds your own embeddings (ESM, ProtT5, ...)."
     )
     dataset = current_dataset()
-    all_runs = saved_runs_or_stop()
     share_slot = st.container()
-    run = run_picker(all_runs, dataset, ExploreKeys.RUN)
+    run = explore_run(dataset)
+    upload_ui(dataset)
+    open_linked_file(dataset)
+    kinds = kind_choices(run, dataset)
     points = run_points(run, dataset)
-    view = view_ui(bind_view(points))
+    colors = bind_view(points)
+    bind_kind(kinds)
+    view = view_ui(colors, kinds, with_run=run is not None)
     search = search_ui(points)
-    vectors, projections = project_kinds(run, dataset, view.kinds, view.params)
-    for message in {m for projection in projections.values() for m in projection.messages}:
+    embedded = project_kinds(run, dataset, view.kinds, view.params)
+    for message in {m for shown in embedded.values() for m in shown.projection.messages}:
         st.warning(message, icon=":material/tune:")
-    neighbours = chosen_neighbours(points, vectors[view.neighbour_kind])
-    class_order = run.class_names
-    rows = scatter_ui(projections, points, view, search, neighbours, class_order)
+    exported = embedded[view.neighbour_kind]
+    coverage_note(exported.covered, kinds[view.neighbour_kind], dataset)
+    shown = points.iloc[exported.covered.rows]
+    neighbours = chosen_neighbours(shown, exported.covered.vectors)
+    class_order = run.class_names if run is not None else dataset.classes
+    rows = scatter_ui(embedded, shown, view, search, neighbours, kinds, class_order)
     with share_slot:
         share_link_ui(share_values(run, view, search, anchored=neighbours.anchor is not None))
 
-    selection_tab, neighbours_tab, quality_tab = st.tabs(
-        [f"Selection ({len(rows)})", "Nearest neighbours", "Embedding quality"]
+    selection_tab, neighbours_tab, quality_tab, export_tab = st.tabs(
+        [f"Selection ({len(rows)})", "Nearest neighbours", "Embedding quality", "Export"]
     )
     with selection_tab:
         selection_ui(rows, points, dataset, run)
     with neighbours_tab:
-        neighbours_ui(points, neighbours, view.neighbour_kind, run)
+        neighbours_ui(points, shown, neighbours, kinds[view.neighbour_kind], run)
     with quality_tab:
-        quality_ui(run, dataset, view.params, vectors, projections)
+        quality_ui(run, dataset, view.params, embedded, kinds)
+    with export_tab:
+        exports_ui(
+            dataset,
+            shown,
+            exported.covered,
+            exported.projection.coordinates,
+            kinds[view.neighbour_kind],
+        )
     state.link_widgets(EXPLORE_VIEW)
+    link_kind(view.kind)
 
 
 with page_errors():

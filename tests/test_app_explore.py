@@ -25,7 +25,7 @@ def quality(at: AppTest):
 
 def test_explore_measures_averaged_against_learned(explore):
     table = quality(explore)
-    assert list(table.index) == ["averaged", "learned", "probabilities"]
+    assert list(table.index) == ["averaged", "learned", "probabilities", "kmer"]
     # The toy's classes differ only in order: averaging cannot separate them.
     assert table.loc["learned", "knn_accuracy"] > 0.95
     assert table.loc["averaged", "knn_accuracy"] < 0.6
@@ -69,8 +69,8 @@ def test_explore_with_a_bad_regex_shows_an_error(explore):
 
 
 def test_switching_to_umap_projects_only_the_kind_shown(explore):
-    # PCA measures all three kinds; for UMAP (minutes on large data) that is opt-in.
-    assert len(quality(explore)) == 3
+    # PCA measures every embedding on offer; for UMAP (minutes on large data) that is opt-in.
+    assert len(quality(explore)) == 4
     explore.selectbox(key="explore_method").set_value("umap").run()
     assert not explore.exception
     assert list(quality(explore).index) == ["averaged"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,7 @@ import pytest
 from protviz.cli import main
 from protviz.core.dataset import ProteinDataError
 from protviz.io.vectors import read_vectors, write_vectors
-from tests.conftest import DEMO_RUN, copy_demo_run, data_file
+from tests.conftest import DEMO_RUN, ROOT, copy_demo_run, data_file
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet", ".h5"])
@@ -122,3 +124,17 @@ def test_projector_metadata_of_a_run_holds_its_predictions(tmp_path):
 def test_embed_arguments_that_do_not_fit_exit_2(capsys, args, message):
     assert main(args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_kmer_embedding_does_not_load_tensorflow(tmp_path):
+    # A fresh interpreter: this one may have loaded TensorFlow for other tests.
+    code = (
+        "import sys; from protviz.cli import main; "
+        f"status = main(['embed', '--kind', 'kmer', {str(data_file('good.fasta'))!r}, "
+        f"'--out', {str(tmp_path / 'k.csv')!r}]); "
+        "print(status, 'tensorflow' in sys.modules, 'keras' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.stdout.split()[-3:] == ["0", "False", "False"], result.stderr[-2000:]

@@ -92,6 +92,17 @@ def test_accessions_match_ids_with_labels_in_them(tmp_path):
     assert "'|'-separated part" in matched.notes[0]
 
 
+def test_the_match_report_counts_both_sides_without_the_vectors(tmp_path, dataset):
+    data = "id,a\n" + "".join(f"{i},{n}\n" for n, i in enumerate(dataset.ids[2:])) + "Q1,9\n"
+    matched = ef.read_embeddings_for(data.encode(), dataset, filename="esm2.csv")
+    report = matched.report()
+    assert report.ref == matched.ref and report.filename == "esm2.csv"
+    assert (report.matched, report.file_ids, report.dataset_size) == (4, 5, 6)
+    assert report.unmatched_file_ids == ("Q1",)
+    assert report.missing_dataset_ids == dataset.ids[:2]
+    assert report.dimensions == 1 and report.source_format == "csv"
+
+
 def test_partial_files_report_both_sides_left_over(tmp_path, dataset):
     vectors = vectors_for(dataset)
     path = tmp_path / "e.h5"

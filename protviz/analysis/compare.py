@@ -8,12 +8,18 @@ and see how far accuracy drops and how far the embeddings move. The
 ``averaged`` embedding cannot move for any architecture, because an average of
 per-residue vectors ignores order by construction; the test shows it with the
 run's own numbers.
+
+Embeddings that need no model (the ``kmer`` profile, an uploaded file) can be
+measured beside them on the same sequences with the same projection
+(:func:`protviz.analysis.sources.measure_embedding`, added with
+:func:`with_embeddings`): :func:`embedding_quality_table` and
+:func:`embedding_sentences` put them next to the runs' embeddings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +28,7 @@ import pandas as pd
 from protviz.analysis.embeddings import averaged_embeddings, model_embeddings
 from protviz.analysis.projection import Projection, ProjectionParams, project
 from protviz.analysis.quality import embedding_quality
+from protviz.analysis.sources import EmbeddingMeasure
 from protviz.core.dataset import Dataset
 from protviz.model.readout import embedding_matrix
 from protviz.model.runs import RunInfo, load_predictions
@@ -178,6 +185,7 @@ class Comparison:
         params: The projection used for every panel.
         runs: One entry per run, in the order given.
         notes: Sentences about how it was measured.
+        embeddings: Embeddings that need no model, measured on the same rows.
     """
 
     dataset_name: str
@@ -186,6 +194,17 @@ class Comparison:
     params: ProjectionParams
     runs: list[RunComparison] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    embeddings: list[EmbeddingMeasure] = field(default_factory=list)
+
+
+def with_embeddings(comparison: Comparison, embeddings: Sequence[EmbeddingMeasure]) -> Comparison:
+    """A copy of ``comparison`` with embeddings that need no model measured beside the runs.
+
+    Args:
+        comparison: The comparison of the runs.
+        embeddings: Measured on ``comparison.rows`` with ``comparison.params``.
+    """
+    return replace(comparison, embeddings=list(embeddings))
 
 
 def compare_runs(
@@ -323,6 +342,83 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(records).set_index("run")
 
 
+QUALITY_COLUMNS = {
+    "silhouette": "silhouette",
+    "knn_accuracy": "5-NN accuracy",
+    "trustworthiness": "trustworthiness",
+}
+"""Quality measure -> its column in the comparison tables."""
+
+RUN_KINDS_COMPARED = ("averaged", "learned")
+"""The kinds of each run that a comparison measures."""
+
+
+def embedding_quality_table(comparison: Comparison) -> pd.DataFrame:
+    """Every embedding compared, one row each: the runs' ``averaged`` and ``learned``, then
+    those that need no model, measured on the same sequences with the same projection.
+
+    Returns:
+        Index: the embedding (``<run>: averaged``, ``kmer``, a file's name). Columns:
+        ``model`` (the run's architecture, or ``none``), ``sequences`` measured,
+        ``silhouette``, ``5-NN accuracy`` and ``trustworthiness``.
+    """
+    rows = [
+        {
+            "embedding": f"{entry.run.name}: {kind}",
+            "model": entry.run.arch,
+            "sequences": len(comparison.rows),
+            **_quality_columns(entry.quality[kind]),
+        }
+        for entry in comparison.runs
+        for kind in RUN_KINDS_COMPARED
+    ]
+    rows += [
+        {
+            "embedding": measure.name,
+            "model": "none",
+            "sequences": measure.sequences,
+            **_quality_columns(measure.quality),
+        }
+        for measure in comparison.embeddings
+    ]
+    return pd.DataFrame(rows).set_index("embedding")
+
+
+def _quality_columns(quality: dict[str, float | None]) -> dict[str, float | None]:
+    return {column: quality[measure] for measure, column in QUALITY_COLUMNS.items()}
+
+
+def embedding_sentences(comparison: Comparison) -> list[str]:
+    """One sentence per embedding that needs no model: its 5-NN label accuracy against the
+    best learned and the best averaged embedding of the runs (measured, no verdicts)."""
+    if not comparison.runs:
+        return []
+    best = {
+        kind: max(comparison.runs, key=lambda entry: entry.quality[kind]["knn_accuracy"])
+        for kind in RUN_KINDS_COMPARED
+    }
+    sentences = []
+    for measure in comparison.embeddings:
+        accuracy = measure.quality["knn_accuracy"]
+        compared = [
+            f"{accuracy - best[kind].quality[kind]['knn_accuracy']:+.3f} against the best "
+            f"{kind} embedding ({best[kind].run.name}, "
+            f"{best[kind].quality[kind]['knn_accuracy']:.3f})"
+            for kind in RUN_KINDS_COMPARED
+        ]
+        coverage = (
+            f" (on the {measure.sequences:,} of the {len(comparison.rows):,} sequences it has "
+            "vectors for)"
+            if measure.sequences < len(comparison.rows)
+            else ""
+        )
+        sentences.append(
+            f"{measure.name}, which needs no model, reaches a 5-NN label accuracy of "
+            f"{accuracy:.3f}{coverage}: {compared[0]} and {compared[1]}."
+        )
+    return sentences
+
+
 def summary_sentences(comparison: Comparison) -> list[str]:
     """Plain sentences that state the measured differences (no canned verdicts).
 
@@ -381,4 +477,4 @@ def summary_sentences(comparison: Comparison) -> list[str]:
         "averaging discards order; to use order, a model must read the sequence, as the "
         "learned embeddings of LSTM and attention models do."
     )
-    return sentences
+    return sentences + embedding_sentences(comparison)

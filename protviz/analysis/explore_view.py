@@ -24,8 +24,9 @@ NEIGHBOUR_COLUMNS = ["id", "label", "predicted", "confidence"]
 
 
 def color_choices(points: pd.DataFrame) -> list[str]:
-    """The colourings on offer: the built-in ones, then every metadata column of ``points``."""
-    return list(COLOR_CHOICES) + [
+    """The colourings on offer: the built-in ones ``points`` has (those of predictions only
+    with a run), then every metadata column of ``points``."""
+    return [column for column in COLOR_CHOICES if column in points.columns] + [
         column
         for column in points.columns
         if column not in COLOR_CHOICES and column not in NOT_COLOURINGS
@@ -80,8 +81,10 @@ def find_neighbours(
 
 
 def neighbour_table(points: pd.DataFrame, neighbours: Neighbours) -> pd.DataFrame:
-    """The neighbours as a table: rank, ID, label, prediction, confidence and distance."""
-    table = points.iloc[neighbours.rows][NEIGHBOUR_COLUMNS].copy()
+    """The neighbours as a table: rank, ID, label, prediction and confidence (with a run),
+    and distance."""
+    columns = [column for column in NEIGHBOUR_COLUMNS if column in points.columns]
+    table = points.iloc[neighbours.rows][columns].copy()
     table.insert(0, "rank", range(1, len(neighbours.rows) + 1))
     table[f"{neighbours.metric} distance"] = neighbours.distances.round(4)
     return table

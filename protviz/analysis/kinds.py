@@ -7,6 +7,9 @@ Two families, kept apart because they need different things:
 - data set kinds (:data:`DATASET_KINDS`) need no model, only the sequences
   (:mod:`protviz.analysis.kmer`).
 
+An embedding file a user uploaded (:mod:`protviz.io.embedding_files`) is a kind of
+its own, named by its reference, the file's content hash (:func:`is_embedding_file`).
+
 The command line's parser, the share-link table and the pages list the kinds without
 loading TensorFlow.
 """
@@ -14,6 +17,8 @@ loading TensorFlow.
 from __future__ import annotations
 
 from typing import Literal
+
+from protviz.io.hashstore import is_content_hash
 
 RunKind = Literal["averaged", "learned", "probabilities"]
 RUN_KINDS: tuple[RunKind, ...] = ("averaged", "learned", "probabilities")
@@ -36,3 +41,14 @@ KIND_HELP = {
     "(needs no model: a baseline to judge learned embeddings against)",
 }
 """One sentence per kind, run kinds and data set kinds."""
+
+FILE_HELP = (
+    "your own per-protein embeddings (ESM, ProtT5, ...), uploaded as a file and matched to "
+    "the data set by sequence ID"
+)
+"""One sentence on uploaded embedding files."""
+
+
+def is_embedding_file(kind: str) -> bool:
+    """Whether ``kind`` names an uploaded embedding file (its reference) rather than a kind."""
+    return is_content_hash(kind)

@@ -22,46 +22,57 @@ COLOR_CHOICES = {
 
 
 def points_frame(
-    dataset: Dataset, probabilities: np.ndarray, class_names: Sequence[str]
+    dataset: Dataset,
+    probabilities: np.ndarray | None = None,
+    class_names: Sequence[str] = (),
 ) -> pd.DataFrame:
     """One row per sequence with what the scatter plot colours and shows on hover.
 
     Args:
         dataset: The sequences shown.
-        probabilities: The run's predictions, shape ``(len(dataset), n_classes)``.
+        probabilities: A run's predictions, shape ``(len(dataset), n_classes)``, or
+            None without a run (the prediction columns are left out).
         class_names: The run's classes, in probability column order.
 
     Returns:
-        Columns ``id``, ``label``, ``predicted``, ``confidence``, ``correct``
-        (``correct``/``incorrect``, or ``unknown class`` when the true label is
-        not one of the run's classes), ``prediction`` (text for hover),
-        ``length``, ``start`` (first residues), then the metadata columns.
-        The index is ``0..n-1``.
+        Columns ``id``, ``label``, then with predictions ``predicted``,
+        ``confidence``, ``correct`` (``correct``/``incorrect``, or ``unknown
+        class`` when the true label is not one of the run's classes) and
+        ``prediction`` (text for hover), then ``length``, ``start`` (first
+        residues) and the metadata columns. The index is ``0..n-1``.
     """
+    labels = np.asarray(dataset.labels, dtype=object)
+    columns: dict[str, object] = {"id": list(dataset.ids), "label": labels}
+    if probabilities is not None:
+        columns |= _prediction_columns(labels, probabilities, class_names)
+    columns |= {
+        "length": dataset.lengths,
+        "start": [s[:20] + ("..." if len(s) > 20 else "") for s in dataset.sequences],
+    }
+    frame = pd.DataFrame(columns)
+    metadata = dataset.metadata.reset_index(drop=True)
+    extra = [c for c in metadata.columns if c not in frame.columns]
+    return pd.concat([frame, metadata[extra]], axis=1)
+
+
+def _prediction_columns(
+    labels: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str]
+) -> dict[str, object]:
+    """The columns ``predicted``, ``confidence``, ``correct`` and ``prediction`` of a run."""
     names = np.asarray(class_names, dtype=object)
     best = probabilities.argmax(axis=1)
     predicted = names[best]
     confidence = probabilities[np.arange(len(best)), best]
-    labels = np.asarray(dataset.labels, dtype=object)
     known = np.isin(labels, names)
     correct = np.where(
         known, np.where(predicted == labels, "correct", "incorrect"), "unknown class"
     )
-    frame = pd.DataFrame(
-        {
-            "id": list(dataset.ids),
-            "label": labels,
-            "predicted": predicted,
-            "confidence": confidence.round(4),
-            "correct": correct,
-            "prediction": [f"{p} ({c:.2f})" for p, c in zip(predicted, confidence, strict=True)],
-            "length": dataset.lengths,
-            "start": [s[:20] + ("..." if len(s) > 20 else "") for s in dataset.sequences],
-        }
-    )
-    metadata = dataset.metadata.reset_index(drop=True)
-    extra = [c for c in metadata.columns if c not in frame.columns]
-    return pd.concat([frame, metadata[extra]], axis=1)
+    return {
+        "predicted": predicted,
+        "confidence": confidence.round(4),
+        "correct": correct,
+        "prediction": [f"{p} ({c:.2f})" for p, c in zip(predicted, confidence, strict=True)],
+    }
 
 
 def search_mask(points: pd.DataFrame, query: str, *, regex: bool = False) -> np.ndarray:

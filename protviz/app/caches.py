@@ -14,6 +14,7 @@ from protviz.core.dataset import Dataset
 from protviz.core.store import remove_stale_temporaries, store_root
 from protviz.io.builtin import load_builtin
 from protviz.io.datastore import datasets_root, load_dataset
+from protviz.io.embedding_files import embeddings_root
 from protviz.io.fasta import ParsedFasta, parse_fasta
 from protviz.io.labels import read_label_table
 
@@ -33,7 +34,7 @@ def tidy_store_once(root: str) -> int:
     save in progress in another process is left alone."""
     return sum(
         remove_stale_temporaries(folder, older_than_seconds=STALE_AFTER_SECONDS)
-        for folder in (root, datasets_root(root))
+        for folder in (root, datasets_root(root), embeddings_root(root))
     )
 
 

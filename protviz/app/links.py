@@ -27,8 +27,20 @@ class LinkParameterError(ProtvizError):
 
 PARAMETERS: dict[str, tuple[str, str]] = {
     "dataset": ("all pages", "data set: a built-in key (`motif`, `scl2205`) or a content hash"),
-    "run": ("Models, Explore, Embedding matrix, Attention", "run id"),
-    "kind": ("Explore", "embedding: `averaged`, `learned` or `probabilities`"),
+    "run": (
+        "Models, Explore, Embedding matrix, Attention",
+        "run id (Explore: left out when no run is chosen)",
+    ),
+    "kind": (
+        "Explore",
+        "embedding: `averaged`, `learned` or `probabilities` (of the run), or `kmer` (no run "
+        "needed)",
+    ),
+    "emb": (
+        "Explore, Compare",
+        "an uploaded embedding file's reference (content hash); Compare: `kmer` and/or "
+        "references, comma-separated",
+    ),
     "method": ("Explore", "projection: `pca`, `tsne` or `umap`"),
     "dims": ("Explore", "`2` or `3`"),
     "perplexity": ("Explore", "t-SNE perplexity"),

@@ -33,6 +33,7 @@ import streamlit as st
 from protviz.app import links
 from protviz.app.errors import as_text
 from protviz.core.dataset import CleaningReport, Dataset
+from protviz.io.embedding_files import MatchReport
 
 T = TypeVar("T")
 
@@ -85,6 +86,13 @@ MODELS_TABLE_SELECTION: Slot[str | None] = Slot("models_last_table_selection")
 """Models: the run selected in the table at the last run of the page."""
 COMPARE_JOBS: Slot[list[str]] = Slot("compare_job_ids")
 """Compare: the jobs started by "train all four architectures"."""
+EXPLORE_FILES: Slot[list[str]] = Slot("explore_embedding_files")
+"""Explore and Compare: the embedding files this session uploaded or opened by link (their
+references), offered even when the store's list is hidden (read-only) or the file was matched
+to another data set with the same IDs."""
+EXPLORE_UPLOAD: Slot[tuple[str, MatchReport | str]] = Slot("explore_embedding_upload")
+"""Explore: ``(upload id, outcome)`` of the last embedding file read: its match report or
+the error, shown again on every rerun without reading the file again."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +203,10 @@ class ExploreKeys:
     ATTENTION_SEQUENCE = "attention_seq"
     DOWNLOAD_IDS = "download_selection_ids"
     DOWNLOAD_FASTA = "download_selection_fasta"
+    EMBEDDING_UPLOAD = "explore_embedding_upload_file"
+    DOWNLOAD_PROJECTOR = "explore_download_projector"
+    DOWNLOAD_COORDINATES = "explore_download_coordinates"
+    DOWNLOAD_VECTORS = "explore_download_vectors"
 
     @staticmethod
     def scatter(kind: str) -> str:
@@ -203,12 +215,18 @@ class ExploreKeys:
 
     @staticmethod
     def measure_all(method: str) -> str:
-        """Key of "measure all three kinds", one per projection method (defaults differ)."""
+        """Key of "measure every embedding", one per projection method (defaults differ)."""
         return f"explore_measure_all_{method}"
 
 
+EXPLORE_KIND = LinkedWidget("kind", ExploreKeys.KIND, "averaged")
+"""The Explore embedding: a run kind or ``kmer`` is the link's ``kind``; a saved embedding
+file (the widget holds its reference) is the link's :data:`EMBEDDING_FILE_PARAMETER`."""
+
+EMBEDDING_FILE_PARAMETER = "emb"
+"""The share-link parameter naming saved embedding files (Explore: one; Compare: a list)."""
+
 EXPLORE_VIEW: tuple[LinkedWidget, ...] = (
-    LinkedWidget("kind", ExploreKeys.KIND, "averaged"),
     LinkedWidget("method", ExploreKeys.METHOD, "pca"),
     LinkedWidget("dims", ExploreKeys.DIMS, 2),
     LinkedWidget("color", ExploreKeys.COLOR, "label"),
@@ -224,8 +242,8 @@ EXPLORE_VIEW: tuple[LinkedWidget, ...] = (
     LinkedWidget("distance", ExploreKeys.DISTANCE, "cosine"),
     LinkedWidget("seq", ExploreKeys.NEIGHBOUR_OF, None),
 )
-"""The Explore view's widgets, bound to share-link parameters (``seq``: the sequence whose
-nearest neighbours are shown)."""
+"""The Explore view's other widgets, bound to share-link parameters (``seq``: the sequence
+whose nearest neighbours are shown)."""
 
 
 class MatrixKeys:
@@ -266,6 +284,7 @@ class CompareKeys:
     METHOD = "compare_method"
     METRIC = "compare_metric"
     MAX_SEQUENCES = "compare_max_sequences"
+    EMBEDDINGS = "compare_embeddings"
     DOWNLOAD = "download_report"
 
 
@@ -344,13 +363,23 @@ def link_value(name: str) -> str | None:
     return st.query_params.get(name)
 
 
-def new_link_value(name: str) -> str | None:
-    """The ``name`` query parameter if this session has not applied it yet, else None."""
+def unapplied_link_value(name: str) -> str | None:
+    """The ``name`` query parameter if this session has not applied it yet, else None
+    (without marking it applied: see :func:`new_link_value`)."""
     value = st.query_params.get(name)
-    applied = _applied_links()
-    if not value or applied.get(name) == value:
+    if not value or _applied_links().get(name) == value:
         return None
-    applied[name] = value
+    return value
+
+
+def new_link_value(name: str) -> str | None:
+    """The ``name`` query parameter if this session has not applied it yet, else None.
+
+    The value counts as applied from then on.
+    """
+    value = unapplied_link_value(name)
+    if value is not None:
+        _applied_links()[name] = value
     return value
 
 

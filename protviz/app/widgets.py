@@ -6,7 +6,7 @@ Light: the Home and Data pages import this module, so nothing here reaches Tenso
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
@@ -121,6 +121,10 @@ def _default_run(all_runs: list[RunInfo], dataset: Dataset | None) -> str:
     return (matching or all_runs)[0].run_id
 
 
+NO_RUN = ""
+"""The run chooser's value for "no run" (where a page offers it)."""
+
+
 def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> RunInfo:
     """A selectbox of the saved runs that reads and sets the current run.
 
@@ -139,35 +143,104 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
         The chosen run.
     """
     by_id = {run.run_id: run for run in all_runs}
+    _apply_run_link(by_id)
+    current = _current_run(all_runs, dataset)
+    state.set_widget_value(key, current)
+    _run_selectbox(by_id, key, [])
+    _trained_elsewhere_note(by_id[current], dataset)
+    return by_id[current]
+
+
+def optional_run_picker(
+    all_runs: list[RunInfo], dataset: Dataset, key: str, *, no_run_label: str, start_without: bool
+) -> RunInfo | None:
+    """A run chooser like :func:`run_picker` that also offers no run at all.
+
+    "No run" stays chosen until another run is chosen on this page (other pages keep
+    the current run); a link naming a run chooses it.
+
+    Args:
+        all_runs: The saved runs, newest first (may be empty: then nothing is shown).
+        dataset: The data set on screen.
+        key: The selectbox's widget key.
+        no_run_label: How the "no run" choice is named.
+        start_without: Choose no run now (a new link asks for a view that needs none).
+
+    Returns:
+        The chosen run, or None.
+    """
+    by_id = {run.run_id: run for run in all_runs}
+    linked = _apply_run_link(by_id)
+    if not all_runs:
+        return None
+    chosen = state.widget_value(key)
+    if linked or not (start_without or chosen == NO_RUN):
+        chosen = _current_run(all_runs, dataset)
+    elif start_without:
+        chosen = NO_RUN
+    state.set_widget_value(key, chosen)
+    _run_selectbox(by_id, key, [NO_RUN], no_run_label)
+    if chosen == NO_RUN:
+        state.link_to("run", None)
+        return None
+    _trained_elsewhere_note(by_id[chosen], dataset)
+    return by_id[chosen]
+
+
+def _apply_run_link(by_id: dict[str, RunInfo]) -> bool:
+    """Make a new link's run current (or stop the page when it is not saved here).
+
+    Returns:
+        Whether a link named a run.
+    """
     linked = state.new_link_value("run")
-    if linked is not None:
-        if linked not in by_id:
-            broken_link(
-                missing_run_message(linked),
-                "pages/models.py",
-                "Choose a saved run on the Models page",
-            )
-        state.set_current_run(linked)
+    if linked is None:
+        return False
+    if linked not in by_id:
+        broken_link(
+            missing_run_message(linked),
+            "pages/models.py",
+            "Choose a saved run on the Models page",
+        )
+    state.set_current_run(linked)
+    return True
+
+
+def _current_run(all_runs: list[RunInfo], dataset: Dataset | None) -> str:
+    """The current run, or (when it is not saved) the default run, made current."""
     current = state.current_run_id()
-    if current not in by_id:
+    if current not in {run.run_id for run in all_runs}:
         current = _default_run(all_runs, dataset)
         state.set_current_run(current)
-    state.set_widget_value(key, current)
+    return current
+
+
+def _run_selectbox(
+    by_id: dict[str, RunInfo], key: str, before: list[str], no_run_label: str = ""
+) -> None:
+    """The run selectbox (``before``: choices listed ahead of the runs, i.e. "no run");
+    choosing a run makes it current and writes it into the URL."""
 
     def choose() -> None:
-        state.set_current_run(state.widget_value(key))
-        state.link_to("run", state.widget_value(key))
+        chosen = state.widget_value(key)
+        if chosen in by_id:
+            state.set_current_run(chosen)
+        state.link_to("run", chosen)
 
     st.selectbox(
         "Run",
-        list(by_id),
-        format_func=lambda run_id: f"{run_label(by_id[run_id])} ({by_id[run_id].arch})",
+        [*before, *by_id],
+        format_func=lambda run_id: (
+            f"{run_label(by_id[run_id])} ({by_id[run_id].arch})"
+            if run_id in by_id
+            else no_run_label
+        ),
         key=key,
         on_change=choose,
     )
-    state.link_to("run", current)
-    _trained_elsewhere_note(by_id[current], dataset)
-    return by_id[current]
+    chosen = state.widget_value(key)
+    if chosen in by_id:
+        state.link_to("run", chosen)
 
 
 def _trained_elsewhere_note(run: RunInfo, dataset: Dataset | None) -> None:
@@ -181,6 +254,11 @@ def _trained_elsewhere_note(run: RunInfo, dataset: Dataset | None) -> None:
                 "data set on the Data page."
             )
         )
+
+
+def three_decimals(columns: Iterable[str]) -> dict[str, object]:
+    """A table's column settings that show ``columns`` with three decimals."""
+    return {column: st.column_config.NumberColumn(format="%.3f") for column in columns}
 
 
 def run_metrics_ui(metrics: Metrics) -> None:

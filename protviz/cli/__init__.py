@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from protviz.analysis.kinds import RUN_KINDS
 from protviz.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, quiet_tensorflow, result_text
 from protviz.cli.parsers import PARSERS
 from protviz.core.errors import ProtvizError
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in TENSORFLOW_COMMANDS:
         quiet_tensorflow()
     try:
-        command = _command_module(args.command)
+        command = _command_module(module_name(args))
         result = command.run(args)
     except ProtvizError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -64,6 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     print(result_text(result, command.format, args.json))
     return 0
+
+
+def module_name(args: argparse.Namespace) -> str:
+    """The module that runs the parsed command: ``embed`` of a run's kind is
+    ``embed_run`` (it loads TensorFlow); ``embed --kind kmer`` stays light."""
+    if args.command == "embed" and args.kind in RUN_KINDS:
+        return "embed_run"
+    return args.command
 
 
 def _command_module(name: str) -> ModuleType:

@@ -1,9 +1,10 @@
 """``python -m protviz embed [RUN] FASTA``: per-sequence vectors, to a file or a Projector folder.
 
-The run kinds (``averaged``, ``learned``, ``probabilities``) need a saved run;
-``--kind kmer`` needs none. ``--out`` writes a vectors table (see
-:mod:`protviz.io.vectors`); ``--projector DIR`` writes the three files of the
-TensorFlow Embedding Projector (see :mod:`protviz.io.exports`).
+The run kinds (``averaged``, ``learned``, ``probabilities``) need a saved run and
+are computed by :mod:`protviz.cli.embed_run`, which loads TensorFlow; ``--kind
+kmer`` needs none and runs here, without TensorFlow. ``--out`` writes a vectors
+table (see :mod:`protviz.io.vectors`); ``--projector DIR`` writes the three files
+of the TensorFlow Embedding Projector (see :mod:`protviz.io.exports`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 import numpy as np
 
-from protviz.analysis.embeddings import run_embeddings
 from protviz.analysis.kinds import RUN_KINDS
 from protviz.analysis.kmer import kmer_embeddings
 from protviz.cli.common import duplicates_from_args, indented_json, load_dataset_from_args
@@ -24,22 +24,37 @@ from protviz.io.builtin import load_builtin
 from protviz.io.exports import projector_files, projector_metadata
 from protviz.io.fasta import parse_fasta
 from protviz.io.vectors import file_format, write_vectors
-from protviz.model import runs
 from protviz.model.runs import RunInfo
 
 _LABEL_OPTIONS = ("label_field", "label_key", "label_regex", "labels")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Embed every sequence and write the table and/or Projector files; return what was written."""
-    _check_outputs(args)
-    run_id, dataset = _inputs(args)
-    run_info = runs.get_run(run_id, args.home) if run_id is not None else None
-    if run_info is None:
-        profile = kmer_embeddings(dataset.sequences, seed=args.seed)
-        vectors, messages = profile.vectors, list(profile.messages)
-    else:
-        vectors, messages = run_embeddings(run_info, dataset, args.kind), []
+    """Compute the k-mer profiles and write the table and/or Projector files."""
+    check_outputs(args)
+    _, dataset = inputs(args)
+    profile = kmer_embeddings(dataset.sequences, seed=args.seed)
+    return write_outputs(args, dataset, profile.vectors, list(profile.messages))
+
+
+def write_outputs(
+    args: argparse.Namespace,
+    dataset: Dataset,
+    vectors: np.ndarray,
+    messages: list[str],
+    run_info: RunInfo | None = None,
+    probabilities: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """Write the vectors where ``args`` says; return what was written.
+
+    Args:
+        args: The command's arguments.
+        dataset: The sequences embedded.
+        vectors: Shape ``(len(dataset), d)``.
+        messages: Notes printed on stderr and returned.
+        run_info: The run, for run kinds.
+        probabilities: The run's predictions (for the Projector's metadata), if any.
+    """
     for message in messages:
         print(f"note: {message}", file=sys.stderr)
     if args.out is not None:
@@ -47,7 +62,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             args.out, dataset.ids, dataset.labels, vectors, _columns(args, run_info, vectors)
         )
     if args.projector is not None:
-        _write_projector(args, run_info, dataset, vectors)
+        _write_projector(args, run_info, dataset, vectors, probabilities)
     return {
         "run_id": run_info.run_id if run_info else None,
         "kind": args.kind,
@@ -59,7 +74,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _check_outputs(args: argparse.Namespace) -> None:
+def check_outputs(args: argparse.Namespace) -> None:
     """Refuse a missing output, or an ``--out`` whose ending names no format, before any work."""
     if args.out is None and args.projector is None:
         raise ProteinDataError(
@@ -70,7 +85,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
         file_format(args.out)
 
 
-def _inputs(args: argparse.Namespace) -> tuple[str | None, Dataset]:
+def inputs(args: argparse.Namespace) -> tuple[str | None, Dataset]:
     """The run id (None for ``kmer``) and the data set, from the positional arguments.
 
     Raises:
@@ -117,16 +132,15 @@ def _columns(args: argparse.Namespace, run_info: RunInfo | None, vectors: np.nda
 
 
 def _write_projector(
-    args: argparse.Namespace, run_info: RunInfo | None, dataset: Dataset, vectors: np.ndarray
+    args: argparse.Namespace,
+    run_info: RunInfo | None,
+    dataset: Dataset,
+    vectors: np.ndarray,
+    probabilities: np.ndarray | None,
 ) -> None:
     """Write the Projector files; with a run, the metadata holds its predictions too."""
     predictions = confidence = None
-    if run_info is not None:
-        probabilities = (
-            vectors
-            if args.kind == "probabilities"
-            else run_embeddings(run_info, dataset, "probabilities")
-        )
+    if run_info is not None and probabilities is not None:
         best = probabilities.argmax(axis=1)
         predictions = np.asarray(run_info.class_names, dtype=object)[best]
         confidence = probabilities[np.arange(len(best)), best]

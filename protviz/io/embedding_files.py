@@ -50,6 +50,7 @@ __all__ = [
     "EmbeddingFileError",
     "EmbeddingFileNotFoundError",
     "EmbeddingTable",
+    "MatchReport",
     "MatchedEmbeddings",
     "SavedEmbeddingFile",
     "StoredEmbeddings",
@@ -113,6 +114,54 @@ class MatchedEmbeddings:
         digest.update("\n".join(self.ids).encode())
         digest.update(np.ascontiguousarray(self.vectors, dtype=np.float32).tobytes())
         return digest.hexdigest()
+
+    def report(self) -> MatchReport:
+        """What the matching found, without the vectors (small enough to keep in a session)."""
+        return MatchReport(
+            ref=self.ref,
+            filename=self.filename,
+            source_format=self.source_format,
+            dimensions=self.dimensions,
+            matched=len(self.ids),
+            unmatched_file_ids=self.unmatched_file_ids,
+            missing_dataset_ids=self.missing_dataset_ids,
+            notes=self.notes,
+        )
+
+
+@dataclass(frozen=True)
+class MatchReport:
+    """What matching an embedding file to a data set found.
+
+    Attributes:
+        ref: The content hash the matched embeddings are saved under.
+        filename: The file's name.
+        source_format: As :attr:`EmbeddingTable.source_format`.
+        dimensions: Length of each vector.
+        matched: Sequences of the data set that got a vector.
+        unmatched_file_ids: File IDs that match no sequence.
+        missing_dataset_ids: Data set IDs with no vector in the file.
+        notes: How IDs were matched beyond exact equality.
+    """
+
+    ref: str
+    filename: str
+    source_format: str
+    dimensions: int
+    matched: int
+    unmatched_file_ids: tuple[str, ...]
+    missing_dataset_ids: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def file_ids(self) -> int:
+        """IDs in the file."""
+        return self.matched + len(self.unmatched_file_ids)
+
+    @property
+    def dataset_size(self) -> int:
+        """Sequences in the data set."""
+        return self.matched + len(self.missing_dataset_ids)
 
 
 def read_embeddings_for(

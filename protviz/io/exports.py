@@ -157,6 +157,13 @@ def projector_files(
     )
 
 
+def estimated_projector_bytes(count: int, dimensions: int) -> int:
+    """About how large the Projector files of ``count`` vectors of ``dimensions`` numbers are
+    (before zipping): each number takes about 12 characters with its tab, each metadata row
+    a hundred or so."""
+    return count * (dimensions * 12 + 100)
+
+
 def _vectors_tsv(vectors: np.ndarray) -> bytes:
     """Tab-separated numbers, one row per vector, exact for float32 (9 significant digits)."""
     buffer = io.BytesIO()

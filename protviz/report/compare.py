@@ -12,7 +12,13 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from protviz.analysis.compare import Comparison, comparison_table, summary_sentences
+from protviz.analysis.compare import (
+    RUN_KINDS_COMPARED,
+    Comparison,
+    comparison_table,
+    embedding_quality_table,
+    summary_sentences,
+)
 from protviz.report.figures import as_plot_text, class_colors
 
 
@@ -24,44 +30,52 @@ def small_multiples_figure(comparison: Comparison, class_order: Sequence[str]) -
         class_order: Label order (and colours) for the legend.
 
     Returns:
-        A grid: a row per run, columns ``averaged`` and ``learned``.
+        A grid of two columns: a row per run (``averaged``, ``learned``), then the
+        embeddings that need no model, two to a row.
     """
-    titles = [
-        as_plot_text(f"{entry.run.name}: {kind}")
+    panels = [
+        (f"{entry.run.name}: {kind}", entry.projections[kind].coordinates, comparison.labels)
         for entry in comparison.runs
-        for kind in ("averaged", "learned")
+        for kind in RUN_KINDS_COMPARED
     ]
+    panels += [
+        (
+            f"{measure.name}: no model",
+            measure.projection.coordinates,
+            comparison.labels[measure.positions],
+        )
+        for measure in comparison.embeddings
+    ]
+    rows = (len(panels) + 1) // 2
     figure = make_subplots(
-        rows=len(comparison.runs),
+        rows=rows,
         cols=2,
-        subplot_titles=titles,
+        subplot_titles=[as_plot_text(title) for title, _, _ in panels],
         horizontal_spacing=0.06,
-        vertical_spacing=0.08 / max(1, len(comparison.runs) - 1) + 0.04,
+        vertical_spacing=0.08 / max(1, rows - 1) + 0.04,
     )
     present = [c for c in class_order if c in set(comparison.labels.tolist())]
     present += sorted(set(comparison.labels.tolist()) - set(present))
     colors = class_colors(present)
-    for row, entry in enumerate(comparison.runs, start=1):
-        for column, kind in enumerate(("averaged", "learned"), start=1):
-            coordinates = entry.projections[kind].coordinates
-            for label in present:
-                mask = comparison.labels == label
-                figure.add_trace(
-                    go.Scattergl(
-                        x=coordinates[mask, 0],
-                        y=coordinates[mask, 1],
-                        mode="markers",
-                        name=as_plot_text(label),
-                        legendgroup=label,
-                        showlegend=row == 1 and column == 1,
-                        marker={"size": 4, "color": colors[label], "opacity": 0.75},
-                        hovertemplate=f"{as_plot_text(label)}<extra></extra>",
-                    ),
-                    row=row,
-                    col=column,
-                )
+    for index, (_, coordinates, labels) in enumerate(panels):
+        for label in present:
+            mask = labels == label
+            figure.add_trace(
+                go.Scattergl(
+                    x=coordinates[mask, 0],
+                    y=coordinates[mask, 1],
+                    mode="markers",
+                    name=as_plot_text(label),
+                    legendgroup=label,
+                    showlegend=index == 0,
+                    marker={"size": 4, "color": colors[label], "opacity": 0.75},
+                    hovertemplate=f"{as_plot_text(label)}<extra></extra>",
+                ),
+                row=index // 2 + 1,
+                col=index % 2 + 1,
+            )
     figure.update_layout(
-        height=320 * len(comparison.runs) + 80,
+        height=320 * rows + 80,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         title=f"Same projection for every run: {comparison.params.describe()}",
         legend={"itemsizing": "constant"},
@@ -105,6 +119,7 @@ def html_report(
         *(f"<li>{html.escape(note)}</li>" for note in comparison.notes),
         "</ul><h2>Runs</h2>",
         table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="", escape=True),
+        *_embeddings_section(comparison),
         "<h2>Figures</h2>",
     ]
     for index, figure in enumerate(figures):
@@ -113,3 +128,14 @@ def html_report(
         )
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _embeddings_section(comparison: Comparison) -> list[str]:
+    """The report's table of every embedding, when some need no model (else nothing)."""
+    if not comparison.embeddings:
+        return []
+    table = embedding_quality_table(comparison)
+    return [
+        "<h2>Embeddings</h2>",
+        table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="", escape=True),
+    ]

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from protviz.analysis.compare import Comparison, comparison_table, summary_sentences
+from protviz.analysis.compare import (
+    QUALITY_COLUMNS,
+    Comparison,
+    comparison_table,
+    embedding_quality_table,
+    summary_sentences,
+)
 from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
 from protviz.app import state
 from protviz.app.errors import as_text, page_errors
 from protviz.app.panels.train import hyperparameter_input
 from protviz.app.state import COMPARE_VIEW, CompareKeys
-from protviz.app.widgets import is_read_only, read_only_notice, run_label
+from protviz.app.widgets import is_read_only, read_only_notice, run_label, three_decimals
 from protviz.core.dataset import Dataset, require_classes
 from protviz.model.config_form import every_architecture
 from protviz.model.jobs import JobView, default_queue
@@ -184,6 +190,7 @@ def results_ui(comparison: Comparison) -> None:
         "model loses, 'learned shift' the mean cosine distance its learned embedding moves, "
         "'averaged shift' the largest change of the averaged embedding (zero by construction)."
     )
+    embeddings_table_ui(comparison)
     class_order = comparison.runs[0].run.class_names
     figure = small_multiples_figure(comparison, class_order)
     st.plotly_chart(figure, key="small_multiples")
@@ -194,4 +201,15 @@ def results_ui(comparison: Comparison) -> None:
         mime="text/html",
         key=CompareKeys.DOWNLOAD,
         icon=":material/download:",
+    )
+
+
+def embeddings_table_ui(comparison: Comparison) -> None:
+    """Every embedding compared in one table, when some need no model (else nothing)."""
+    if not comparison.embeddings:
+        return
+    st.subheader("Every embedding on the same sequences")
+    table = embedding_quality_table(comparison)
+    st.dataframe(
+        table, key="embeddings_table", column_config=three_decimals(QUALITY_COLUMNS.values())
     )

@@ -1,5 +1,7 @@
 """The Explore page's widget groups: the view (embedding, projection, colour), the search,
-the scatter plots, and the selection, neighbour and quality tabs."""
+the scatter plots, and the selection, neighbour and quality tabs. Which run and which
+embeddings are on offer, the upload and the exports are in
+:mod:`protviz.app.panels.embeddings`."""
 
 from __future__ import annotations
 
@@ -17,20 +19,28 @@ from protviz.analysis.explore_view import (
     find_neighbours,
     neighbour_table,
 )
-from protviz.analysis.kinds import EMBEDDING_KINDS, KIND_HELP
+from protviz.analysis.kinds import DATASET_KINDS, RUN_KINDS
+from protviz.analysis.kmer import kmer_cache_path
 from protviz.analysis.points import COLOR_CHOICES, points_frame, search_mask, selection_fasta
 from protviz.analysis.projection import METHOD_NAMES, METHODS, METRICS, Projection, ProjectionParams
 from protviz.analysis.quality import QUALITY_HELP
+from protviz.analysis.sources import CoveredVectors
 from protviz.app import state
+from protviz.app.caches import store_folder
 from protviz.app.errors import as_text
 from protviz.app.model_caches import cached_projection, cached_quality, cached_vectors
+from protviz.app.panels.embeddings import kind_help, kind_link_values, no_run_vectors
 from protviz.app.state import EXPLORE_VIEW, ExploreKeys
+from protviz.app.widgets import three_decimals
 from protviz.core.dataset import Dataset
 from protviz.model.runs import RunInfo
 from protviz.report import figures as plots
 
 SIDE_BY_SIDE = ["averaged", "learned"]
 """The kinds shown side by side (what the architecture adds to averaging)."""
+
+QUICK_KMER_SEQUENCES = 5_000
+"""Data sets up to this size get their k-mer profile measured without being asked."""
 
 BOUNDS: dict[str, tuple[float, float]] = {
     "perplexity": (2, 100),
@@ -47,7 +57,7 @@ class View:
     """What the scatter plots show.
 
     Attributes:
-        kind: The embedding kind chosen.
+        kind: The embedding chosen (a kind, or an embedding file's reference).
         params: The projection.
         color: What colours the points.
         side_by_side: Whether averaged and learned are shown side by side.
@@ -65,7 +75,8 @@ class View:
 
     @property
     def neighbour_kind(self) -> str:
-        """The kind whose neighbours are listed (the chosen one, if plotted)."""
+        """The kind whose neighbours are listed and which is exported (the chosen one, if
+        plotted)."""
         return self.kind if self.kind in self.kinds else self.kinds[0]
 
 
@@ -78,33 +89,64 @@ class Search:
     highlight: np.ndarray
 
 
+@dataclass(frozen=True)
+class Embedded:
+    """One embedding's vectors (with the data set rows they cover) and its projection."""
+
+    covered: CoveredVectors
+    projection: Projection
+
+
 def run_vectors(run: RunInfo, dataset: Dataset, kind: str) -> np.ndarray:
     """One kind of per-sequence vectors of ``run`` on ``dataset`` (cached)."""
     return cached_vectors(run.run_id, str(run.path), dataset.content_hash, kind, dataset)
 
 
-def run_points(run: RunInfo, dataset: Dataset) -> pd.DataFrame:
-    """The points frame of ``run`` on ``dataset`` (one row per sequence, with predictions)."""
+def run_points(run: RunInfo | None, dataset: Dataset) -> pd.DataFrame:
+    """The points frame of ``dataset`` (one row per sequence), with ``run``'s predictions."""
+    if run is None:
+        return points_frame(dataset)
     probabilities = run_vectors(run, dataset, "probabilities")
     return points_frame(dataset, probabilities, run.class_names)
 
 
+def kind_vectors(run: RunInfo | None, dataset: Dataset, kind: str) -> CoveredVectors:
+    """The vectors of one embedding (cached): a run kind, ``kmer`` or a saved file."""
+    if run is not None and kind in RUN_KINDS:
+        return CoveredVectors.every_row(run_vectors(run, dataset, kind))
+    return no_run_vectors(kind, dataset)
+
+
+def _kmer_ready(dataset: Dataset) -> bool:
+    """Whether the k-mer profile is quick to get: a small data set, or cached on disk."""
+    return (
+        len(dataset) <= QUICK_KMER_SEQUENCES
+        or kmer_cache_path(dataset, home=store_folder()).is_file()
+    )
+
+
+def _cache_run_id(run: RunInfo | None, kind: str) -> str:
+    """The run a kind's projection is cached under ("" for kinds that need no run)."""
+    return run.run_id if run is not None and kind in RUN_KINDS else ""
+
+
 def project_kinds(
-    run: RunInfo, dataset: Dataset, kinds: list[str], params: ProjectionParams
-) -> tuple[dict[str, np.ndarray], dict[str, Projection]]:
+    run: RunInfo | None, dataset: Dataset, kinds: list[str], params: ProjectionParams
+) -> dict[str, Embedded]:
     """The vectors and projections of ``kinds`` (cached), by kind."""
-    vectors = {kind: run_vectors(run, dataset, kind) for kind in kinds}
-    projections = {
-        kind: cached_projection(run.run_id, dataset.content_hash, kind, params, vectors[kind])
-        for kind in kinds
-    }
-    return vectors, projections
+    embedded = {}
+    for kind in kinds:
+        covered = kind_vectors(run, dataset, kind)
+        projection = cached_projection(
+            _cache_run_id(run, kind), dataset.content_hash, kind, params, covered.vectors
+        )
+        embedded[kind] = Embedded(covered, projection)
+    return embedded
 
 
 def _choices(points: pd.DataFrame) -> dict[str, list | tuple]:
     """Share-link parameter -> the values its widget offers."""
     return {
-        "kind": EMBEDDING_KINDS,
         "method": METHODS,
         "dims": (2, 3),
         "color": color_choices(points),
@@ -121,18 +163,22 @@ def bind_view(points: pd.DataFrame) -> list[str]:
         state.bind_to_link(
             widget, choices=choices.get(widget.parameter), bounds=BOUNDS.get(widget.parameter)
         )
-    return list(choices["color"])
+    colors = list(choices["color"])
+    if state.widget_value(ExploreKeys.COLOR) not in colors:  # e.g. "predicted" without a run
+        state.set_widget_value(ExploreKeys.COLOR, "label")
+    return colors
 
 
-def view_ui(colors: list[str]) -> View:
-    """Embedding kind, projection and colour widgets."""
+def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool) -> View:
+    """Embedding, projection and colour widgets (side by side only with a run)."""
     kind_column, method_column, dims_column, color_column = st.columns([2, 1, 1, 2])
     kind = kind_column.radio(
         "Embedding",
-        EMBEDDING_KINDS,
+        list(kinds),
         horizontal=True,
+        format_func=kinds.get,
         key=ExploreKeys.KIND,
-        help="; ".join(f"{k}: {v}" for k, v in KIND_HELP.items()),
+        help=kind_help(kinds),
     )
     method = method_column.selectbox(
         "Projection", METHODS, format_func=METHOD_NAMES.get, key=ExploreKeys.METHOD
@@ -147,9 +193,11 @@ def view_ui(colors: list[str]) -> View:
     with st.expander("Projection parameters"):
         params = _projection_ui(method, dims)
     side_by_side = st.toggle(
-        "Averaged and learned side by side (what the architecture adds)", key=ExploreKeys.SIDE
+        "Averaged and learned side by side (what the architecture adds)",
+        key=ExploreKeys.SIDE,
+        disabled=not with_run,
     )
-    return View(kind=kind, params=params, color=color, side_by_side=side_by_side)
+    return View(kind=kind, params=params, color=color, side_by_side=side_by_side and with_run)
 
 
 def _projection_ui(method: str, dims: int) -> ProjectionParams:
@@ -199,22 +247,36 @@ def selected_rows(event) -> list[int]:
 
 
 def scatter_ui(
-    projections: dict[str, Projection],
-    points: pd.DataFrame,
+    embedded: dict[str, Embedded],
+    shown: pd.DataFrame,
     view: View,
     search: Search,
     neighbours: Neighbours,
+    names: dict[str, str],
     class_order: list[str],
 ) -> list[int]:
-    """One scatter plot per kind shown, side by side. Returns the rows selected in any."""
+    """One scatter plot per kind shown, side by side. Returns the data set rows selected.
+
+    Args:
+        embedded: The kinds shown, by kind.
+        shown: The points drawn (every kind shown covers the same rows); the index is
+            their data set row, which a selection returns.
+        view: The view.
+        search: The search (its mask covers the whole data set).
+        neighbours: Nearest neighbours, as positions in ``shown``.
+        names: Kind -> its name.
+        class_order: Label order (and colours).
+    """
     events = []
-    for column, shown in zip(st.columns(len(view.kinds)), view.kinds, strict=True):
+    highlight = search.highlight[shown.index.to_numpy()]
+    for column, kind in zip(st.columns(len(view.kinds)), view.kinds, strict=True):
+        projection = embedded[kind].projection
         figure = plots.embedding_scatter_figure(
-            projections[shown].coordinates,
-            points,
+            projection.coordinates,
+            shown,
             view.color,
-            title=f"{shown} embedding, {projections[shown].params.describe()}",
-            highlight=search.highlight,
+            title=f"{names[kind]} embedding, {projection.params.describe()}",
+            highlight=highlight,
             neighbours=neighbours.rows,
             anchor=neighbours.anchor,
             class_order=class_order,
@@ -222,7 +284,7 @@ def scatter_ui(
         events.append(
             column.plotly_chart(
                 figure,
-                key=ExploreKeys.scatter(shown),
+                key=ExploreKeys.scatter(kind),
                 on_select="rerun",
                 selection_mode=("points", "box", "lasso"),
             )
@@ -230,16 +292,18 @@ def scatter_ui(
     return sorted({row for event in events for row in selected_rows(event)})
 
 
-def share_values(run: RunInfo, view: View, search: Search, anchored: bool) -> dict[str, object]:
+def share_values(
+    run: RunInfo | None, view: View, search: Search, anchored: bool
+) -> dict[str, object]:
     """The share link's parameters of this view."""
     neighbours_shown = {
         parameter: state.widget_value(key) if anchored else None
         for parameter, key in (("k", ExploreKeys.NEIGHBOURS), ("distance", ExploreKeys.DISTANCE))
     }
     return {
-        "run": run.run_id,
+        "run": run.run_id if run is not None else None,
         **view.params.relevant(),
-        "kind": view.kind,
+        **kind_link_values(view.kind),
         "color": view.color,
         "q": search.query,
         "regex": search.regex or None,
@@ -249,18 +313,23 @@ def share_values(run: RunInfo, view: View, search: Search, anchored: bool) -> di
     }
 
 
-def attention_link(seq_id: str, run: RunInfo, column: DeltaGenerator | None = None) -> None:
-    """A link that opens ``seq_id`` of this run and data set on the Attention page."""
+def attention_link(seq_id: str, run: RunInfo | None, column: DeltaGenerator | None = None) -> None:
+    """A link that opens ``seq_id`` of this data set (and run) on the Attention page."""
+    parameters = {"seq": seq_id, "dataset": state.dataset_ref() or ""}
+    if run is not None:
+        parameters["run"] = run.run_id
     (column or st).page_link(
         "pages/attention.py",
         label="Open on the Attention page",
         icon=":material/visibility:",
-        query_params={"seq": seq_id, "run": run.run_id, "dataset": state.dataset_ref() or ""},
+        query_params=parameters,
     )
 
 
-def selection_ui(rows: list[int], points: pd.DataFrame, dataset: Dataset, run: RunInfo) -> None:
-    """The selected sequences as a table, with exports."""
+def selection_ui(
+    rows: list[int], points: pd.DataFrame, dataset: Dataset, run: RunInfo | None
+) -> None:
+    """The selected sequences (data set rows) as a table, with exports."""
     if not rows:
         st.caption("Select points with a click, the box or the lasso to list them here.")
         return
@@ -288,11 +357,25 @@ def selection_ui(rows: list[int], points: pd.DataFrame, dataset: Dataset, run: R
     attention_link(chosen_id, run, right)
 
 
-def neighbours_ui(points: pd.DataFrame, neighbours: Neighbours, kind: str, run: RunInfo) -> None:
-    """Choose a sequence and list its nearest neighbours in the original embedding space."""
+def neighbours_ui(
+    points: pd.DataFrame,
+    shown: pd.DataFrame,
+    neighbours: Neighbours,
+    name: str,
+    run: RunInfo | None,
+) -> None:
+    """Choose a sequence and list its nearest neighbours in the original embedding space.
+
+    Args:
+        points: Every sequence (the chooser offers them all).
+        shown: The points drawn; ``neighbours`` are positions in it.
+        neighbours: The neighbours of the chosen sequence.
+        name: The embedding's name.
+        run: The run, if any.
+    """
     left, middle, right = st.columns([3, 1, 1])
     labels = dict(zip(points["id"], points["label"], strict=True))
-    left.selectbox(
+    chosen = left.selectbox(
         "Sequence",
         points["id"].tolist(),
         index=None,
@@ -303,56 +386,68 @@ def neighbours_ui(points: pd.DataFrame, neighbours: Neighbours, kind: str, run: 
     middle.slider("k", 1, 50, key=ExploreKeys.NEIGHBOURS)
     right.radio("Distance", list(DISTANCES), key=ExploreKeys.DISTANCE)
     if neighbours.anchor is None:
-        st.caption("Choose a sequence to see its nearest neighbours; they are ringed in the plot.")
+        missing = chosen is not None
+        st.caption(
+            as_text(f"{chosen} has no vector in the {name} embedding.")
+            if missing
+            else "Choose a sequence to see its nearest neighbours; they are ringed in the plot."
+        )
         return
-    anchor_id = str(points.at[neighbours.anchor, "id"])
-    st.caption(as_text(f"Nearest neighbours of {anchor_id} in the {kind} embedding."))
-    st.dataframe(neighbour_table(points, neighbours), hide_index=True, key="neighbours_table")
+    anchor_id = str(shown["id"].iloc[neighbours.anchor])
+    st.caption(as_text(f"Nearest neighbours of {anchor_id} in the {name} embedding."))
+    st.dataframe(neighbour_table(shown, neighbours), hide_index=True, key="neighbours_table")
     attention_link(anchor_id, run)
 
 
 def quality_ui(
-    run: RunInfo,
+    run: RunInfo | None,
     dataset: Dataset,
     params: ProjectionParams,
-    vectors: dict[str, np.ndarray],
-    projections: dict[str, Projection],
+    embedded: dict[str, Embedded],
+    names: dict[str, str],
 ) -> None:
-    """The embedding-quality table of the kinds projected, and how to read it.
+    """The embedding-quality table of the embeddings projected, and how to read it.
 
-    One checkbox per method adds the kinds not shown: on by default for PCA (instant),
-    off for t-SNE and UMAP, whose projection of every kind would take minutes on large
-    data sets.
+    One checkbox per method adds the embeddings on offer that are not shown: on by
+    default for PCA (instant), off for t-SNE and UMAP, whose projection of every
+    embedding would take minutes on large data sets. A k-mer profile not computed yet
+    is left out on large data sets (it takes about a minute at 20,000 sequences), with
+    a caption.
     """
     if st.checkbox(
-        "Measure all three kinds (projects each one with the same parameters)",
+        "Measure every embedding on offer (projects each one with the same parameters)",
         value=params.method == "pca",
         key=ExploreKeys.measure_all(params.method),
     ):
-        missing = [kind for kind in EMBEDDING_KINDS if kind not in vectors]
-        more_vectors, more_projections = project_kinds(run, dataset, missing, params)
-        vectors, projections = vectors | more_vectors, projections | more_projections
+        missing = [kind for kind in names if kind not in embedded]
+        slow = [kind for kind in missing if kind in DATASET_KINDS and not _kmer_ready(dataset)]
+        if slow:
+            st.caption(
+                "The k-mer profile of this data set is not computed yet: choose kmer as the "
+                "embedding once to compute it (about a minute at 20,000 sequences), and it "
+                "is measured here from then on."
+            )
+        missing = [kind for kind in missing if kind not in slow]
+        embedded = embedded | project_kinds(run, dataset, missing, params)
     labels = np.asarray(dataset.labels)
     measured = [
         {
-            "embedding": kind,
+            "embedding": names[kind],
+            "sequences": len(embedded[kind].covered.rows),
             **cached_quality(
-                run.run_id,
+                _cache_run_id(run, kind),
                 dataset.content_hash,
                 kind,
                 params,
-                vectors[kind],
-                labels,
-                projections[kind].coordinates,
+                embedded[kind].covered.vectors,
+                labels[embedded[kind].covered.rows],
+                embedded[kind].projection.coordinates,
             ),
         }
-        for kind in EMBEDDING_KINDS
-        if kind in projections
+        for kind in names
+        if kind in embedded
     ]
     table = pd.DataFrame(measured).set_index("embedding")
-    st.dataframe(
-        table,
-        key="quality_table",
-        column_config={c: st.column_config.NumberColumn(format="%.3f") for c in table.columns},
-    )
+    measures = [column for column in table.columns if column != "sequences"]
+    st.dataframe(table, key="quality_table", column_config=three_decimals(measures))
     st.caption(QUALITY_HELP)
