@@ -45,7 +45,7 @@ import sklearn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from protviz.analysis.bootstrap import Interval, bootstrap_interval, paired_difference
+from protviz.model.bootstrap import Interval, bootstrap_interval, paired_difference
 from protviz.core.dataset import Dataset
 from protviz.io.builtin import load_builtin
 from protviz.io.fasta import read_labeled_fasta

@@ -1,4 +1,4 @@
-"""Bootstrap confidence intervals and paired comparisons (protviz.analysis.bootstrap)."""
+"""Bootstrap confidence intervals and paired comparisons (protviz.model.bootstrap)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, matthews_corrcoef
 
-from protviz.analysis.bootstrap import (
+from protviz.model.bootstrap import (
     METRICS,
     BootstrapError,
     bootstrap_interval,

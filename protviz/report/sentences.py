@@ -12,7 +12,7 @@ Example::
 
 from __future__ import annotations
 
-from protviz.analysis.bootstrap import Interval, PairedDifference
+from protviz.model.bootstrap import Interval, PairedDifference
 
 METRIC_LABELS = {
     "accuracy": "accuracy",
@@ -95,7 +95,7 @@ def compare_sentence(
     """One sentence comparing two predictors on the same test sequences.
 
     Args:
-        comparison: From :func:`protviz.analysis.bootstrap.paired_difference`.
+        comparison: From :func:`protviz.model.bootstrap.paired_difference`.
         name_a: Noun phrase for the first predictor, e.g. ``a bag of 1-3-mers``.
         name_b: Noun phrase for the second predictor, e.g. ``this network``.
         short_a: Short name for the verdict, e.g. ``the baseline`` (default ``name_a``).
