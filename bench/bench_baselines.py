@@ -45,7 +45,6 @@ import sklearn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from protviz.model.bootstrap import Interval, bootstrap_interval, paired_difference
 from protviz.core.dataset import Dataset
 from protviz.io.builtin import load_builtin
 from protviz.io.fasta import read_labeled_fasta
@@ -57,6 +56,7 @@ from protviz.model.baselines import (
     save_baselines,
     score_baselines,
 )
+from protviz.model.bootstrap import Interval, bootstrap_interval, paired_difference
 from protviz.model.runs import list_runs, load_predictions
 from protviz.model.training import Split, TrainingConfig, split_dataset
 from protviz.report.sentences import compare_sentence, interval_text

@@ -8,7 +8,6 @@ import pickle
 import numpy as np
 import pytest
 
-from protviz.core.alphabet import STANDARD_AMINO_ACIDS
 from protviz.core.errors import ProtvizError
 from protviz.core.records import HEADLINE_METRICS
 from protviz.io.builtin import MOTIF, motif_position_dataset
@@ -26,22 +25,7 @@ from protviz.model.baselines import (
     score_baselines,
 )
 from protviz.model.metrics import label_metrics
-
-
-def random_sequences(count: int, seed: int, letters: str = STANDARD_AMINO_ACIDS) -> list[str]:
-    rng = np.random.default_rng(seed)
-    alphabet = np.array(list(letters))
-    return ["".join(rng.choice(alphabet, size=rng.integers(40, 80))) for _ in range(count)]
-
-
-def enriched_set(count_per_class: int = 30, seed: int = 0) -> tuple[list[str], list[str]]:
-    """Three classes: background, K-rich and L-rich sequences."""
-    sequences = random_sequences(count_per_class, seed)
-    sequences += [s + "K" * 8 for s in random_sequences(count_per_class, seed + 1)]
-    sequences += [s + "L" * 8 for s in random_sequences(count_per_class, seed + 2)]
-    labels = ["plain"] * count_per_class + ["lysine"] * count_per_class
-    labels += ["leucine"] * count_per_class
-    return sequences, labels
+from tests.generated import enriched_set, random_sequences
 
 
 def motif_present_set(count: int, seed: int) -> tuple[list[str], list[str]]:

@@ -177,6 +177,28 @@ class TrainingConfig:
         """
         return cls(**{**ARCHITECTURE_DEFAULTS.get(arch, {}), **values, "arch": arch})
 
+    def continuation(
+        self, epochs_done: int, more_epochs: int, time_budget_seconds: float | None
+    ) -> TrainingConfig:
+        """The configuration that trains a run for ``more_epochs`` more epochs.
+
+        Args:
+            epochs_done: Epochs the run has trained.
+            more_epochs: Epochs to add.
+            time_budget_seconds: The time cap of the continuation (None: none).
+
+        Returns:
+            This configuration with the new epoch cap and time cap.
+
+        Raises:
+            TrainingConfigError: If ``more_epochs`` is below 1.
+        """
+        if not isinstance(more_epochs, int) or more_epochs < 1:
+            raise TrainingConfigError(f"Continue for 1 epoch or more; got {more_epochs!r}.")
+        return dataclasses.replace(
+            self, epochs=epochs_done + more_epochs, time_budget_seconds=time_budget_seconds
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The configuration as JSON-serialisable data."""
         data = dataclasses.asdict(self)

@@ -63,12 +63,6 @@ from protviz.model.splits import class_weighting
 BASELINE_NAMES = ("composition", "kmer")
 """The baselines :func:`fit_baselines` fits, in display order."""
 
-BASELINE_TITLES = {
-    "composition": "amino-acid composition alone (logistic regression)",
-    "kmer": "a bag of 1-3-mers (TF-IDF, logistic regression)",
-}
-"""Baseline name -> how a sentence names it."""
-
 FILE_FORMAT = "protviz-baselines"
 FILE_VERSION = 2
 """Version 2 stores arrays as float32 base64 (:func:`encode_array`); version 1 as lists."""

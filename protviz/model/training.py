@@ -90,6 +90,10 @@ LR_FACTOR = 0.5
 MIN_LR_FRACTION = 1 / 64
 """The ``plateau`` schedule never goes below this fraction of the initial rate."""
 
+MIN_DELTA = 1e-3
+"""Smallest fall of validation loss that counts as an improvement (early stopping and
+the learning-rate schedule): a model near zero loss stops instead of creeping on."""
+
 CONTINUATION_SETTINGS = ("epochs", "time_budget_seconds")
 """The settings a continued run may change: its epoch cap and its time cap."""
 
@@ -441,7 +445,10 @@ def _stopping_callbacks(config: TrainingConfig) -> list[keras.callbacks.Callback
     """
     callbacks: list[keras.callbacks.Callback] = [
         keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=config.patience, restore_best_weights=True
+            monitor="val_loss",
+            patience=config.patience,
+            min_delta=MIN_DELTA,
+            restore_best_weights=True,
         )
     ]
     if config.lr_schedule == "plateau":
@@ -450,6 +457,7 @@ def _stopping_callbacks(config: TrainingConfig) -> list[keras.callbacks.Callback
                 monitor="val_loss",
                 factor=LR_FACTOR,
                 patience=config.lr_patience,
+                min_delta=MIN_DELTA,
                 min_lr=config.learning_rate * MIN_LR_FRACTION,
             )
         )
@@ -480,8 +488,8 @@ def _fit(
     )
     seconds = time.perf_counter() - started
     new_rows = _history_rows(history.history, start.initial_epoch)
-    early_stopped = bool(stopping) and stopping[0].stopped_epoch > 0
-    return model, _fitted(new_rows, start, config, reporter, early_stopped, seconds)
+    stopper = stopping[0] if stopping else None
+    return model, _fitted(new_rows, start, config, reporter, stopper, seconds)
 
 
 def _history_rows(history: dict[str, list[float]], initial_epoch: int) -> list[dict[str, float]]:
@@ -498,28 +506,27 @@ def _fitted(
     start: _Start,
     config: TrainingConfig,
     reporter: ProgressAndCancel,
-    early_stopped: bool,
+    stopper: keras.callbacks.EarlyStopping | None,
     seconds: float,
 ) -> _Fitted:
     """Why training stopped, which epoch's weights were kept, and whether it still improved.
 
     Only the epochs of this fit count: continued training keeps the best of its own
-    epochs.
+    epochs. The best epoch is early stopping's (the last that improved validation
+    loss by more than :data:`MIN_DELTA`), whose weights Keras restored.
     """
     if reporter.stopped_for_time:
         reason = "time_cap"
-    elif early_stopped:
+    elif stopper is not None and stopper.stopped_epoch > 0:
         reason = "converged"
     else:
         reason = "epoch_cap"
-    val_losses = np.array([row.get("val_loss", np.nan) for row in new_rows], dtype=float)
-    if len(val_losses) and not np.isnan(val_losses).all():
-        best = start.initial_epoch + int(np.nanargmin(val_losses)) + 1
-        still_improving = (
-            reason != "converged" and len(new_rows) - (best - start.initial_epoch) < config.patience
-        )
+    last = start.initial_epoch + len(new_rows)
+    if stopper is None or not new_rows:
+        best, still_improving = last, None
     else:
-        best, still_improving = start.initial_epoch + len(new_rows), None
+        best = stopper.best_epoch + 1
+        still_improving = reason != "converged" and last - best < config.patience
     history = [*map(dict, start.history), *new_rows]
     return _Fitted(history, seconds, reason, best, still_improving, len(new_rows))
 
@@ -712,26 +719,6 @@ def _check_continuation(start: _Start, prepared: _Prepared, config: TrainingConf
         )
 
 
-def continuation_config(
-    record: RunRecord, more_epochs: int, time_budget_seconds: float | None
-) -> TrainingConfig:
-    """The configuration that continues a run for ``more_epochs`` more epochs.
-
-    Args:
-        record: The run's record.
-        more_epochs: Epochs to add to those it trained.
-        time_budget_seconds: The time cap of the continuation (None: none).
-
-    Returns:
-        The run's configuration with the new epoch and time caps.
-    """
-    return dataclasses.replace(
-        record.config,
-        epochs=len(record.history) + more_epochs,
-        time_budget_seconds=time_budget_seconds,
-    )
-
-
 def train(
     dataset: Dataset,
     config: TrainingConfig | None = None,
@@ -752,7 +739,7 @@ def train(
         dataset: The labeled data set (at least 2 classes).
         config: Hyper-parameters; defaults to ``TrainingConfig()``. To continue a
             run, its configuration with a higher epoch cap
-            (:func:`continuation_config`).
+            (:meth:`~protviz.core.config.TrainingConfig.continuation`).
         progress: Called with a :class:`~protviz.model.progress.Progress` after every batch.
         cancel: When set, training stops at the next batch with
             :class:`~protviz.model.progress.TrainingCancelled` and nothing is saved.
@@ -864,7 +851,6 @@ __all__ = [
     "ProgressAndCancel",
     "TrainingResult",
     "compile_model",
-    "continuation_config",
     "device_name",
     "evaluate_dataset",
     "library_versions",
