@@ -184,8 +184,9 @@ def stop_sentence(record: RunRecord) -> str | None:
     """Why a run's training stopped and whether it converged (None for older runs)."""
     if record.stop_reason is None:
         return None
+    epochs = record.epochs_run or 0
     text = (
-        f"Training stopped after {record.epochs_run} epochs because "
+        f"Training stopped after {epochs} epoch{'' if epochs == 1 else 's'} because "
         f"{STOP_REASONS[record.stop_reason]}; the weights of epoch {record.best_epoch} "
         "(lowest validation loss) are kept."
     )
