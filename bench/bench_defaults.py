@@ -29,6 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 
+from protviz.cli.train import run_summary
 from protviz.core.config import ARCHITECTURE_NAMES, TrainingConfig
 from protviz.core.dataset import Dataset
 from protviz.io.builtin import motif_position_dataset
@@ -58,30 +59,9 @@ def load(name: str, subset: int | None, seed: int) -> Dataset:
 
 
 def measure(dataset: Dataset, config: TrainingConfig) -> dict[str, Any]:
-    """Train without saving; the scores, how training ended and the baselines."""
-    result = train(dataset, config, save=False)
-    record = result.record
-
-    def scored(metrics) -> dict[str, Any]:
-        return {
-            name: [round(getattr(metrics, name), 4), *map(lambda v: round(v, 4),
-                                                          metrics.interval(name))]
-            for name in ("accuracy", "balanced_accuracy", "macro_f1")
-        }  # fmt: skip
-
-    return {
-        "arch": config.arch,
-        "learning_rate": config.learning_rate,
-        "network": scored(record.metrics),
-        "baselines": {name: scored(metrics) for name, metrics in record.baselines.items()},
-        "epochs_run": record.epochs_run,
-        "best_epoch": record.best_epoch,
-        "stop_reason": record.stop_reason,
-        "still_improving": record.still_improving,
-        "class_weighted": record.class_weighted,
-        "train_seconds": record.timings.train_seconds,
-        "split_sizes": record.split_sizes,
-    }
+    """Train without saving; the scores with intervals, how training ended, the baselines."""
+    record = train(dataset, config, save=False).record
+    return {"learning_rate": config.learning_rate, **run_summary(record, "")}
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from protviz.cli.train import ProgressBar, run_summary, scores
+from protviz.cli.train import ProgressBar, run_summary
 from protviz.core.config import TrainingConfig
 from protviz.core.store import DEFAULT_HOME
 from protviz.io.builtin import load_builtin
@@ -94,17 +94,8 @@ def make_demo(key: str, home: Path, force: bool, minutes: float | None) -> dict:
     run = runs.save_run(
         result.model, result.record, result.predictions, home=home, run_id=run_id, files=files
     )
-    record = run.record
     return {
-        "run_id": run_id,
-        "scores": run_summary(record, str(run.path))["metrics"],
-        "baselines": {name: scores(metrics) for name, metrics in record.baselines.items()},
-        "epochs_run": record.epochs_run,
-        "best_epoch": record.best_epoch,
-        "stop_reason": record.stop_reason,
-        "still_improving": record.still_improving,
-        "class_weighted": record.class_weighted,
-        "train_seconds": record.timings.train_seconds,
+        **run_summary(run.record, str(run.path)),
         "wall_seconds": round(time.perf_counter() - started, 1),
         "bytes": {p.name: p.stat().st_size for p in run.path.iterdir()},
     }
