@@ -671,6 +671,21 @@ def _predictions(dataset: Dataset, outcome: _Outcome) -> pd.DataFrame:
     return frame
 
 
+def _reporter(
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    config: TrainingConfig,
+    start: _Start,
+) -> ProgressAndCancel:
+    """The progress, cancel and time-cap callback; a continued run's curves start with
+    its parent's epochs."""
+    reporter = ProgressAndCancel(
+        progress, cancel, config.epochs, 0, config.time_budget_seconds, start.initial_epoch
+    )
+    reporter.history.extend(dict(row) for row in start.history)
+    return reporter
+
+
 def _start(
     parent: str | None, dataset: Dataset, config: TrainingConfig, home: str | os.PathLike | None
 ) -> _Start:
@@ -732,8 +747,8 @@ def train(
 ) -> TrainingResult:
     """Train, score and (by default) save a classifier, with its baselines.
 
-    The baselines (:mod:`protviz.model.baselines`) are fitted on the training
-    split first (seconds), then the network; both are scored on the test split.
+    The baselines (:mod:`protviz.model.baselines`) are fitted on the training split
+    first (seconds), then the network; both are scored on the test split.
 
     Args:
         dataset: The labeled data set (at least 2 classes).
@@ -743,20 +758,17 @@ def train(
         progress: Called with a :class:`~protviz.model.progress.Progress` after every batch.
         cancel: When set, training stops at the next batch with
             :class:`~protviz.model.progress.TrainingCancelled` and nothing is saved.
-        name: User-facing run name (default: architecture and data set, or the
-            parent's name and "continued").
+        name: User-facing run name (default: ``<arch> on <data set>``, ``<parent> (continued)``).
         home: Run store root (see :func:`protviz.core.store.store_root`).
         save: Save the run in the store.
-        parent: A saved run to continue: its model and optimizer state are loaded
-            and trained for more epochs on the same split; the new run records it
-            as ``parent`` (the parent is unchanged).
+        parent: A saved run to continue from its model and optimizer state, for more
+            epochs on the same split; the new run records it (the parent is unchanged).
 
     Returns:
         The model, run record, test predictions and saved run.
 
     Raises:
-        ProteinDataError: If the data cannot train a classifier, or cannot
-            continue ``parent``.
+        ProteinDataError: If the data cannot train a classifier or continue ``parent``.
         TrainingCancelled: If ``cancel`` was set.
     """
     config = config or TrainingConfig()
@@ -768,30 +780,20 @@ def train(
     prepared = _prepare(dataset, config)
     _check_continuation(start, prepared, config)
     baselines, baseline_scores = _fit_baselines(dataset, prepared, config)
-    reporter = ProgressAndCancel(
-        progress, cancel, config.epochs, 0, config.time_budget_seconds, start.initial_epoch
-    )
-    reporter.history.extend(dict(row) for row in start.history)
+    reporter = _reporter(progress, cancel, config, start)
     model, fitted = _fit(prepared, config, start, reporter)
     evaluated = _evaluate(model, dataset, prepared, config, reporter)
     if cancel is not None and cancel.is_set():
         raise TrainingCancelled("Training was cancelled; nothing was saved.")
+    timings = _timings(prepared, fitted, evaluated, started)
     outcome = _Outcome(
-        prepared,
-        fitted,
-        evaluated,
-        baseline_scores,
-        _timings(prepared, fitted, evaluated, started),
-        int(model.count_params()),
+        prepared, fitted, evaluated, baseline_scores, timings, int(model.count_params())
     )
     record = _run_record(dataset, config, name, start, outcome)
     predictions = _predictions(dataset, outcome)
-    run = None
-    if save:
-        files = {runs.BASELINES_FILE: baselines_json(baselines)}
-        run = runs.save_run(model, record, predictions, home=home, files=files)
-        record = run.record
-    return TrainingResult(model, record, predictions, run, baselines)
+    files = {runs.BASELINES_FILE: baselines_json(baselines)}
+    run = runs.save_run(model, record, predictions, home=home, files=files) if save else None
+    return TrainingResult(model, run.record if run else record, predictions, run, baselines)
 
 
 # --------------------------------------------------------------------------- evaluate
