@@ -217,6 +217,9 @@ class ProgressAndCancel(keras.callbacks.Callback):
         elapsed = time.perf_counter() - self.started
         done = (self.epoch - 1 - self.first_epoch) * self.batches + batch + 1
         left = (self.epochs - self.first_epoch) * self.batches - done
+        eta = elapsed / done * left
+        if self.time_budget_seconds is not None:  # the time cap ends training sooner
+            eta = min(eta, max(0.0, self.time_budget_seconds - elapsed))
         self.report(
             Progress(
                 phase=self.phase,
@@ -227,7 +230,7 @@ class ProgressAndCancel(keras.callbacks.Callback):
                 loss=logs.pop("loss", None),
                 metrics={**logs, **self.last_epoch_logs},
                 elapsed_seconds=elapsed,
-                eta_seconds=elapsed / done * left,
+                eta_seconds=eta,
                 history=tuple(self.history),
             )
         )

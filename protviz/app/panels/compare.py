@@ -70,7 +70,7 @@ def _training_settings_ui() -> dict[str, object]:
     """The hyper-parameters shared by the four runs, by configuration field."""
     left, middle, right = st.columns(3)
     fields = (
-        (left, "Epoch cap", "epochs", CompareKeys.EPOCHS, {}),
+        (left, "Epochs (most)", "epochs", CompareKeys.EPOCHS, {}),
         (middle, "Embedding dimension", "embedding_dim", CompareKeys.EMBEDDING_DIM, {}),
         (right, "Units", "units", CompareKeys.UNITS, {}),
         (left, "Max length (0 = none)", "max_length", CompareKeys.MAX_LENGTH, {"step": 100}),

@@ -119,7 +119,7 @@ def _stopping_settings_ui(arch: str) -> dict[str, object]:
     left, middle, right = st.columns(3)
     return {
         "epochs": hyperparameter_input(
-            left, "Epoch cap", "epochs", TrainKeys.EPOCHS,
+            left, "Epochs (most)", "epochs", TrainKeys.EPOCHS,
             help="The most epochs; early stopping usually ends training sooner.",
         ),
         "time_cap_minutes": hyperparameter_input(
