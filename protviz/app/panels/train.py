@@ -118,18 +118,13 @@ def _stopping_settings_ui(arch: str) -> dict[str, object]:
     """The optimiser and when training stops: epoch cap, time cap, patience, learning rate."""
     left, middle, right = st.columns(3)
     return {
-        "epochs": hyperparameter_input(
-            left, "Epochs (most)", "epochs", TrainKeys.EPOCHS,
-            help="The most epochs; early stopping usually ends training sooner.",
-        ),
+        "epochs": hyperparameter_input(left, "Epochs (most)", "epochs", TrainKeys.EPOCHS),
         "time_cap_minutes": hyperparameter_input(
             middle, "Time cap (minutes, 0 = none)", "time_cap_minutes", TrainKeys.TIME_CAP,
             help="Training stops after the last epoch that fits in this time.",
         ),
         "patience": hyperparameter_input(
-            right, "Early-stopping patience (epochs)", "patience", TrainKeys.PATIENCE,
-            help="Stop when validation loss has not improved for this many epochs; the "
-            "weights of the best epoch are kept.",
+            right, "Early-stopping patience (epochs)", "patience", TrainKeys.PATIENCE
         ),
         "batch_size": left.selectbox(
             "Batch size", BATCH_SIZES, index=BATCH_SIZES.index(DEFAULTS.batch_size),
