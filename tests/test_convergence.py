@@ -91,6 +91,20 @@ def test_class_weighting_makes_a_rare_class_predicted():
     assert "imbalanced" in record.class_weighting_reason
     assert record.metrics.per_class["rare"]["recall"] >= 0.5
     assert result.baselines["kmer"].settings["class_weight"] == "balanced"
+    # Early stopping follows the weighted validation loss, the one training minimises.
+    valid = split_dataset(dataset, MEAN).valid
+    labels = [dataset.labels[i] for i in valid]
+    train_labels = [dataset.labels[i] for i in split_dataset(dataset, MEAN).train]
+    weight = {
+        name: len(train_labels) / (2 * train_labels.count(name)) for name in ("common", "rare")
+    }
+    probabilities = predict_probabilities(
+        result.model, [dataset.sequences[i] for i in valid], max_length=MEAN.max_length
+    )
+    truth = [record.class_names.index(label) for label in labels]
+    losses = -np.log(probabilities[np.arange(len(valid)), truth])
+    weighted = (losses * [weight[label] for label in labels]).mean()
+    assert weighted == pytest.approx(record.history[record.best_epoch - 1]["val_loss"], abs=1e-4)
 
 
 def test_continuing_a_run_keeps_its_optimizer_state_and_records_its_parent(tmp_path):

@@ -383,7 +383,9 @@ class RunRecord:
         split_sizes: Sequences per split (``train``, ``valid``, ``test``).
         metrics: Test-set scores.
         history: One mapping per epoch: ``epoch`` and the Keras logs (``loss``,
-            ``accuracy``, ``val_loss``, ``val_accuracy``, ...).
+            ``accuracy``, ``val_loss``, ``val_accuracy``, ``learning_rate``, ...);
+            with class weighting, losses and accuracies are weighted per class, on
+            the validation sequences too.
         epochs_run: Epochs trained (early stopping may end sooner than ``config.epochs``).
         stopped_for_time: Whether the time cap ended training.
         best_epoch: The epoch whose weights were kept.

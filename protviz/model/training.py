@@ -399,12 +399,18 @@ def _prepare(dataset: Dataset, config: TrainingConfig) -> _Prepared:
 def _training_data(
     prepared: _Prepared, config: TrainingConfig, first_epoch: int
 ) -> tuple[tf.data.Dataset, tf.data.Dataset | None]:
-    """Batches for fitting (shuffled, weighted if asked) and for validation (or None)."""
+    """Batches for fitting (shuffled) and for validation (or None).
+
+    With class weighting, validation sequences get the same per-class weights as the
+    training ones, so early stopping and the learning-rate schedule follow the loss
+    that training minimises (the weighted one), not the plain one it trades away.
+    """
     split, label_ids = prepared.split, prepared.label_ids
-    weights = None
+    weights = valid_weights = None
     if prepared.class_weighted:
         per_class = balanced_class_weights(label_ids[split.train], len(prepared.class_names))
         weights = per_class[label_ids[split.train]]
+        valid_weights = per_class[label_ids[split.valid]]
     train_data = training_dataset(
         prepared.tokens_of(split.train),
         label_ids[split.train],
@@ -420,6 +426,7 @@ def _training_data(
         prepared.tokens_of(split.valid),
         label_ids[split.valid],
         batch_size=config.batch_size,
+        sample_weights=valid_weights,
         shuffle=False,
     )
     return train_data, valid_data
