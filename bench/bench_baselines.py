@@ -45,7 +45,6 @@ import sklearn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from protviz.analysis.bootstrap import Interval, bootstrap_interval, paired_difference
 from protviz.core.dataset import Dataset
 from protviz.io.builtin import load_builtin
 from protviz.io.fasta import read_labeled_fasta
@@ -53,10 +52,12 @@ from protviz.io.labels import LabelRule
 from protviz.model.baselines import (
     BASELINE_NAMES,
     Baseline,
+    BaselineScores,
     fit_baselines,
     save_baselines,
     score_baselines,
 )
+from protviz.model.bootstrap import Interval, bootstrap_interval, paired_difference
 from protviz.model.runs import list_runs, load_predictions
 from protviz.model.training import Split, TrainingConfig, split_dataset
 from protviz.report.sentences import compare_sentence, interval_text
@@ -158,7 +159,7 @@ def resampling(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def baseline_record(
-    baseline: Baseline, scores: dict[str, Any], truth: list[str], args: argparse.Namespace
+    baseline: Baseline, scores: BaselineScores, truth: list[str], args: argparse.Namespace
 ) -> dict[str, Any]:
     settings = baseline.settings
     return {
@@ -169,7 +170,7 @@ def baseline_record(
         "iterations": settings["iterations"],
         "metrics": {
             metric: bootstrap_interval(
-                truth, scores["predicted"], metric, **resampling(args)
+                truth, scores.predicted, metric, **resampling(args)
             )._asdict()
             for metric in METRICS
         },
@@ -197,7 +198,7 @@ def bench_dataset(key: str, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         save_baselines(Path(folder) / "baselines.json", baselines)
         json_bytes = (Path(folder) / "baselines.json").stat().st_size
-    predicted = {name: scores[name]["predicted"] for name in BASELINE_NAMES}
+    predicted = {name: scores[name].predicted for name in BASELINE_NAMES}
     if split_function is None:
         test_ids = [dataset.ids[i] for i in split.test]
         predicted.update(demo_runs_on(dataset, test_ids))

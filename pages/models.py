@@ -47,8 +47,10 @@ def table_ui(table: pd.DataFrame) -> str | None:
         selection_mode="single-row",
         key=ModelsKeys.TABLE,
         column_config={
-            "test accuracy": st.column_config.NumberColumn(format="%.3f"),
-            "macro F1": st.column_config.NumberColumn(format="%.3f"),
+            **{
+                column: st.column_config.NumberColumn(format="%.3f")
+                for column in ("test accuracy", "balanced accuracy", "macro F1", "1-3-mer baseline")
+            },
             "training (s)": st.column_config.NumberColumn(format="%.0f"),
         },
     )

@@ -23,8 +23,11 @@ def compare(tmp_path, monkeypatch) -> AppTest:
 def test_compare_preselects_the_runs_trained_on_the_data_set(compare):
     assert len(compare.multiselect(key="compare_selection").value) == 2
     table = next(d.value for d in compare.dataframe if "accuracy drop" in d.value.columns)
-    assert len(table) == 2
+    assert sorted(table["architecture"].tolist()[:2]) == ["conv_attention", "mean"]
+    assert table["architecture"].tolist()[2:] == ["baseline", "baseline"]
+    assert table["test accuracy 95% CI"].str.contains("-").all()
     assert any("cannot move at all" in m.value for m in compare.markdown)
+    assert any("beyond the noise" in m.value for m in compare.markdown)
 
 
 def test_compare_needs_two_runs(compare):

@@ -53,11 +53,29 @@ def test_train_page_refuses_bad_convolution_widths(app):
     assert any("whole numbers" in e.value for e in app.error)
 
 
+def test_train_page_says_when_training_stops_and_whether_classes_are_weighted(app):
+    app.switch_page("pages/train.py").run()
+    app.radio(key="train_arch").set_value("mean").run()
+    captions = " ".join(c.value for c in app.caption)
+    assert "has not improved for 6 epochs" in captions
+    assert "after 100 epochs or after 30 minutes" in captions
+    assert "Classes will not be weighted" in captions
+    assert app.select_slider(key="train_lr_mean").value == 1e-2
+    app.number_input(key="train_time_cap").set_value(0).run()
+    assert "30 minutes" not in " ".join(c.value for c in app.caption)
+    app.segmented_control(key="train_class_weighting").set_value("on").run()
+    assert any("Classes will be weighted" in c.value for c in app.caption)
+
+
 def test_trained_run_appears_on_the_models_page(app):
     run_id = train_mean_for_one_epoch(app)
     assert any("Saved 'tiny mean'" in s.value.replace("\\", "") for s in app.success)
-    assert {m.label for m in app.metric} >= {"Test accuracy", "Macro F1"}
-    assert not [e.value for e in app.error if "incident" in e.value], "the results raised a bug"
+    assert {m.label for m in app.metric} >= {"Test accuracy", "Balanced accuracy", "Macro F1"}
+    assert any(c.value.startswith("95% CI") for c in app.caption)
+    baselines = next(d.value for d in app.dataframe if "this network" in d.value.index)
+    assert list(baselines.index) == ["this network", "composition baseline", "1-3-mer baseline"]
+    assert any("on the same 200 test sequences" in m.value for m in app.markdown)
+    assert any("because it reached the epoch cap" in m.value for m in app.markdown)
     assert [run.run_id for run in runs.list_runs()] == [run_id]
     app.switch_page("pages/models.py").run()
     assert not app.exception
@@ -65,6 +83,22 @@ def test_trained_run_appears_on_the_models_page(app):
     assert app.selectbox(key="current_run_select").value == run_id
     table = next(d.value for d in app.dataframe if "architecture" in d.value.columns)
     assert table["name"].tolist() == ["tiny mean"]
+    assert table["accuracy 95% CI"].iloc[0]
+
+
+def test_a_run_stopped_at_a_cap_can_be_continued(app):
+    parent = train_mean_for_one_epoch(app)
+    app.number_input(key=f"continue_epochs_{parent}").set_value(1).run()
+    app.button(key=f"continue_start_{parent}").click().run()
+    assert not app.exception
+    view = default_queue().wait(app.session_state["train_job_id"], timeout=TIMEOUT)
+    assert view.status == "done", view.error
+    child = runs.get_run(view.run_id).record
+    assert child.parent == parent
+    assert child.epochs_run == 2
+    app.run()
+    assert not app.exception
+    assert any(f"Continued from run {parent}" in c.value for c in app.caption)
 
 
 def test_models_page_renames_and_deletes_a_run(app, tmp_path, monkeypatch):

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import pickle
 import zipfile
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from protviz.core.config import TrainingConfig
+from protviz.io.builtin import motif_position_dataset
 from protviz.model import archive, runs, saved
 from protviz.model.archive import RunArchiveError
+from protviz.model.baselines import run_baselines
+from protviz.model.training import train
 from tests.conftest import copy_demo_run
 
 DEMO = "demo-motif-conv-attention"
@@ -153,4 +159,76 @@ def test_invalid_run_json_is_refused(home):
 
     data = rezip(archive.export_run(DEMO, home), garble)
     with pytest.raises(RunArchiveError, match="not valid JSON"):
+        archive.import_run(data, "run.zip", home=home)
+
+
+@pytest.fixture(scope="module")
+def with_baselines(tmp_path_factory):
+    """A tiny run trained now, so it carries baselines.json and baseline predictions."""
+    home = tmp_path_factory.mktemp("baselines_home")
+    config = TrainingConfig.for_architecture("mean", epochs=1, units=4, embedding_dim=4)
+    run = train(motif_position_dataset(n_pairs=40), config, home=home).run
+    return home, run.run_id
+
+
+def test_a_run_zip_with_baselines_round_trips_and_loads_without_pickle(with_baselines, monkeypatch):
+    home, run_id = with_baselines
+    data = archive.export_run(run_id, home)
+    with zipfile.ZipFile(io.BytesIO(data)) as packed:
+        assert runs.BASELINES_FILE in packed.namelist()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pickle used")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "loads", refuse)
+    monkeypatch.setattr(np, "load", refuse)
+    imported = archive.import_run(data, "run.zip", home=home)
+    original, copy = runs.get_run(run_id, home), runs.get_run(imported.run_id, home)
+    assert copy.record.baselines == original.record.baselines
+    sequences = ["MKKLLAKGDKICLAAA", "AKGDKICLMSTVWY"]
+    for name, baseline in run_baselines(original).items():
+        np.testing.assert_array_equal(
+            run_baselines(copy)[name].predict_proba(sequences), baseline.predict_proba(sequences)
+        )
+    pd.testing.assert_frame_equal(
+        runs.load_predictions(imported.run_id, home), runs.load_predictions(run_id, home)
+    )
+    assert list(runs.load_predictions(run_id, home).columns[-2:]) == [
+        "baseline:composition",
+        "baseline:kmer",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x80\x04not json", "not valid JSON"),
+        (b'{"format": "protviz-baselines", "version": 2, "baselines": [{"name": "x"}]}',
+         "unusable baselines"),
+    ],
+)  # fmt: skip
+def test_unusable_baselines_are_refused_and_the_store_is_unchanged(
+    with_baselines, content, message
+):
+    home, run_id = with_baselines
+    data = rezip(
+        archive.export_run(run_id, home),
+        lambda members: members.update({runs.BASELINES_FILE: content}),
+    )
+    before = store_ids(home)
+    with pytest.raises(RunArchiveError, match=message):
+        archive.import_run(data, "run.zip", home=home)
+    assert store_ids(home) == before
+
+
+def test_baselines_of_other_classes_are_refused(with_baselines):
+    home, run_id = with_baselines
+
+    def rename_class(members):
+        text = members[runs.BASELINES_FILE].decode("utf-8")
+        members[runs.BASELINES_FILE] = text.replace('"terminal"', '"nuclear"').encode("utf-8")
+
+    data = rezip(archive.export_run(run_id, home), rename_class)
+    with pytest.raises(RunArchiveError, match="nuclear"):
         archive.import_run(data, "run.zip", home=home)

@@ -8,36 +8,24 @@ import pickle
 import numpy as np
 import pytest
 
-from protviz.core.alphabet import STANDARD_AMINO_ACIDS
 from protviz.core.errors import ProtvizError
+from protviz.core.records import HEADLINE_METRICS
 from protviz.io.builtin import MOTIF, motif_position_dataset
 from protviz.model.baselines import (
     BASELINE_NAMES,
     Baseline,
     BaselineError,
     amino_acid_frequencies,
+    decode_array,
+    encode_array,
     fit_baseline,
     fit_baselines,
     load_baselines,
     save_baselines,
     score_baselines,
 )
-
-
-def random_sequences(count: int, seed: int, letters: str = STANDARD_AMINO_ACIDS) -> list[str]:
-    rng = np.random.default_rng(seed)
-    alphabet = np.array(list(letters))
-    return ["".join(rng.choice(alphabet, size=rng.integers(40, 80))) for _ in range(count)]
-
-
-def enriched_set(count_per_class: int = 30, seed: int = 0) -> tuple[list[str], list[str]]:
-    """Three classes: background, K-rich and L-rich sequences."""
-    sequences = random_sequences(count_per_class, seed)
-    sequences += [s + "K" * 8 for s in random_sequences(count_per_class, seed + 1)]
-    sequences += [s + "L" * 8 for s in random_sequences(count_per_class, seed + 2)]
-    labels = ["plain"] * count_per_class + ["lysine"] * count_per_class
-    labels += ["leucine"] * count_per_class
-    return sequences, labels
+from protviz.model.metrics import label_metrics
+from tests.generated import enriched_set, random_sequences
 
 
 def motif_present_set(count: int, seed: int) -> tuple[list[str], list[str]]:
@@ -99,7 +87,7 @@ def test_same_seed_gives_the_same_baselines():
         np.testing.assert_array_equal(first[name].intercept, second[name].intercept)
 
 
-def test_json_round_trip_gives_identical_probabilities(tmp_path):
+def test_json_round_trip_keeps_probabilities_within_1e_6(tmp_path):
     sequences, labels = enriched_set()
     baselines = fit_baselines(sequences, labels, CLASSES)
     path = tmp_path / "baselines.json"
@@ -107,10 +95,37 @@ def test_json_round_trip_gives_identical_probabilities(tmp_path):
     loaded = load_baselines(path)
     test, _ = enriched_set(seed=7)
     for name in BASELINE_NAMES:
-        np.testing.assert_array_equal(
-            loaded[name].predict_proba(test), baselines[name].predict_proba(test)
+        np.testing.assert_allclose(
+            loaded[name].predict_proba(test), baselines[name].predict_proba(test), atol=1e-6
         )
+        assert loaded[name].predict(test) == baselines[name].predict(test)
         assert loaded[name].settings == baselines[name].settings
+        np.testing.assert_array_equal(loaded[name].coef, baselines[name].coef.astype(np.float32))
+
+
+def test_arrays_are_stored_at_float32_precision_and_lists_still_read():
+    array = np.array([[0.1, -2.5, 1e-9], [3.0, 0.0, 7.25]])
+    encoded = encode_array(array)
+    assert encoded["shape"] == [2, 3]
+    np.testing.assert_array_equal(decode_array(encoded), array.astype(np.float32))
+    np.testing.assert_array_equal(decode_array(array.tolist()), array)
+
+
+@pytest.mark.parametrize(
+    "value", [{"dtype": "<f8", "shape": [1], "base64": "AAAA"}, {"dtype": "<f4", "shape": [3],
+              "base64": "AAAA"}, "text"],
+)  # fmt: skip
+def test_an_unreadable_array_is_an_error(value):
+    with pytest.raises(BaselineError):
+        decode_array(value)
+
+
+def test_a_stored_vectorizer_other_than_protvizs_is_refused():
+    sequences, labels = enriched_set()
+    data = fit_baselines(sequences, labels, CLASSES)["kmer"].to_json_dict()
+    data["settings"]["vectorizer"]["token_pattern"] = "(a+)+$"
+    with pytest.raises(BaselineError, match="vectorizer"):
+        Baseline.from_json_dict(data)
 
 
 def test_the_file_is_json_and_loading_uses_no_pickle(tmp_path, monkeypatch):
@@ -146,7 +161,7 @@ def test_a_foreign_or_broken_file_is_an_error(tmp_path, content):
 def test_malformed_arrays_are_an_error():
     sequences, labels = enriched_set()
     data = fit_baselines(sequences, labels, CLASSES)["composition"].to_json_dict()
-    data["coef"] = data["coef"][:2]
+    data["coef"] = decode_array(data["coef"])[:2].tolist()
     with pytest.raises(BaselineError, match="coef has shape"):
         Baseline.from_json_dict(data)
 
@@ -159,7 +174,7 @@ def test_composition_baseline_is_at_chance_on_the_motif_toy():
     sequences, labels = np.array(dataset.sequences), np.array(dataset.labels)
     baseline = fit_baselines(list(sequences[train]), list(labels[train]), dataset.classes)
     scores = score_baselines(baseline, list(sequences[test]), list(labels[test]))
-    assert scores["composition"]["accuracy"] == 0.5
+    assert scores["composition"].metrics["accuracy"] == 0.5
 
 
 def test_kmer_baseline_finds_a_motif_that_is_present_or_absent():
@@ -167,7 +182,7 @@ def test_kmer_baseline_finds_a_motif_that_is_present_or_absent():
     test, test_labels = motif_present_set(200, seed=1)
     baselines = fit_baselines(train, train_labels, ["none", "motif"])
     scores = score_baselines(baselines, test, test_labels)
-    assert scores["kmer"]["accuracy"] > 0.9
+    assert scores["kmer"].metrics["accuracy"] > 0.9
 
 
 def test_scores_hold_every_metric_and_the_predictions():
@@ -175,16 +190,26 @@ def test_scores_hold_every_metric_and_the_predictions():
     test, test_labels = enriched_set(seed=7)
     scores = score_baselines(fit_baselines(sequences, labels, CLASSES), test, test_labels)
     for name in BASELINE_NAMES:
-        assert set(scores[name]) == {
-            "n",
-            "accuracy",
-            "balanced_accuracy",
-            "macro_f1",
-            "mcc",
-            "predicted",
-        }
-        assert len(scores[name]["predicted"]) == len(test) == scores[name]["n"]
-        assert scores[name]["accuracy"] > 0.8
+        metrics = scores[name].metrics
+        assert set(HEADLINE_METRICS) | {"n", "per_class", "intervals"} <= set(metrics)
+        assert len(scores[name].predicted) == len(test) == metrics["n"]
+        assert metrics["accuracy"] > 0.8
+        low, high = metrics["intervals"]["accuracy"]
+        assert low <= metrics["accuracy"] <= high
+
+
+def test_scores_use_the_network_metrics():
+    sequences, labels = enriched_set()
+    test, test_labels = enriched_set(seed=7)
+    baseline = fit_baselines(sequences, labels, CLASSES)["composition"]
+    scores = score_baselines({"composition": baseline}, test, test_labels, CLASSES)
+    index = {name: i for i, name in enumerate(CLASSES)}
+    expected = label_metrics(
+        np.array([index[label] for label in test_labels]),
+        np.array([index[label] for label in baseline.predict(test)]),
+        CLASSES,
+    )
+    assert scores["composition"].metrics == expected
 
 
 def test_imbalanced_classes_are_weighted_and_the_record_says_so():
@@ -193,7 +218,16 @@ def test_imbalanced_classes_are_weighted_and_the_record_says_so():
     assert balanced.settings["class_weight"] is None
     imbalanced = fit_baselines(sequences[20:], labels[20:], CLASSES)["kmer"]
     assert imbalanced.settings["class_weight"] == "balanced"
-    assert "3.0 > 1.5" in imbalanced.settings["class_weight_reason"]
+    assert "3.0 times" in imbalanced.settings["class_weight_reason"]
+    assert "(> 1.5)" in imbalanced.settings["class_weight_reason"]
+
+
+def test_baselines_follow_a_class_weighting_set_by_hand():
+    sequences, labels = enriched_set()
+    forced = fit_baselines(sequences, labels, CLASSES, class_weights=True)["kmer"]
+    assert forced.settings["class_weight"] == "balanced"
+    refused = fit_baselines(sequences[20:], labels[20:], CLASSES, class_weights=False)["kmer"]
+    assert refused.settings["class_weight"] is None
 
 
 def test_a_class_without_training_sequences_is_left_out():

@@ -1,4 +1,4 @@
-"""Bootstrap confidence intervals and paired comparisons (protviz.analysis.bootstrap)."""
+"""Bootstrap confidence intervals and paired comparisons (protviz.model.bootstrap)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, matthews_corrcoef
 
-from protviz.analysis.bootstrap import (
+from protviz.core.errors import ProtvizError
+from protviz.model.bootstrap import (
     METRICS,
     BootstrapError,
     bootstrap_interval,
     paired_difference,
 )
-from protviz.core.errors import ProtvizError
 
 
 def noisy_predictions(truth: np.ndarray, hit_rate: float, seed: int, n_classes: int = 4):

@@ -39,7 +39,16 @@ def test_train_json_contract(toy_fasta, tmp_path, capsys):
     result = last_json(captured.out)
     assert result["arch"] == "bilstm"
     assert result["run_dir"] == str(tmp_path / result["run_id"])
-    assert {"accuracy", "macro_f1", "mcc"} <= set(result["metrics"])
+    assert {"accuracy", "balanced_accuracy", "macro_f1", "mcc"} <= set(result["metrics"])
+    low, high = result["metrics"]["intervals"]["accuracy"]
+    assert low <= result["metrics"]["accuracy"] <= high
+    assert set(result["baselines"]) == {"composition", "kmer"}
+    for baseline in result["baselines"].values():
+        assert {"accuracy", "balanced_accuracy", "macro_f1", "mcc"} <= set(baseline)
+        assert baseline["n"] == result["split_sizes"]["test"]
+        assert set(baseline["intervals"]) == {"accuracy", "balanced_accuracy", "macro_f1", "mcc"}
+    assert result["stop_reason"] == "epoch_cap"
+    assert result["parent"] is None
     assert result["train_seconds"] > 0
     assert result["sequences_per_second"] > 0
     assert "epoch 1/1" in captured.err
@@ -61,6 +70,25 @@ def test_train_a_builtin_then_list_and_evaluate(toy_fasta, tmp_path, capsys):
     result = last_json(capsys.readouterr().out)
     assert result["metrics"]["scored"] == 60
     assert result["metrics"]["left_out"] == 0
+    assert "accuracy" in result["metrics"]["intervals"]
+    assert set(result["baselines"]) == {"composition", "kmer"}
+    assert result["baselines"]["kmer"]["n"] == 60
+    assert main(["evaluate", run_id, str(toy_fasta), "--label-key", "label", *home]) == 0
+    assert "kmer baseline on the same sequences: accuracy" in capsys.readouterr().out
+
+
+def test_continue_trains_a_child_run_on_the_same_data(tmp_path, capsys):
+    home = ["--home", str(tmp_path)]
+    args = ["train", "--builtin", "motif", "--arch", "mean", *TINY, "--epochs", "1"]
+    assert main([*args, *home, "--json"]) == 0
+    parent = last_json(capsys.readouterr().out)["run_id"]
+    assert main(["train", "--continue", parent, "--epochs", "1", *home, "--json"]) == 0
+    child = last_json(capsys.readouterr().out)
+    assert child["parent"] == parent
+    assert child["epochs_run"] == 2
+    assert child["arch"] == "mean"
+    assert main(["train", "--continue", parent, "--units", "8", *home]) == 2
+    assert "--units" in capsys.readouterr().err
 
 
 def test_evaluate_says_which_labels_the_run_does_not_know(toy_fasta, tmp_path, capsys):
@@ -85,6 +113,7 @@ def test_evaluate_says_which_labels_the_run_does_not_know(toy_fasta, tmp_path, c
         ["train", "--arch", "mean"],
         ["train", "--builtin", "nothing"],
         ["train", "--builtin", "motif", "--epochs", "0"],
+        ["train", "--continue", "0123456789abcdef01234567"],
         ["evaluate", "../../etc", "x.fasta"],
         ["evaluate", "0123456789abcdef01234567", "x.fasta"],
     ],

@@ -19,7 +19,13 @@ from protviz.analysis.embeddings import averaged_embeddings, model_embeddings
 from protviz.io.builtin import motif_position_dataset
 from protviz.model import runs, saved
 from protviz.model.readout import embedding_matrix
-from protviz.report.compare import html_report, small_multiples_figure
+from protviz.report.compare import (
+    baseline_sentences,
+    comparison_frame,
+    html_report,
+    noise_sentences,
+    small_multiples_figure,
+)
 from tests.conftest import copy_demo_run
 
 TOY = motif_position_dataset()
@@ -100,6 +106,31 @@ def test_comparison_table_has_the_known_answer(comparison):
         comparison.runs[0].run.record.parameters,
         comparison.runs[1].run.record.parameters,
     }
+
+
+def test_the_table_shows_intervals_and_one_row_per_baseline(comparison):
+    table = comparison_frame(comparison)
+    assert list(table.index) == [
+        "Demo: mean (averaged embeddings) on the motif toy",
+        "Demo: conv_attention on the motif toy",
+        "composition baseline",
+        "1-3-mer baseline",
+    ]
+    assert table.columns[table.columns.get_loc("test accuracy") + 1] == "test accuracy 95% CI"
+    assert table.loc["1-3-mer baseline", "architecture"] == "baseline"
+    assert table.loc["composition baseline", "test accuracy"] == pytest.approx(
+        comparison.runs[0].run.record.baselines["composition"].accuracy
+    )
+    assert table["test accuracy 95% CI"].str.contains("-").all()
+
+
+def test_runs_are_compared_on_their_shared_test_sequences(comparison):
+    [sentence] = noise_sentences(comparison)
+    # conv_attention (1.000) against mean (0.500) on the same 200 sequences.
+    assert "on the same 200 test sequences" in sentence
+    assert "beyond the noise" in sentence
+    assert "Demo: conv_attention on the motif toy is better" in sentence
+    assert len(baseline_sentences(comparison)) == 4
 
 
 def test_summary_states_the_measured_numbers(comparison):

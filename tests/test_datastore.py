@@ -70,3 +70,13 @@ def test_saved_data_sets_do_not_disturb_the_run_store(tmp_path):
     assert [run.run_id for run in runs.list_runs(tmp_path)] == ["demo-motif-conv-attention"]
     assert runs.problem_folders(tmp_path) == []
     assert len(datastore.list_datasets(tmp_path)) == 1
+
+
+def test_a_run_finds_the_data_set_it_was_trained_on(tmp_path):
+    saved = read_labeled_fasta(data_file("good.fasta"))[0]
+    datastore.save_dataset(saved, tmp_path)
+    assert datastore.find_dataset(saved.content_hash, tmp_path).content_hash == saved.content_hash
+    toy = motif_position_dataset()
+    assert datastore.find_dataset(toy.content_hash, tmp_path).content_hash == toy.content_hash
+    with pytest.raises(datastore.DatasetNotFoundError, match="Data page"):
+        datastore.find_dataset("0" * 64, tmp_path)

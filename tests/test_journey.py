@@ -122,6 +122,11 @@ def test_upload_train_explore_attention_and_share(browser, server, tmp_path):
     epochs.press("Enter")
     page.get_by_role("button", name="Start training").click()
     page.get_by_text("Saved 'mean on journey.fasta'").wait_for()
+    # Scores with intervals, the baselines on the same test sequences, why it stopped.
+    page.get_by_text("on the same 24 test sequences").first.wait_for()
+    page.get_by_text("because it reached the epoch cap").wait_for()
+    page.get_by_text("Continue training").first.wait_for()
+    assert page.get_by_text("95% CI").count() >= 4
     shot(page, "03-trained")
     (run,) = runs.list_runs(server.home)
     assert run.arch == "mean" and run.record.config.epochs == 2

@@ -8,7 +8,7 @@ import pytest
 
 from protviz.core.config import TrainingConfig
 from protviz.core.records import HEADLINE_METRICS, Metrics, RunRecord, RunRecordError
-from tests.conftest import ROOT
+from tests.conftest import DATA, ROOT
 
 SHIPPED = sorted((ROOT / "models").glob("*/run.json"))
 
@@ -132,3 +132,56 @@ def test_a_missing_entry_says_how_to_fix_it():
 def test_a_record_that_is_not_an_object_is_refused():
     with pytest.raises(RunRecordError, match="JSON object"):
         RunRecord.from_dict([1, 2])
+
+
+LEGACY = DATA / "records" / "v1_before_baselines.json"
+"""A run.json written before baselines, intervals and learning-rate schedules (the
+demo-motif-mean run as it shipped until then)."""
+
+
+def test_a_record_from_before_baselines_reads_as_it_trained():
+    record = RunRecord.from_dict(json.loads(LEGACY.read_text(encoding="utf-8")))
+    assert record.config.lr_schedule == "constant"
+    assert record.config.class_weights is False
+    assert record.baselines == {}
+    assert record.metrics.intervals == {}
+    assert record.stop_reason is None and record.still_improving is None
+    assert record.parent is None
+    assert RunRecord.from_dict(record.to_dict()) == record
+
+
+def test_new_entries_round_trip():
+    data = shipped_record()
+    data.update(
+        stop_reason="time_cap",
+        still_improving=True,
+        class_weighted=True,
+        class_weighting_reason="the classes are imbalanced",
+        parent="0123456789abcdef01234567",
+        baselines={"kmer": {"n": 200, "accuracy": 0.5, "intervals": {"accuracy": [0.4, 0.6]}}},
+    )
+    data["metrics"]["intervals"] = {"accuracy": [0.9, 1.0]}
+    data["metrics"]["confidence"] = 0.95
+    record = RunRecord.from_dict(data)
+    assert record.baselines["kmer"].interval("accuracy") == (0.4, 0.6)
+    assert record.metrics.interval("accuracy") == (0.9, 1.0)
+    assert record.metrics.interval("mcc") is None
+    assert record.to_dict() == data
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda data: data.update(stop_reason="bored"), "'stop_reason' must be one of"),
+        (lambda data: data.update(baselines={"kmer": {"accuracy": "high"}}),
+         "'baselines.kmer.accuracy'"),
+        (lambda data: data["metrics"].update(intervals={"accuracy": [0.1]}),
+         r"'metrics.intervals.accuracy' must be \[low, high\]"),
+        (lambda data: data["config"].update(class_weights="sometimes"), "class_weights"),
+    ],
+)  # fmt: skip
+def test_unusable_new_entries_are_refused_naming_them(change, named):
+    data = shipped_record()
+    change(data)
+    with pytest.raises(RunRecordError, match=named):
+        RunRecord.from_dict(data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from protviz.analysis.bootstrap import Interval, PairedDifference
+from protviz.model.bootstrap import Interval, PairedDifference
 from protviz.report.sentences import compare_sentence, interval_text, range_text
 
 

@@ -8,14 +8,17 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from protviz.core.alphabet import PROTEIN_ALPHABET
 from protviz.core.config import TrainingConfig, TrainingConfigError
 from protviz.core.dataset import Dataset
 from protviz.io.builtin import motif_position_dataset
 from protviz.model import runs
+from protviz.model.baselines import run_baselines
 from protviz.model.metrics import classification_metrics
 from protviz.model.progress import Progress, TrainingCancelled
 from protviz.model.splits import balanced_class_weights, split_dataset, stratified_split
 from protviz.model.training import evaluate_dataset, train
+from tests.generated import random_sequences
 
 TINY = TrainingConfig(
     arch="conv_attention",
@@ -209,3 +212,39 @@ def test_time_budget_stops_after_the_first_epoch(toy):
     result = train(toy, config, save=False)
     assert result.record.epochs_run == 1
     assert result.record.stopped_for_time is True
+
+
+def test_baselines_are_fitted_on_the_training_split_only(tmp_path):
+    train_part = random_sequences(40, seed=1, letters="ACDEFGHIKLMNPQRSTVY")  # no W
+    valid_part = random_sequences(10, seed=2, letters="ACDEFGHIKLMNPQRSTVY")
+    test_part = [sequence + "WWW" for sequence in random_sequences(10, seed=3)]
+    sequences = train_part + valid_part + test_part
+    dataset = Dataset.create(
+        "leak check",
+        [f"p{i}" for i in range(60)],
+        sequences,
+        ["a", "b"] * 30,
+        split=["train"] * 40 + ["valid"] * 10 + ["test"] * 10,
+    )
+    config = TrainingConfig.for_architecture("mean", epochs=1, units=4, embedding_dim=4)
+    result = train(dataset, config, home=tmp_path)
+    baselines = run_baselines(result.run)
+    assert "W" not in baselines["kmer"].features
+    assert not any("W" in kmer for kmer in baselines["kmer"].features)
+    assert baselines["composition"].mean[PROTEIN_ALPHABET.index("W")] == 0
+    for baseline in baselines.values():
+        assert baseline.settings["n_train"] == 40
+    predictions = runs.load_predictions(result.run.run_id, tmp_path)
+    assert predictions["id"].tolist() == [f"p{i}" for i in range(50, 60)]
+    assert set(result.record.baselines) == {"composition", "kmer"}
+    assert result.record.baselines["kmer"].n == 10
+
+
+def test_a_run_records_why_it_stopped_and_its_scores_intervals(trained):
+    record = trained[0].record
+    assert record.stop_reason == "epoch_cap"
+    assert record.best_epoch in (1, 2)
+    assert record.class_weighted is False
+    for name in ("accuracy", "balanced_accuracy", "macro_f1", "mcc"):
+        low, high = record.metrics.interval(name)
+        assert low <= getattr(record.metrics, name) <= high

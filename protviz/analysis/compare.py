@@ -14,6 +14,11 @@ measured beside them on the same sequences with the same projection
 (:func:`protviz.analysis.sources.measure_embedding`, added with
 :func:`with_embeddings`): :func:`embedding_quality_table` and
 :func:`embedding_sentences` put them next to the runs' embeddings.
+Every run's test scores come with their 95% intervals and its baselines
+(:mod:`protviz.analysis.scores`); :func:`baseline_entries` lists the baselines once
+per test set, and :func:`run_pairs` compares the runs two by two on the test
+sequences they share (a paired bootstrap), saying when a difference lies within
+the noise.
 """
 
 from __future__ import annotations
@@ -28,8 +33,16 @@ import pandas as pd
 from protviz.analysis.embeddings import averaged_embeddings, model_embeddings
 from protviz.analysis.projection import Projection, ProjectionParams, project
 from protviz.analysis.quality import embedding_quality
+from protviz.analysis.scores import (
+    NETWORK,
+    PredictorScores,
+    baseline_columns,
+    run_scores,
+    runs_comparison,
+)
 from protviz.analysis.sources import EmbeddingMeasure
 from protviz.core.dataset import Dataset
+from protviz.model.bootstrap import PairedDifference
 from protviz.model.readout import embedding_matrix
 from protviz.model.runs import RunInfo, load_predictions
 
@@ -166,12 +179,17 @@ class RunComparison:
             :func:`protviz.analysis.quality.embedding_quality`).
         projections: Embedding kind -> its 2-D projection.
         order: The order test on the run's test sequences.
+        scores: The network's and each baseline's test scores with 95% intervals
+            (:func:`protviz.analysis.scores.run_scores`).
+        predictions: The run's test predictions (``predictions.csv``).
     """
 
     run: RunInfo
     quality: dict[str, dict[str, float | None]]
     projections: dict[str, Projection]
     order: OrderTest
+    scores: list[PredictorScores] = field(default_factory=list)
+    predictions: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass
@@ -299,7 +317,77 @@ def _measure_run(
         [dataset.labels[i] for i in tests],
         seed=seed,
     )
-    return RunComparison(run, quality, projections, order)
+    predictions = load_predictions(run.run_id, run.path.parent)
+    return RunComparison(run, quality, projections, order, run_scores(run), predictions)
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    """One baseline on one test set, for the comparison table.
+
+    Attributes:
+        scores: Its scores with intervals.
+        runs: The runs it belongs to (runs tested on the same sequences share it).
+    """
+
+    scores: PredictorScores
+    runs: tuple[str, ...]
+
+
+def baseline_entries(comparison: Comparison) -> list[BaselineEntry]:
+    """The compared runs' baselines, each once per test set.
+
+    Runs tested on the same sequences with the same baseline predictions share one
+    entry (typically every run of a comparison trained on one data set and split).
+
+    Returns:
+        The entries, in the order of the runs and then of the baselines.
+    """
+    entries: dict[tuple, BaselineEntry] = {}
+    for entry in comparison.runs:
+        columns = baseline_columns(entry.predictions)
+        for scores in entry.scores:
+            if scores.name == NETWORK or scores.name not in columns:
+                continue
+            column = entry.predictions[["id", columns[scores.name]]]
+            key = (scores.name, tuple(map(tuple, column.to_numpy().tolist())))
+            known = entries.get(key)
+            names = (*known.runs, entry.run.name) if known else (entry.run.name,)
+            entries[key] = BaselineEntry(scores, names)
+    return list(entries.values())
+
+
+@dataclass(frozen=True)
+class RunPair:
+    """Two compared runs' networks, paired on the test sequences they share.
+
+    Attributes:
+        first: The first run.
+        second: The second run.
+        comparison: First minus second, or None when they share too few test sequences.
+    """
+
+    first: RunInfo
+    second: RunInfo
+    comparison: PairedDifference | None
+
+
+def run_pairs(comparison: Comparison, metric: str = "accuracy") -> list[RunPair]:
+    """Every pair of compared runs, scored on their shared test sequences (by ID).
+
+    Args:
+        comparison: The comparison.
+        metric: One of :data:`~protviz.core.records.HEADLINE_METRICS`.
+
+    Returns:
+        One pair per two runs, in the order given.
+    """
+    pairs = []
+    for index, first in enumerate(comparison.runs):
+        for second in comparison.runs[index + 1 :]:
+            paired = runs_comparison(first.predictions, second.predictions, metric)
+            pairs.append(RunPair(first.run, second.run, paired))
+    return pairs
 
 
 def comparison_table(comparison: Comparison) -> pd.DataFrame:
@@ -307,7 +395,7 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
 
     Returns:
         Index: run names. Columns: ``architecture``, ``test accuracy``,
-        ``macro F1``, ``MCC``, ``training (s)``, ``parameters``, then for
+        ``balanced accuracy``, ``macro F1``, ``MCC``, ``training (s)``, ``parameters``, then for
         ``averaged`` and ``learned``: ``silhouette``, ``5-NN accuracy``,
         ``trustworthiness``; then ``accuracy after shuffling``,
         ``accuracy drop``, ``learned shift`` and ``averaged shift``.
@@ -320,6 +408,7 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
             "run": entry.run.name,
             "architecture": record.config.arch,
             "test accuracy": metrics.accuracy,
+            "balanced accuracy": metrics.balanced_accuracy,
             "macro F1": metrics.macro_f1,
             "MCC": metrics.mcc,
             "training (s)": record.timings.train_seconds,

@@ -141,19 +141,45 @@ class TrainKeys:
     DROPOUT = "train_dropout"
     EPOCHS = "train_epochs"
     BATCH_SIZE = "train_batch"
-    LEARNING_RATE = "train_lr"
     MAX_LENGTH = "train_max_length"
     SEED = "train_seed"
     PATIENCE = "train_patience"
+    TIME_CAP = "train_time_cap"
+    LR_SCHEDULE = "train_lr_schedule"
     CONV_WIDTHS = "train_conv_widths"
     CONV_FILTERS = "train_conv_filters"
-    CLASS_WEIGHTS = "train_class_weights"
+    CLASS_WEIGHTS = "train_class_weighting"
     USE_SPLIT = "train_use_split"
     VALID_FRACTION = "train_val"
     TEST_FRACTION = "train_test"
     NAME = "train_name"
     START = "start_training"
     CANCEL = "cancel_training"
+
+    @staticmethod
+    def learning_rate(arch: str) -> str:
+        """Key of the learning rate of one architecture (each starts from its own default)."""
+        return f"train_lr_{arch}"
+
+
+class ContinueKeys:
+    """Widget keys of "Continue training" (on the Train page's result and the Models page),
+    one set per run."""
+
+    @staticmethod
+    def more_epochs(run_id: str) -> str:
+        """Key of the number of more epochs for one run."""
+        return f"continue_epochs_{run_id}"
+
+    @staticmethod
+    def time_cap(run_id: str) -> str:
+        """Key of the time cap (minutes) of the continuation of one run."""
+        return f"continue_time_cap_{run_id}"
+
+    @staticmethod
+    def start(run_id: str) -> str:
+        """Key of the "Continue training" button of one run."""
+        return f"continue_start_{run_id}"
 
 
 class ModelsKeys:
@@ -280,6 +306,7 @@ class CompareKeys:
     UNITS = "compare_units"
     MAX_LENGTH = "compare_max_length"
     SEED = "compare_seed"
+    TIME_CAP = "compare_time_cap"
     TRAIN_ALL = "compare_train_all"
     METHOD = "compare_method"
     METRIC = "compare_metric"

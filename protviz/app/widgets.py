@@ -1,5 +1,5 @@
 """Widgets that several pages share: the data set and run of a view, share links,
-read-only notices, a run's test metrics.
+read-only notices.
 
 Light: the Home and Data pages import this module, so nothing here reaches TensorFlow.
 """
@@ -14,7 +14,6 @@ from protviz.app import links, state
 from protviz.app.caches import cached_builtin, cached_dataset, store_folder, tidy_store_once
 from protviz.app.errors import as_text
 from protviz.core.dataset import Dataset, ProteinDataError
-from protviz.core.records import METRIC_LABELS, Metrics
 from protviz.model import runs
 from protviz.model.runs import RunInfo
 
@@ -259,12 +258,3 @@ def _trained_elsewhere_note(run: RunInfo, dataset: Dataset | None) -> None:
 def three_decimals(columns: Iterable[str]) -> dict[str, object]:
     """A table's column settings that show ``columns`` with three decimals."""
     return {column: st.column_config.NumberColumn(format="%.3f") for column in columns}
-
-
-def run_metrics_ui(metrics: Metrics) -> None:
-    """A run's test metrics in a row (``n/a`` for those it lacks)."""
-    headline = metrics.headline()
-    columns = st.columns(len(METRIC_LABELS))
-    for column, (key, label) in zip(columns, METRIC_LABELS.items(), strict=True):
-        value = headline[key]
-        column.metric(label, "n/a" if value is None else f"{value:.3f}")

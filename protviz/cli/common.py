@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.core.records import HEADLINE_METRICS
 from protviz.io.fasta import Duplicates, read_labeled_fasta
 from protviz.io.labels import LabelRule, default_table_columns, read_label_table
 
@@ -152,3 +153,16 @@ def result_text(result: dict[str, Any], formatter: Formatter, as_json: bool) -> 
 def indented_json(result: dict[str, Any]) -> str:
     """A result as indented JSON, for commands without a summary of their own."""
     return json.dumps(result, indent=2, default=str)
+
+
+def scores_text(result: dict[str, Any]) -> str:
+    """``accuracy 0.953 (0.935-0.969), ...`` for the headline metrics of a score dict."""
+    parts = []
+    for name in HEADLINE_METRICS:
+        value = result.get(name)
+        if not isinstance(value, int | float):
+            continue
+        bounds = result.get("intervals", {}).get(name)
+        interval = f" ({bounds[0]:.3f}-{bounds[1]:.3f})" if bounds else ""
+        parts.append(f"{name} {value:.3f}{interval}")
+    return ", ".join(parts)

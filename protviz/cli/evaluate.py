@@ -1,4 +1,5 @@
-"""``python -m protviz evaluate RUN FASTA``: score a saved run on another labeled file."""
+"""``python -m protviz evaluate RUN FASTA``: score a saved run on another labeled file,
+and its baselines (when it was saved with them) on the same sequences."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import argparse
 import sys
 from typing import Any
 
-from protviz.cli.common import load_dataset_from_args
-from protviz.core.records import HEADLINE_METRICS
+from protviz.cli.common import load_dataset_from_args, scores_text
+from protviz.core.dataset import Dataset
 from protviz.model import runs, saved
+from protviz.model.baselines import run_baselines, score_baselines
+from protviz.model.runs import RunInfo
 from protviz.model.training import evaluate_dataset
 
 
@@ -31,7 +34,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "name": run_info.name,
         "dataset": dataset.name,
         "metrics": metrics,
+        "baselines": baseline_metrics(run_info, dataset),
     }
+
+
+def baseline_metrics(run: RunInfo, dataset: Dataset) -> dict[str, Any]:
+    """The run's baselines scored on the sequences of ``dataset`` whose label the run knows
+    (the same sequences as the network); empty for a run saved without baselines."""
+    baselines = run_baselines(run)
+    class_names = run.class_names
+    known = [i for i, label in enumerate(dataset.labels) if label in class_names]
+    if not baselines or not known:
+        return {}
+    scored = score_baselines(
+        baselines,
+        [dataset.sequences[i] for i in known],
+        [dataset.labels[i] for i in known],
+        class_names,
+    )
+    return {name: scores.metrics for name, scores in scored.items()}
 
 
 def format(result: dict[str, Any]) -> str:
@@ -40,7 +61,7 @@ def format(result: dict[str, Any]) -> str:
     lines = [
         f"run {result['run_id']} ({result['name']}) on {result['dataset']}: "
         f"{metrics['scored']:,} sequence(s) scored, {metrics['left_out']:,} left out",
-        ", ".join(f"{key} {metrics[key]:.3f}" for key in HEADLINE_METRICS),
+        scores_text(metrics),
     ]
     width = max(len(name) for name in metrics["per_class"])
     lines.append(f"  {'class':<{width}}  precision  recall     f1  support")
@@ -49,4 +70,6 @@ def format(result: dict[str, Any]) -> str:
         f"  {row['support']:7,}"
         for name, row in metrics["per_class"].items()
     ]
+    for name, baseline in result["baselines"].items():
+        lines.append(f"{name} baseline on the same sequences: {scores_text(baseline)}")
     return "\n".join(lines)

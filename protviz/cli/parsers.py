@@ -15,7 +15,7 @@ from pathlib import Path
 from protviz.analysis.kinds import DATASET_KINDS, KIND_HELP, RUN_KINDS
 from protviz.analysis.projection import METHODS, METRICS
 from protviz.cli.common import add_label_options
-from protviz.core.config import ARCHITECTURE_NAMES
+from protviz.core.config import ARCHITECTURE_NAMES, LR_SCHEDULES
 
 Commands = argparse._SubParsersAction
 """The sub-parsers of the ``python -m protviz`` parser."""
@@ -45,7 +45,13 @@ def add_train(commands: Commands) -> None:
             "Train a protein-sequence classifier, score it on the test split and save it "
             "in the run store (models/, or --home / $PROTVIZ_HOME). Progress goes to stderr. "
             "The data set's own train/valid/test split is used when it has one "
-            "(--split-field/--split-key), else a stratified split with --seed."
+            "(--split-field/--split-key), else a stratified split with --seed. Training "
+            "stops when validation loss has not improved for --patience epochs (the best "
+            "weights are kept), or at the epoch cap (--epochs), or at the time cap "
+            "(--time-cap-minutes). Two baselines (amino-acid composition and a bag of "
+            "1-3-mers, logistic regression) are fitted on the same training split and "
+            "scored on the same test sequences. --continue RUN trains a saved run for more "
+            "epochs and saves a new run."
         ),
     )
     parser.add_argument(
@@ -55,7 +61,14 @@ def add_train(commands: Commands) -> None:
         "--builtin", metavar="KEY", help="train on a built-in data set instead (motif, scl2205)"
     )
     parser.add_argument(
-        "--arch", choices=ARCHITECTURE_NAMES, default="conv_attention", help="architecture"
+        "--arch", choices=ARCHITECTURE_NAMES, help="architecture (default conv_attention)"
+    )
+    parser.add_argument(
+        "--continue",
+        dest="continue_from",
+        metavar="RUN",
+        help="continue training this saved run (its model and optimizer state) for --epochs "
+        "more epochs, on the data set it was trained on; saves a new run",
     )
     add_label_options(parser)
     _add_hyper_parameters(parser)
@@ -65,8 +78,18 @@ def add_train(commands: Commands) -> None:
 
 def _add_hyper_parameters(parser: argparse.ArgumentParser) -> None:
     """The ``train`` options that override :class:`TrainingConfig` defaults."""
-    hyper = parser.add_argument_group("hyper-parameters (default: TrainingConfig defaults)")
-    hyper.add_argument("--epochs", type=int, metavar="N")
+    hyper = parser.add_argument_group(
+        "hyper-parameters (default: the architecture's defaults, TrainingConfig.for_architecture)"
+    )
+    hyper.add_argument(
+        "--epochs", type=int, metavar="N", help="epoch cap (with --continue: more epochs)"
+    )
+    hyper.add_argument(
+        "--time-cap-minutes",
+        type=float,
+        metavar="X",
+        help="stop after the last epoch that fits in X minutes (0 = no time cap; default 30)",
+    )
     hyper.add_argument("--batch-size", type=int, metavar="N")
     hyper.add_argument("--embedding-dim", type=int, metavar="N")
     hyper.add_argument("--units", type=int, metavar="N")
@@ -78,11 +101,20 @@ def _add_hyper_parameters(parser: argparse.ArgumentParser) -> None:
     hyper.add_argument(
         "--max-length", type=int, metavar="N", help="truncate longer proteins (0 = never)"
     )
-    hyper.add_argument("--learning-rate", type=float, metavar="X")
-    hyper.add_argument("--patience", type=int, metavar="N")
+    hyper.add_argument("--learning-rate", type=float, metavar="X", help="initial learning rate")
+    hyper.add_argument(
+        "--lr-schedule",
+        choices=LR_SCHEDULES,
+        help="plateau: halve the learning rate when validation loss stalls (default)",
+    )
+    hyper.add_argument(
+        "--patience", type=int, metavar="N", help="early stopping: epochs without improvement"
+    )
     hyper.add_argument("--seed", type=int, metavar="N")
     hyper.add_argument(
-        "--class-weights", action="store_true", help="weight classes by inverse frequency"
+        "--class-weights",
+        action=argparse.BooleanOptionalAction,
+        help="weight classes by inverse frequency (default: when the classes are imbalanced)",
     )
     hyper.add_argument(
         "--ignore-split",
@@ -97,7 +129,8 @@ def add_evaluate(commands: Commands) -> None:
         "evaluate",
         help="score a saved run on another labeled FASTA file",
         description=(
-            "Score a saved run on a labeled FASTA file. Sequences whose label is not one of "
+            "Score a saved run on a labeled FASTA file, with 95% bootstrap intervals, and "
+            "the run's baselines on the same sequences. Sequences whose label is not one of "
             "the run's classes are left out of the scores and listed."
         ),
     )

@@ -1,4 +1,10 @@
-"""``python -m protviz train [FASTA]``: train a classifier and save it as a run."""
+"""``python -m protviz train [FASTA]``: train a classifier and save it as a run.
+
+``train --continue RUN [FASTA]`` trains a saved run for more epochs from its saved
+model and optimizer state and saves the result as a new run whose ``parent`` is RUN.
+The ``--json`` result carries the test scores with their 95% intervals, why
+training stopped, and the baselines scored on the same test sequences.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ import sys
 import time
 from typing import Any, TextIO
 
-from protviz.cli.common import load_dataset_from_args
+from protviz.cli.common import load_dataset_from_args, scores_text
 from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.core.records import STOP_REASONS, Metrics, RunRecord
 from protviz.io.builtin import load_builtin
+from protviz.io.datastore import find_dataset
+from protviz.model import runs
 from protviz.model.progress import Progress
 from protviz.model.training import train
 
@@ -24,47 +33,102 @@ _CONFIG_OPTIONS = (
     "learning_rate",
     "patience",
     "seed",
+    "lr_schedule",
 )
 """``train`` options passed to :class:`TrainingConfig` as they are, when given."""
 
+_CONTINUE_OPTIONS = ("epochs", "time_cap_minutes")
+"""The only hyper-parameter options ``--continue`` takes (a continued run keeps the rest)."""
+
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Train and save a run; return its id, folder, metrics and timings."""
-    dataset = _dataset(args)
-    config = config_from_args(args)
-    result = train(dataset, config, progress=ProgressBar(), name=args.name, home=args.home)
-    record = result.record
+    """Train (or continue) and save a run; return its id, folder, scores and timings."""
+    parent = runs.get_run(args.continue_from, args.home) if args.continue_from else None
+    dataset = _dataset(args, parent.record if parent else None)
+    config = config_from_args(args) if parent is None else _continuation(args, parent.record)
+    result = train(
+        dataset,
+        config,
+        progress=ProgressBar(),
+        name=args.name,
+        home=args.home,
+        parent=parent.run_id if parent else None,
+    )
+    return run_summary(result.record, str(result.run.path))
+
+
+def run_summary(record: RunRecord, run_dir: str) -> dict[str, Any]:
+    """What ``train`` prints about a saved run (the ``--json`` result)."""
     return {
         "run_id": record.run_id,
-        "run_dir": str(result.run.path),
+        "run_dir": run_dir,
         "name": record.name,
-        "arch": config.arch,
+        "arch": record.config.arch,
         "dataset": record.dataset.name,
         "split_sizes": record.split_sizes,
         "epochs_run": record.epochs_run,
-        "metrics": record.metrics.headline(),
+        "best_epoch": record.best_epoch,
+        "stop_reason": record.stop_reason,
+        "still_improving": record.still_improving,
+        "class_weighted": record.class_weighted,
+        "parent": record.parent,
+        "metrics": scores(record.metrics),
+        "baselines": {name: scores(metrics) for name, metrics in record.baselines.items()},
         "train_seconds": record.timings.train_seconds,
         "sequences_per_second": record.timings.sequences_per_second,
         "device": record.device,
     }
 
 
-def _dataset(args: argparse.Namespace) -> Dataset:
-    """The built-in data set (``--builtin``) or the FASTA file to train on."""
+def scores(metrics: Metrics) -> dict[str, Any]:
+    """Headline metrics, the number of test sequences and the 95% intervals, as JSON."""
+    return {
+        "n": metrics.n,
+        **metrics.headline(),
+        "intervals": {name: list(bounds) for name, bounds in metrics.intervals.items()},
+    }
+
+
+def _dataset(args: argparse.Namespace, parent: RunRecord | None) -> Dataset:
+    """The built-in data set (``--builtin``) or the FASTA file to train on; to continue a
+    run without either, the saved or built-in data set it was trained on."""
     if args.builtin:
         return load_builtin(args.builtin)
     if args.fasta is not None:
         dataset, _ = load_dataset_from_args(args, args.fasta)
         return dataset
+    if parent is not None:
+        return find_dataset(parent.dataset.content_hash, args.home)
     raise ProteinDataError(
         "Name a FASTA file to train on, or a built-in data set with "
         "--builtin motif / --builtin scl2205."
     )
 
 
+def _continuation(args: argparse.Namespace, record: RunRecord) -> TrainingConfig:
+    """The parent's configuration with ``--epochs`` more epochs and the ``--time-cap-minutes``."""
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in (*_CONFIG_OPTIONS, "arch", "conv_widths", "max_length", "class_weights")
+        if name not in _CONTINUE_OPTIONS and getattr(args, name) is not None
+    ]
+    if given or args.ignore_split:
+        raise ProteinDataError(
+            f"--continue keeps the run's settings; leave out {', '.join(given) or '--ignore-split'}"
+            " (only --epochs, the number of more epochs, and --time-cap-minutes apply)."
+        )
+    config = record.config
+    more = args.epochs if args.epochs is not None else config.epochs
+    time_cap = config.time_budget_seconds
+    if args.time_cap_minutes is not None:
+        time_cap = args.time_cap_minutes * 60 or None
+    return config.continuation(len(record.history), more, time_cap)
+
+
 def config_from_args(args: argparse.Namespace) -> TrainingConfig:
-    """Build a :class:`~protviz.core.config.TrainingConfig` from ``train`` options."""
-    options: dict[str, Any] = {"arch": args.arch}
+    """Build a :class:`~protviz.core.config.TrainingConfig` from ``train`` options
+    (those not given get the architecture's defaults)."""
+    options: dict[str, Any] = {}
     for name in _CONFIG_OPTIONS:
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
@@ -78,9 +142,12 @@ def config_from_args(args: argparse.Namespace) -> TrainingConfig:
                 f"--conv-widths must be comma-separated whole numbers such as 1,3,5,9; got "
                 f"{args.conv_widths!r}."
             ) from None
-    options["class_weights"] = args.class_weights
+    if args.class_weights is not None:
+        options["class_weights"] = args.class_weights
+    if args.time_cap_minutes is not None:
+        options["time_budget_seconds"] = args.time_cap_minutes * 60 or None
     options["use_dataset_split"] = not args.ignore_split
-    return TrainingConfig(**options)
+    return TrainingConfig.for_architecture(args.arch or "conv_attention", **options)
 
 
 class ProgressBar:
@@ -131,16 +198,28 @@ def _duration(seconds: float) -> str:
 
 def format(result: dict[str, Any]) -> str:
     """Human-readable text for the result of ``train``."""
-    metrics = result["metrics"]
     sizes = result["split_sizes"]
-    return "\n".join(
-        [
-            f"saved run {result['run_id']} ({result['name']}) in {result['run_dir']}",
-            f"{result['arch']} on {result['dataset']}: train {sizes['train']:,}, valid "
-            f"{sizes['valid']:,}, test {sizes['test']:,}; {result['epochs_run']} epoch(s) in "
-            f"{result['train_seconds']:.1f} s ({result['sequences_per_second']:.1f} seq/s, "
-            f"{result['device']})",
-            "test: "
-            + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items() if isinstance(v, int | float)),
-        ]
-    )
+    lines = [
+        f"saved run {result['run_id']} ({result['name']}) in {result['run_dir']}",
+        f"{result['arch']} on {result['dataset']}: train {sizes['train']:,}, valid "
+        f"{sizes['valid']:,}, test {sizes['test']:,}; {result['epochs_run']} epoch(s) in "
+        f"{result['train_seconds']:.1f} s ({result['sequences_per_second']:.1f} seq/s, "
+        f"{result['device']})",
+    ]
+    if result["stop_reason"]:
+        lines.append(stop_text(result["stop_reason"], result["still_improving"]))
+    lines.append("test: " + scores_text(result["metrics"]))
+    for name, baseline in result["baselines"].items():
+        lines.append(f"{name} baseline: " + scores_text(baseline))
+    return "\n".join(lines)
+
+
+def stop_text(reason: str, still_improving: bool | None) -> str:
+    """Why training stopped, and whether more epochs would likely help."""
+    text = f"stopped because {STOP_REASONS.get(reason, reason)}"
+    if still_improving:
+        text += (
+            "; validation loss was still improving: continue with "
+            "`train --continue RUN_ID` for more epochs"
+        )
+    return text

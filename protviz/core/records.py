@@ -50,6 +50,14 @@ METRIC_LABELS: dict[str, str] = {
 }
 """Display label of each of :data:`HEADLINE_METRICS`."""
 
+STOP_REASONS: dict[str, str] = {
+    "converged": "validation loss stopped improving (early stopping)",
+    "epoch_cap": "it reached the epoch cap",
+    "time_cap": "it reached the time cap",
+    "cancelled": "it was stopped by hand",
+}
+"""Why training stopped (``run.json``'s ``stop_reason``) -> the reason in words."""
+
 _FIX = "Export the run again from protviz, or correct run.json by hand."
 
 
@@ -263,6 +271,10 @@ class Metrics:
         mcc: Matthews correlation coefficient.
         per_class: Class name -> ``precision``, ``recall``, ``f1``, ``support``.
         confusion_matrix: Counts, rows true and columns predicted, in class order.
+        intervals: Metric name -> ``(low, high)``, its bootstrap confidence
+            interval over the test sequences (empty for runs saved before protviz
+            computed them).
+        confidence: The confidence level of ``intervals``, e.g. 0.95.
         extra: Entries this version of protviz does not know, kept as they are.
     """
 
@@ -275,6 +287,10 @@ class Metrics:
         default_factory=dict, metadata={"optional": True}
     )
     confusion_matrix: tuple[tuple[int, ...], ...] = _optional(())
+    intervals: Mapping[str, tuple[float, float]] = field(
+        default_factory=dict, metadata={"optional": True}
+    )
+    confidence: float | None = _optional(None)
     extra: Mapping[str, Any] = _extra()
 
     def __post_init__(self) -> None:
@@ -283,6 +299,8 @@ class Metrics:
         object.__setattr__(
             self, "per_class", {name: dict(scores) for name, scores in self.per_class.items()}
         )
+        intervals = {name: tuple(bounds) for name, bounds in self.intervals.items()}
+        object.__setattr__(self, "intervals", intervals)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Metrics:
@@ -295,18 +313,15 @@ class Metrics:
 
     @classmethod
     def from_fields(cls, fields: _Fields) -> Metrics:
-        """Read the ``metrics`` object."""
+        """Read the ``metrics`` object (or one baseline's scores)."""
         per_class = fields.nested("per_class", {})
-        matrix = fields.items("confusion_matrix", LIST, [])
-        for index, row in enumerate(matrix):
-            _check(row, LIST, f"metrics.confusion_matrix[{index}]", _FIX)
-            for value in row:
-                _check(value, WHOLE, f"metrics.confusion_matrix[{index}]", _FIX)
         return cls(
             n=fields.get("n", WHOLE, None),
             **{name: fields.get(name, NUMBER, None) for name in HEADLINE_METRICS},
             per_class={name: per_class.mapping(name, NUMBER) for name in per_class.data},
-            confusion_matrix=matrix,
+            confusion_matrix=_confusion_matrix(fields),
+            intervals=_intervals(fields),
+            confidence=fields.get("confidence", NUMBER, None),
             extra=fields.extra(cls),
         )
 
@@ -314,9 +329,37 @@ class Metrics:
         """The :data:`HEADLINE_METRICS` by name (None where not measured)."""
         return {name: getattr(self, name) for name in HEADLINE_METRICS}
 
+    def interval(self, name: str) -> tuple[float, float] | None:
+        """The confidence interval of metric ``name``, or None when it was not computed."""
+        return self.intervals.get(name)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (metrics that were not measured are left out)."""
         return _to_dict(self)
+
+
+def _confusion_matrix(fields: _Fields) -> list[list[int]]:
+    """The ``confusion_matrix`` entry: a list of rows of whole numbers."""
+    matrix = fields.items("confusion_matrix", LIST, [])
+    for index, row in enumerate(matrix):
+        for value in row:
+            _check(value, WHOLE, f"{fields.prefix}confusion_matrix[{index}]", _FIX)
+    return matrix
+
+
+def _intervals(fields: _Fields) -> dict[str, tuple[float, float]]:
+    """The ``intervals`` entry: metric name -> ``[low, high]``."""
+    intervals = fields.nested("intervals", {})
+    result = {}
+    for name in intervals.data:
+        bounds = intervals.items(name, NUMBER)
+        if len(bounds) != 2:
+            raise RunRecordError(
+                f"{RECORD_FILE}: '{intervals.prefix}{name}' must be [low, high], not "
+                f"{bounds!r}. {_FIX}"
+            )
+        result[name] = (bounds[0], bounds[1])
+    return result
 
 
 # --------------------------------------------------------------------------- the record
@@ -340,10 +383,26 @@ class RunRecord:
         split_sizes: Sequences per split (``train``, ``valid``, ``test``).
         metrics: Test-set scores.
         history: One mapping per epoch: ``epoch`` and the Keras logs (``loss``,
-            ``accuracy``, ``val_loss``, ``val_accuracy``, ...).
+            ``accuracy``, ``val_loss``, ``val_accuracy``, ``learning_rate``, ...);
+            with class weighting, losses and accuracies are weighted per class, on
+            the validation sequences too.
         epochs_run: Epochs trained (early stopping may end sooner than ``config.epochs``).
-        stopped_for_time: Whether the time budget ended training.
+        stopped_for_time: Whether the time cap ended training.
         best_epoch: The epoch whose weights were kept.
+        stop_reason: Why training stopped, one of :data:`STOP_REASONS` (None for
+            runs saved before protviz recorded it).
+        still_improving: Whether validation loss had improved within the last
+            ``config.patience`` epochs when training stopped, so that early
+            stopping had not ended it: more epochs would likely help (None when
+            unknown).
+        class_weighted: Whether classes were weighted in training (None when unknown).
+        class_weighting_reason: Why (or why not), e.g. ``largest/smallest training
+            class = 3.0 > 1.5``.
+        baselines: Baseline name (``composition``, ``kmer``) -> its scores on the
+            same test sequences, with intervals (see
+            :mod:`protviz.model.baselines`; the fitted baselines are in the run
+            folder's ``baselines.json``). Empty for runs saved without them.
+        parent: The run this one continued training from (None: trained from scratch).
         parameters: Trainable and other weights of the model.
         timings: How long training took.
         device: What it trained on, e.g. ``CPU (16 cores, x86_64)``.
@@ -369,6 +428,12 @@ class RunRecord:
     epochs_run: int | None = None
     stopped_for_time: bool = False
     best_epoch: int | None = None
+    stop_reason: str | None = _optional(None)
+    still_improving: bool | None = _optional(None)
+    class_weighted: bool | None = _optional(None)
+    class_weighting_reason: str = _optional("")
+    baselines: Mapping[str, Metrics] = field(default_factory=dict, metadata={"optional": True})
+    parent: str | None = _optional(None)
     parameters: int | None = None
     timings: Timings = field(default_factory=Timings)
     device: str = ""
@@ -386,6 +451,7 @@ class RunRecord:
         object.__setattr__(self, "history", tuple(dict(row) for row in self.history))
         object.__setattr__(self, "split_sizes", dict(self.split_sizes))
         object.__setattr__(self, "versions", dict(self.versions))
+        object.__setattr__(self, "baselines", dict(self.baselines))
 
     @classmethod
     def from_dict(cls, data: Any) -> RunRecord:
@@ -420,6 +486,12 @@ class RunRecord:
             epochs_run=fields.get("epochs_run", WHOLE, None),
             stopped_for_time=fields.get("stopped_for_time", FLAG, False),
             best_epoch=fields.get("best_epoch", WHOLE, None),
+            stop_reason=_stop_reason(fields),
+            still_improving=fields.get("still_improving", FLAG, None),
+            class_weighted=fields.get("class_weighted", FLAG, None),
+            class_weighting_reason=fields.get("class_weighting_reason", TEXT, ""),
+            baselines=_baselines(fields),
+            parent=fields.get("parent", TEXT, None),
             parameters=fields.get("parameters", WHOLE, None),
             timings=Timings.from_fields(fields.nested("timings", {})),
             device=fields.get("device", TEXT, ""),
@@ -466,6 +538,21 @@ def _schema_version(fields: _Fields) -> int:
     return version
 
 
+def _stop_reason(fields: _Fields) -> str | None:
+    reason = fields.get("stop_reason", TEXT, None)
+    if reason is not None and reason not in STOP_REASONS:
+        raise RunRecordError(
+            f"{RECORD_FILE}: 'stop_reason' must be one of {', '.join(STOP_REASONS)}; got "
+            f"{reason!r}. {_FIX}"
+        )
+    return reason
+
+
+def _baselines(fields: _Fields) -> dict[str, Metrics]:
+    baselines = fields.nested("baselines", {})
+    return {name: Metrics.from_fields(baselines.nested(name)) for name in baselines.data}
+
+
 def _class_names(fields: _Fields) -> list[str]:
     names = fields.items("class_names", TEXT, hint=_CLASS_NAMES_HINT)
     if not names:
@@ -478,15 +565,20 @@ def _class_names(fields: _Fields) -> list[str]:
     return names
 
 
+_LEGACY_CONFIG = {"max_length": None, "lr_schedule": "constant", "time_budget_seconds": None}
+"""What a ``config`` entry without these keys meant when it was written."""
+
+
 def _config(fields: _Fields) -> TrainingConfig:
     """The training configuration; one without ``max_length`` was never truncated.
 
     Records of bare ``.keras`` uploads hold only ``arch``, ``embedding_dim`` and
-    ``max_length``; the other hyper-parameters get their defaults.
+    ``max_length``; the other hyper-parameters get their defaults. Records written
+    before protviz had a learning-rate schedule or a time cap trained without them.
     """
     config = fields.nested("config", hint=_ARCH_HINT)
     config.get("arch", TEXT, hint=_ARCH_HINT)
     try:
-        return TrainingConfig.from_dict({"max_length": None, **config.data})
+        return TrainingConfig.from_dict({**_LEGACY_CONFIG, **config.data})
     except (ValueError, TypeError) as error:  # TrainingConfigError, or int() of a bad width
         raise RunRecordError(f"{RECORD_FILE}: 'config' is not valid: {error}") from None

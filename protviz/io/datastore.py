@@ -197,6 +197,36 @@ def load_dataset(ref: str, home: str | os.PathLike | None = None) -> Dataset:
     return dataset
 
 
+def find_dataset(content_hash: str, home: str | os.PathLike | None = None) -> Dataset:
+    """The saved or built-in data set with this content hash (e.g. the one a run was
+    trained on).
+
+    Args:
+        content_hash: The data set's content hash.
+        home: Store root.
+
+    Returns:
+        The data set.
+
+    Raises:
+        DatasetNotFoundError: If no saved or built-in data set has that hash.
+        ProteinDataError: If the saved one is damaged.
+    """
+    if HASH_PATTERN.fullmatch(content_hash or "") and (datasets_root(home) / content_hash).is_dir():
+        return load_dataset(content_hash, home)
+    for key in BUILTINS:
+        try:
+            dataset = load_builtin(key)
+        except ProteinDataError:  # an optional built-in that is not installed
+            continue
+        if dataset.content_hash == content_hash:
+            return dataset
+    raise DatasetNotFoundError(
+        f"The data set with content hash {str(content_hash)[:12]}... is not saved on this "
+        "server: upload its FASTA file on the Data page (or name it on the command line)."
+    )
+
+
 def _stored_limits() -> Limits:
     """Limits for reading back a saved data set: it passed the upload limits once, and its
     relabelled FASTA may be somewhat larger than the file that was uploaded."""

@@ -5,8 +5,10 @@ intact and hold only a run's files; the model must load with
 ``safe_mode=True`` (so a ``Lambda`` layer or other arbitrary code is refused);
 its input must be protviz's amino-acid tokens; and its ``run.json`` must be a
 complete record (:meth:`~protviz.core.records.RunRecord.from_dict`) that
-describes it (class count, alphabet, architecture). Only then is it saved,
-under a fresh random run id, with the store's atomic write.
+describes it (class count, alphabet, architecture). Its ``baselines.json``, when
+present, is read as JSON (never unpickled) and must describe baselines of the
+run's classes. Only then is it saved, under a fresh random run id, with the
+store's atomic write.
 """
 
 from __future__ import annotations
@@ -29,8 +31,17 @@ from protviz.core.config import TrainingConfig
 from protviz.core.records import DatasetRef, RunRecord, RunRecordError
 from protviz.model import runs
 from protviz.model.architectures import ATTENTION_LAYER
+from protviz.model.baselines import BaselineError, baselines_from_json
 from protviz.model.encoding import PAD_ID, VOCAB_SIZE
-from protviz.model.runs import MODEL_FILE, PREDICTIONS_FILE, RECORD_FILE, RunInfo, RunStoreError
+from protviz.model.runs import (
+    BASELINE_PREFIX,
+    BASELINES_FILE,
+    MODEL_FILE,
+    PREDICTIONS_FILE,
+    RECORD_FILE,
+    RunInfo,
+    RunStoreError,
+)
 from protviz.model.saved import load_model_file
 
 MAX_ARCHIVE_BYTES = 200 * 2**20
@@ -44,7 +55,8 @@ class RunArchiveError(RunStoreError):
 
 
 def export_run(run_id: str, home: str | os.PathLike | None = None) -> bytes:
-    """Pack a saved run into one zip: ``model.keras``, ``run.json``, ``predictions.csv``.
+    """Pack a saved run into one zip: ``model.keras``, ``run.json``, ``predictions.csv``
+    and, when the run has them, ``baselines.json``.
 
     Args:
         run_id: The run id.
@@ -56,7 +68,7 @@ def export_run(run_id: str, home: str | os.PathLike | None = None) -> bytes:
     run = runs.get_run(run_id, home)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for member in (MODEL_FILE, RECORD_FILE, PREDICTIONS_FILE):
+        for member in (MODEL_FILE, RECORD_FILE, PREDICTIONS_FILE, BASELINES_FILE):
             path = run.path / member
             if path.is_file():
                 archive.write(path, arcname=member)
@@ -92,9 +104,9 @@ def import_run(
         )
     members = _open_zip(data, filename)
     if set(members) >= _KERAS_MEMBERS:
-        model_bytes, record, predictions = data, None, None
+        model_bytes, record, predictions, baselines = data, None, None, None
     else:
-        model_bytes, record, predictions = _run_members(members, filename)
+        model_bytes, record, predictions, baselines = _run_members(members, filename)
     model = _load_safely(model_bytes, filename)
     num_classes = _check_model(model, filename)
     if record is None:
@@ -102,13 +114,16 @@ def import_run(
     else:
         _check_record(record, model, num_classes, filename)
     predictions_frame = _predictions(predictions, record, filename)
+    files = (
+        {} if baselines is None else {BASELINES_FILE: _baselines_text(baselines, record, filename)}
+    )
     record = dataclasses.replace(
         record,
         imported_from=record.run_id,
         imported=datetime.now(UTC).isoformat(timespec="seconds"),
         run_id=None,
     )
-    return runs.save_run(model, record, predictions_frame, home=home)
+    return runs.save_run(model, record, predictions_frame, home=home, files=files)
 
 
 def _open_zip(data: bytes, filename: str) -> dict[str, bytes]:
@@ -130,7 +145,10 @@ def _open_zip(data: bytes, filename: str) -> dict[str, bytes]:
         ) from None
 
 
-def _run_members(members: dict[str, bytes], filename: str) -> tuple[bytes, RunRecord, bytes | None]:
+def _run_members(
+    members: dict[str, bytes], filename: str
+) -> tuple[bytes, RunRecord, bytes | None, bytes | None]:
+    """The model, record, predictions and baselines of a run zip (the last two optional)."""
     by_name: dict[str, bytes] = {}
     for name, content in members.items():
         path = PurePosixPath(name)
@@ -155,9 +173,39 @@ def _run_members(members: dict[str, bytes], filename: str) -> tuple[bytes, RunRe
     if not isinstance(record, dict):
         raise RunArchiveError(f"{RECORD_FILE} in '{filename}' must hold a JSON object.")
     try:
-        return by_name[MODEL_FILE], RunRecord.from_dict(record), by_name.get(PREDICTIONS_FILE)
+        parsed = RunRecord.from_dict(record)
     except RunRecordError as error:
         raise RunArchiveError(f"'{filename}' is not a usable protviz run: {error}") from None
+    return (
+        by_name[MODEL_FILE],
+        parsed,
+        by_name.get(PREDICTIONS_FILE),
+        by_name.get(BASELINES_FILE),
+    )
+
+
+def _baselines_text(content: bytes, record: RunRecord, filename: str) -> str:
+    """The uploaded ``baselines.json``, once it reads as baselines of the run's classes.
+
+    It is parsed as JSON and rebuilt from plain arrays; nothing is unpickled.
+    """
+    try:
+        text = content.decode("utf-8")
+        baselines = baselines_from_json(json.loads(text), f"{BASELINES_FILE} in '{filename}'")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise RunArchiveError(
+            f"{BASELINES_FILE} in '{filename}' is not valid JSON: {error}"
+        ) from None
+    except BaselineError as error:
+        raise RunArchiveError(f"'{filename}' holds unusable baselines: {error}") from None
+    for name, baseline in baselines.items():
+        foreign = sorted(set(baseline.class_names) - set(record.class_names))
+        if foreign:
+            raise RunArchiveError(
+                f"{BASELINES_FILE} in '{filename}' does not match its run: the {name} baseline "
+                f"predicts {', '.join(foreign[:5])}, which are not classes of the run."
+            )
+    return text
 
 
 def _load_safely(model_bytes: bytes, filename: str) -> keras.Model:
@@ -267,13 +315,16 @@ def _predictions(content: bytes | None, record: RunRecord, filename: str) -> pd.
     if content is None:
         return pd.DataFrame(columns=columns)
     try:
-        frame = pd.read_csv(io.BytesIO(content), dtype=str)
+        frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
         raise RunArchiveError(f"{PREDICTIONS_FILE} in '{filename}' is not a CSV: {error}") from None
-    if list(frame.columns) != columns:
+    extra = list(frame.columns)[len(columns) :]
+    if list(frame.columns)[: len(columns)] != columns or not all(
+        column.startswith(BASELINE_PREFIX) for column in extra
+    ):
         raise RunArchiveError(
             f"{PREDICTIONS_FILE} in '{filename}' has the columns {list(frame.columns)[:6]}, "
-            f"not those of its run ({columns[:6]}...)."
+            f"not those of its run ({columns[:6]}..., then {BASELINE_PREFIX}<name> columns)."
         )
     for column in columns[3:]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce")

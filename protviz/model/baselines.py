@@ -16,21 +16,30 @@ achieve:
 
 Choices made without touching any test split: the regularisation ``C`` is
 fixed (:data:`COMPOSITION_C`, :data:`KMER_C`, chosen once on the validation
-splits of MultiLoc and SCL2205, see there), and classes are weighted ``balanced`` when
-the largest training class holds more than :data:`IMBALANCE_RATIO` times the
-sequences of the smallest (recorded in :attr:`Baseline.settings`).
+splits of MultiLoc and SCL2205, see there), and classes are weighted ``balanced``
+by the same rule as the network's (:func:`protviz.model.splits.class_weighting`:
+by default when the largest training class holds more than 1.5 times the
+sequences of the smallest; recorded in :attr:`Baseline.settings`).
 
 A fitted :class:`Baseline` is plain arrays (vocabulary, IDF weights, scaler
 mean and scale, coefficients, intercepts), so it predicts without the
 scikit-learn estimator and is stored as JSON (``baselines.json`` in a run
-folder, :func:`save_baselines` / :func:`load_baselines`), never pickled.
+folder, :func:`save_baselines` / :func:`load_baselines`), never pickled. The
+arrays are stored at float32 precision, as base64 text of their little-endian
+bytes (:func:`encode_array`): a k-mer baseline of 13 classes is 0.6 MB so, 1.4 MB
+as decimal float32 numbers and 2.4 MB at full precision, and its probabilities
+move by less than 1e-7.
+
+:func:`protviz.model.training.train` fits both on every run's training sequences,
+scores them on its test sequences (:func:`score_baselines`, with the same metrics
+and intervals as the network) and saves them with the run.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import time
-import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,21 +51,22 @@ import sklearn
 from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, matthews_corrcoef
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from protviz.core.alphabet import PROTEIN_ALPHABET, UNKNOWN
 from protviz.core.errors import ProtvizError
+from protviz.model.metrics import label_metrics
+from protviz.model.runs import BASELINES_FILE, RunInfo
+from protviz.model.splits import class_weighting
 
 BASELINE_NAMES = ("composition", "kmer")
 """The baselines :func:`fit_baselines` fits, in display order."""
 
-BASELINES_FILE = "baselines.json"
-"""File name of the baselines in a run folder."""
-
 FILE_FORMAT = "protviz-baselines"
-FILE_VERSION = 1
+FILE_VERSION = 2
+"""Version 2 stores arrays as float32 base64 (:func:`encode_array`); version 1 as lists."""
+READABLE_VERSIONS = (1, 2)
 
 COMPOSITION_C = 1.0
 """Inverse regularisation strength of the composition baseline (21 features: hardly matters)."""
@@ -80,9 +90,6 @@ KMER_VECTORIZER: dict[str, Any] = {
     "smooth_idf": True,
 }
 """Settings of the k-mer TF-IDF vectorizer (stored with every k-mer baseline)."""
-
-IMBALANCE_RATIO = 1.5
-"""Largest / smallest training class size above which classes are weighted ``balanced``."""
 
 SOLVER = "newton-cg"
 """Logistic-regression solver: a few Newton steps, several times faster than lbfgs here."""
@@ -117,6 +124,50 @@ def amino_acid_frequencies(sequences: Sequence[str]) -> np.ndarray:
     rows = np.repeat(np.arange(len(lengths)), lengths)
     counts = np.bincount(rows * width + lookup[letters], minlength=len(lengths) * width)
     return counts.reshape(len(lengths), width) / np.maximum(lengths, 1)[:, None]
+
+
+# --------------------------------------------------------------------------- arrays as JSON
+
+
+def encode_array(array: np.ndarray) -> dict[str, Any]:
+    """An array as JSON-ready data at float32 precision.
+
+    Args:
+        array: Any shape.
+
+    Returns:
+        ``{"dtype": "<f4", "shape": [...], "base64": "..."}``: the little-endian
+        float32 bytes, base64-encoded.
+    """
+    data = np.ascontiguousarray(array, dtype="<f4")
+    return {
+        "dtype": "<f4",
+        "shape": list(data.shape),
+        "base64": base64.b64encode(data.tobytes()).decode("ascii"),
+    }
+
+
+def decode_array(value: Any) -> np.ndarray:
+    """Read an array written by :func:`encode_array`, or a plain (nested) list of numbers.
+
+    Args:
+        value: The JSON value.
+
+    Returns:
+        The array as float64.
+
+    Raises:
+        BaselineError: If the value is neither, or its bytes do not fit its shape.
+    """
+    if isinstance(value, list):
+        return np.asarray(value, dtype=np.float64)
+    if not isinstance(value, dict) or value.get("dtype") != "<f4":
+        raise BaselineError("A stored array is neither a list of numbers nor float32 base64.")
+    try:
+        data = np.frombuffer(base64.b64decode(value["base64"], validate=True), dtype="<f4")
+        return data.reshape([int(size) for size in value["shape"]]).astype(np.float64)
+    except (KeyError, TypeError, ValueError) as error:
+        raise BaselineError(f"A stored float32 array cannot be read: {error}") from None
 
 
 # --------------------------------------------------------------------------- the fitted model
@@ -176,20 +227,20 @@ class Baseline:
         return [self.class_names[i] for i in self.decision_function(sequences).argmax(axis=1)]
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The baseline as JSON-ready data (lists and numbers at full precision)."""
+        """The baseline as JSON-ready data (arrays at float32 precision: :func:`encode_array`)."""
 
-        def listed(array: np.ndarray | None) -> list | None:
-            return None if array is None else array.tolist()
+        def encoded(array: np.ndarray | None) -> dict[str, Any] | None:
+            return None if array is None else encode_array(array)
 
         return {
             "name": self.name,
             "class_names": list(self.class_names),
             "features": list(self.features),
-            "coef": listed(self.coef),
-            "intercept": listed(self.intercept),
-            "idf": listed(self.idf),
-            "mean": listed(self.mean),
-            "scale": listed(self.scale),
+            "coef": encoded(self.coef),
+            "intercept": encoded(self.intercept),
+            "idf": encoded(self.idf),
+            "mean": encoded(self.mean),
+            "scale": encoded(self.scale),
             "settings": self.settings,
         }
 
@@ -203,14 +254,14 @@ class Baseline:
 
         def array(key: str) -> np.ndarray | None:
             value = data.get(key)
-            return None if value is None else np.asarray(value, dtype=np.float64)
+            return None if value is None else decode_array(value)
 
         try:
             baseline = cls(
                 name=str(data["name"]),
                 features=tuple(data["features"]),
-                coef=np.asarray(data["coef"], dtype=np.float64),
-                intercept=np.asarray(data["intercept"], dtype=np.float64),
+                coef=decode_array(data["coef"]),
+                intercept=decode_array(data["intercept"]),
                 class_names=tuple(data["class_names"]),
                 idf=array("idf"),
                 mean=array("mean"),
@@ -236,8 +287,10 @@ def _check_shapes(baseline: Baseline) -> None:
         problems.append(f"unknown name {baseline.name!r}")
     else:
         problems += [f"{key} is missing" for key in required if getattr(baseline, key) is None]
-    if baseline.name == "kmer" and "vectorizer" not in baseline.settings:
-        problems.append("the vectorizer settings are missing")
+    if baseline.name == "kmer" and baseline.settings.get("vectorizer") != _stored_vectorizer():
+        problems.append(f"the vectorizer settings are not protviz's ({_stored_vectorizer()})")
+    if len(set(baseline.features)) != n_features or len(set(baseline.class_names)) != n_classes:
+        problems.append("a feature or class is listed twice")
     if baseline.coef.shape != (n_classes, n_features):
         problems.append(f"coef has shape {baseline.coef.shape}, not {(n_classes, n_features)}")
     if baseline.intercept.shape != (n_classes,):
@@ -255,9 +308,8 @@ def _composition_features(baseline: Baseline, sequences: Sequence[str]) -> np.nd
 
 
 def _kmer_features(baseline: Baseline, sequences: Sequence[str]) -> Any:
-    vectorizer_settings = dict(baseline.settings["vectorizer"])
-    vectorizer_settings["ngram_range"] = tuple(vectorizer_settings["ngram_range"])
-    vectorizer = TfidfVectorizer(**vectorizer_settings, vocabulary=list(baseline.features))
+    # The stored settings were checked to equal KMER_VECTORIZER (_check_shapes).
+    vectorizer = TfidfVectorizer(**KMER_VECTORIZER, vocabulary=list(baseline.features))
     vectorizer.idf_ = baseline.idf
     return vectorizer.transform(list(sequences))
 
@@ -342,15 +394,6 @@ def _training_classes(
     return present
 
 
-def _class_weighting(labels: Sequence[str]) -> tuple[str | None, str]:
-    """``balanced`` or None, and the reason, from the training class sizes."""
-    counts = Counter(labels).values()
-    ratio = max(counts) / min(counts)
-    if ratio > IMBALANCE_RATIO:
-        return "balanced", f"largest/smallest training class = {ratio:.1f} > {IMBALANCE_RATIO}"
-    return None, f"largest/smallest training class = {ratio:.1f} <= {IMBALANCE_RATIO}"
-
-
 def _per_class(classifier: LogisticRegression, classes: Sequence[str]) -> tuple[np.ndarray, ...]:
     """Coefficients ``(n_classes, n_features)`` and intercepts in ``classes`` order."""
     coef, intercept = classifier.coef_, classifier.intercept_
@@ -400,11 +443,13 @@ def _settings(
         "sklearn_version": sklearn.__version__,
     }
     if name == "kmer":
-        settings["vectorizer"] = {
-            **KMER_VECTORIZER,
-            "ngram_range": list(KMER_VECTORIZER["ngram_range"]),
-        }
+        settings["vectorizer"] = _stored_vectorizer()
     return settings
+
+
+def _stored_vectorizer() -> dict[str, Any]:
+    """:data:`KMER_VECTORIZER` as a baselines file stores it (JSON-ready)."""
+    return {**KMER_VECTORIZER, "ngram_range": list(KMER_VECTORIZER["ngram_range"])}
 
 
 def fit_baseline(
@@ -414,6 +459,7 @@ def fit_baseline(
     class_names: Sequence[str],
     *,
     seed: int = 0,
+    class_weights: bool | None = None,
 ) -> tuple[Baseline, Pipeline]:
     """Fit one baseline on training sequences.
 
@@ -424,6 +470,9 @@ def fit_baseline(
         class_names: The run's classes; fixes the order of the probability
             columns (classes without training sequences are left out).
         seed: Random state of the classifier.
+        class_weights: Weight classes ``balanced``: True, False, or None
+            (automatic, as the run's network; see
+            :func:`protviz.model.splits.class_weighting`).
 
     Returns:
         The baseline as plain arrays, and the fitted scikit-learn pipeline.
@@ -433,8 +482,8 @@ def fit_baseline(
             not a class name or fewer than 2 classes have training sequences.
     """
     classes = _training_classes(train_sequences, train_labels, class_names)
-    class_weight, weighting_reason = _class_weighting(train_labels)
-    pipeline = baseline_pipeline(name, class_weight=class_weight, seed=seed)
+    weighted, weighting_reason = class_weighting(train_labels, class_weights)
+    pipeline = baseline_pipeline(name, class_weight="balanced" if weighted else None, seed=seed)
     started = time.perf_counter()
     pipeline.fit(list(train_sequences), list(train_labels))
     fit_seconds = time.perf_counter() - started
@@ -462,6 +511,7 @@ def fit_baselines(
     class_names: Sequence[str],
     *,
     seed: int = 0,
+    class_weights: bool | None = None,
 ) -> Baselines:
     """Fit every baseline (:data:`BASELINE_NAMES`) on the training sequences of a split.
 
@@ -473,6 +523,7 @@ def fit_baselines(
         train_labels: Their labels, length ``n``.
         class_names: The run's classes, in order.
         seed: Random state of the classifiers.
+        class_weights: As :func:`fit_baseline`.
 
     Returns:
         The fitted baselines by name.
@@ -480,8 +531,9 @@ def fit_baselines(
     Raises:
         BaselineError: As :func:`fit_baseline`.
     """
+    options = {"seed": seed, "class_weights": class_weights}
     return {
-        name: fit_baseline(name, train_sequences, train_labels, class_names, seed=seed)[0]
+        name: fit_baseline(name, train_sequences, train_labels, class_names, **options)[0]
         for name in BASELINE_NAMES
     }
 
@@ -489,43 +541,77 @@ def fit_baselines(
 # --------------------------------------------------------------------------- scoring and files
 
 
-def score_baselines(
-    baselines: Baselines, test_sequences: Sequence[str], test_labels: Sequence[str]
-) -> dict[str, dict[str, Any]]:
-    """Score each baseline on the test sequences.
+@dataclass(frozen=True)
+class BaselineScores:
+    """One baseline scored on test sequences.
 
-    Macro F1 averages over the classes present in ``test_labels``, as the run
-    metrics do. A test class a baseline never saw in training counts as wrong.
+    Attributes:
+        metrics: :func:`~protviz.model.metrics.label_metrics` output (headline
+            metrics with intervals, per-class scores, confusion matrix).
+        predicted: Predicted label per test sequence, length ``n`` (for paired
+            comparisons; stored in ``predictions.csv``).
+    """
+
+    metrics: dict[str, Any]
+    predicted: list[str]
+
+
+def score_baselines(
+    baselines: Baselines,
+    test_sequences: Sequence[str],
+    test_labels: Sequence[str],
+    class_names: Sequence[str] | None = None,
+) -> dict[str, BaselineScores]:
+    """Score each baseline on the test sequences, as the network is scored.
+
+    A test class a baseline never saw in training counts as wrong.
 
     Args:
         baselines: Fitted baselines by name.
         test_sequences: Test sequences, length ``n``.
         test_labels: Their true labels, length ``n``.
+        class_names: The run's classes (default: those of the baselines and the
+            test labels, sorted); every test label must be one of them.
 
     Returns:
-        Per baseline name: ``n``, ``accuracy``, ``balanced_accuracy``,
-        ``macro_f1``, ``mcc`` and ``predicted`` (predicted label per test
-        sequence, length ``n``, for paired comparisons).
+        Per baseline name, its metrics and predictions.
+
+    Raises:
+        BaselineError: If a test label is not one of ``class_names``.
     """
-    truth = list(test_labels)
-    present = sorted(set(truth))
-    scores: dict[str, dict[str, Any]] = {}
+    if class_names is None:
+        seen = set(test_labels).union(*(b.class_names for b in baselines.values()))
+        class_names = sorted(seen)
+    index = {name: i for i, name in enumerate(class_names)}
+    unknown = sorted(set(test_labels) - set(index))
+    if unknown:
+        raise BaselineError(
+            f"Test labels {', '.join(map(repr, unknown[:5]))} are not among the class names."
+        )
+    truth = np.array([index[label] for label in test_labels], dtype=np.int64)
+    scores = {}
     for name, baseline in baselines.items():
-        predicted = baseline.predict(test_sequences)
-        with warnings.catch_warnings():
-            # Predicted classes absent from the test labels make scikit-learn warn.
-            warnings.simplefilter("ignore")
-            scores[name] = {
-                "n": len(truth),
-                "accuracy": float(accuracy_score(truth, predicted)),
-                "balanced_accuracy": float(balanced_accuracy_score(truth, predicted)),
-                "macro_f1": float(
-                    f1_score(truth, predicted, labels=present, average="macro", zero_division=0)
-                ),
-                "mcc": float(matthews_corrcoef(truth, predicted)),
-                "predicted": predicted,
-            }
+        predicted = baseline.predict(test_sequences) if len(test_sequences) else []
+        predicted_ids = np.array([index[label] for label in predicted], dtype=np.int64)
+        scores[name] = BaselineScores(label_metrics(truth, predicted_ids, class_names), predicted)
     return scores
+
+
+def baselines_json(baselines: Baselines) -> str:
+    """The text of a baselines file (what :func:`save_baselines` writes).
+
+    Args:
+        baselines: Fitted baselines by name.
+
+    Returns:
+        Compact JSON, one line.
+    """
+    data = {
+        "format": FILE_FORMAT,
+        "version": FILE_VERSION,
+        "baselines": [baseline.to_json_dict() for baseline in baselines.values()],
+    }
+    return json.dumps(data, separators=(",", ":")) + "\n"
 
 
 def save_baselines(path: str | Path, baselines: Baselines) -> None:
@@ -535,12 +621,7 @@ def save_baselines(path: str | Path, baselines: Baselines) -> None:
         path: The file to write.
         baselines: Fitted baselines by name.
     """
-    data = {
-        "format": FILE_FORMAT,
-        "version": FILE_VERSION,
-        "baselines": [baseline.to_json_dict() for baseline in baselines.values()],
-    }
-    Path(path).write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+    Path(path).write_text(baselines_json(baselines), encoding="utf-8")
 
 
 def load_baselines(path: str | Path) -> Baselines | None:
@@ -563,12 +644,40 @@ def load_baselines(path: str | Path) -> Baselines | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BaselineError(f"{path} cannot be read as JSON: {error}") from None
+    return baselines_from_json(data, str(path))
+
+
+def baselines_from_json(data: Any, source: str) -> Baselines:
+    """Baselines from the parsed JSON of a baselines file (JSON only, never pickle).
+
+    Args:
+        data: The parsed JSON.
+        source: The file's name, for messages.
+
+    Returns:
+        The baselines by name.
+
+    Raises:
+        BaselineError: If it is not a protviz baselines file this version reads.
+    """
     if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
-        raise BaselineError(f"{path} is not a protviz baselines file (format {FILE_FORMAT!r}).")
-    if data.get("version") != FILE_VERSION:
+        raise BaselineError(f"{source} is not a protviz baselines file (format {FILE_FORMAT!r}).")
+    if data.get("version") not in READABLE_VERSIONS:
         raise BaselineError(
-            f"{path} has baselines file version {data.get('version')!r}; this protviz reads "
-            f"version {FILE_VERSION}."
+            f"{source} has baselines file version {data.get('version')!r}; this protviz reads "
+            f"versions {', '.join(map(str, READABLE_VERSIONS))}."
         )
-    baselines = [Baseline.from_json_dict(item) for item in data.get("baselines", [])]
+    items = data.get("baselines", [])
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise BaselineError(f"{source}: 'baselines' must be a list of objects.")
+    baselines = [Baseline.from_json_dict(item) for item in items]
     return {baseline.name: baseline for baseline in baselines}
+
+
+def run_baselines(run: RunInfo) -> Baselines | None:
+    """The baselines saved with a run, or None for a run saved without them.
+
+    Raises:
+        BaselineError: If the run's ``baselines.json`` cannot be read.
+    """
+    return load_baselines(run.path / BASELINES_FILE)

@@ -94,6 +94,7 @@ def training_dataset(
     shuffle: bool = True,
     seed: int = 0,
     batches_per_bucket: int = DEFAULT_BATCHES_PER_BUCKET,
+    first_epoch: int = 0,
 ) -> tf.data.Dataset:
     """Build a ``tf.data`` pipeline of bucketed, per-batch-padded labeled batches.
 
@@ -108,6 +109,8 @@ def training_dataset(
         shuffle: Shuffle within buckets and the batch order (False for validation).
         seed: Shuffling seed.
         batches_per_bucket: Bucket size in batches.
+        first_epoch: The epoch of the first pass (a continued run goes on with
+            the shuffles its parent would have drawn next).
 
     Returns:
         A dataset of ``(tokens (batch, longest_in_batch) int32, labels (batch,) int32)``
@@ -127,9 +130,9 @@ def training_dataset(
         )
     weights = None if sample_weights is None else np.asarray(sample_weights, dtype=np.float32)
     generator = _BatchGenerator(
-        tokens, labels, weights, batch_size, shuffle, seed, batches_per_bucket
+        tokens, labels, weights, batch_size, shuffle, seed, batches_per_bucket, first_epoch
     )
-    return _to_tf_dataset(generator, len(generator.plan(0)))
+    return _to_tf_dataset(generator, len(generator.plan(first_epoch)))
 
 
 def inference_dataset(

@@ -85,6 +85,7 @@ class _Job:
     config: TrainingConfig
     name: str | None
     title: str
+    parent: str | None = None
     status: JobStatus = "queued"
     progress: Progress | None = None
     history: list[dict[str, float]] = field(default_factory=list)
@@ -102,8 +103,9 @@ class JobQueue:
         home: Run store root passed to the trainer (None: the default store).
         trainer: The training function, :func:`protviz.model.training.train` by
             default; it is called as ``trainer(dataset, config, progress=...,
-            cancel=..., name=..., home=...)`` and returns an object with a
-            ``run`` attribute holding the saved run (with ``run_id``).
+            cancel=..., name=..., home=...)`` (plus ``parent=...`` for a job that
+            continues a run) and returns an object with a ``run`` attribute
+            holding the saved run (with ``run_id``).
         keep_finished: Finished jobs remembered per owner.
     """
 
@@ -131,6 +133,7 @@ class JobQueue:
         *,
         owner: str,
         name: str | None = None,
+        parent: str | None = None,
     ) -> str:
         """Queue a training job and return its id at once.
 
@@ -139,6 +142,8 @@ class JobQueue:
             config: Hyper-parameters.
             owner: Who submits (a browser session id); only they see the job.
             name: User-facing run name (default: chosen by the trainer).
+            parent: A saved run to continue training (see
+                :func:`protviz.model.training.train`), or None.
 
         Returns:
             The job id.
@@ -149,7 +154,8 @@ class JobQueue:
             dataset=dataset,
             config=config,
             name=name,
-            title=f"{config.arch} on {dataset.name}",
+            title=f"{config.arch} on {dataset.name}" + (" (continued)" if parent else ""),
+            parent=parent,
         )
         with self._wake:
             self._jobs[job.job_id] = job
@@ -271,6 +277,7 @@ class JobQueue:
         if trainer is None:
             # The one lazy import: TensorFlow loads in the worker thread, at the first job.
             from protviz.model.training import train as trainer
+        continuing = {} if job.parent is None else {"parent": job.parent}
         try:
             result = trainer(
                 job.dataset,
@@ -279,6 +286,7 @@ class JobQueue:
                 cancel=job.cancel,
                 name=job.name,
                 home=self.home,
+                **continuing,
             )
         except TrainingCancelled:
             with self._wake:

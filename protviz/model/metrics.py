@@ -1,4 +1,10 @@
-"""Score a classifier's test predictions and tabulate them (scikit-learn, no TensorFlow)."""
+"""Score a classifier's test predictions and tabulate them (scikit-learn, no TensorFlow).
+
+Every score of a run (the network's and its baselines') comes from
+:func:`label_metrics`, with a :data:`CONFIDENCE` bootstrap interval over the test
+sequences (:mod:`protviz.model.bootstrap`, seed 0, :data:`RESAMPLES` resamples), so
+intervals computed later from the stored predictions are the same.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +23,21 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
+from protviz.core.records import HEADLINE_METRICS
+from protviz.model.bootstrap import bootstrap_intervals
 from protviz.model.runs import PROBABILITY_PREFIX
+
+CONFIDENCE = 0.95
+"""Confidence level of every interval protviz stores and shows."""
+
+RESAMPLES = 1000
+"""Bootstrap resamples of the test sequences behind every interval."""
 
 
 def classification_metrics(
     true_ids: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str]
 ) -> dict[str, Any]:
-    """Score predictions with scikit-learn.
+    """Score predicted probabilities (the most probable class is the prediction).
 
     Args:
         true_ids: True class index per sequence, shape ``(n,)``.
@@ -31,11 +45,31 @@ def classification_metrics(
         class_names: Class names, length ``num_classes``.
 
     Returns:
-        ``accuracy``, ``balanced_accuracy``, ``macro_f1``, ``mcc``, ``n``,
-        ``per_class`` (name -> precision, recall, f1, support) and
-        ``confusion_matrix`` (rows true, columns predicted, in class order).
+        As :func:`label_metrics`.
     """
-    predicted = probabilities.argmax(axis=1)
+    return label_metrics(true_ids, probabilities.argmax(axis=1), class_names)
+
+
+def label_metrics(
+    true_ids: np.ndarray, predicted_ids: np.ndarray, class_names: Sequence[str]
+) -> dict[str, Any]:
+    """Score predicted classes with scikit-learn, with bootstrap intervals.
+
+    Macro F1 averages over the classes present in ``true_ids``.
+
+    Args:
+        true_ids: True class index per sequence, shape ``(n,)``.
+        predicted_ids: Predicted class index per sequence, shape ``(n,)``.
+        class_names: Class names, length ``num_classes``.
+
+    Returns:
+        ``accuracy``, ``balanced_accuracy``, ``macro_f1``, ``mcc``, ``n``,
+        ``per_class`` (name -> precision, recall, f1, support),
+        ``confusion_matrix`` (rows true, columns predicted, in class order) and,
+        unless ``n`` is 0, ``intervals`` (metric -> ``[low, high]``) with their
+        ``confidence``.
+    """
+    true_ids, predicted = np.asarray(true_ids), np.asarray(predicted_ids)
     class_ids = list(range(len(class_names)))
     present = [i for i in class_ids if (true_ids == i).any()]
     with warnings.catch_warnings():
@@ -44,7 +78,7 @@ def classification_metrics(
         precision, recall, f1, support = precision_recall_fscore_support(
             true_ids, predicted, labels=class_ids, zero_division=0
         )
-        return {
+        scores = {
             "n": len(true_ids),
             "accuracy": float(accuracy_score(true_ids, predicted)),
             "balanced_accuracy": float(balanced_accuracy_score(true_ids, predicted)),
@@ -63,6 +97,28 @@ def classification_metrics(
             },
             "confusion_matrix": confusion_matrix(true_ids, predicted, labels=class_ids).tolist(),
         }
+    if len(true_ids):
+        scores["intervals"] = score_intervals(true_ids, predicted)
+        scores["confidence"] = CONFIDENCE
+    return scores
+
+
+def score_intervals(true_labels: Sequence, predicted_labels: Sequence) -> dict[str, list[float]]:
+    """The :data:`CONFIDENCE` bootstrap interval of each headline metric.
+
+    Args:
+        true_labels: True label (or class index) per test sequence, length ``n >= 1``.
+        predicted_labels: Predicted label per test sequence, length ``n``.
+
+    Returns:
+        Metric name -> ``[low, high]``, for
+        :data:`~protviz.core.records.HEADLINE_METRICS`.
+    """
+    intervals = bootstrap_intervals(
+        true_labels, predicted_labels, HEADLINE_METRICS, n_resamples=RESAMPLES,
+        confidence=CONFIDENCE,
+    )  # fmt: skip
+    return {name: [interval.low, interval.high] for name, interval in intervals.items()}
 
 
 def predictions_frame(

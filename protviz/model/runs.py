@@ -11,7 +11,10 @@ run folder is named by its run id and holds:
   name and hash, split sizes, metrics, per-epoch history, timings, library
   versions, creation time),
 - ``predictions.csv``: test-set predictions (``id``, ``true_label``,
-  ``predicted_label``, one ``probability:<class>`` column per class).
+  ``predicted_label``, one ``probability:<class>`` column per class, and the
+  label each baseline predicts, ``baseline:composition`` and ``baseline:kmer``),
+- ``baselines.json``: the baselines fitted on the run's training sequences, as
+  JSON arrays (:mod:`protviz.model.baselines`; absent in older runs).
 
 Run ids are random (96 bits, hex) because they appear in share links; the
 shipped demo runs have fixed ids ``demo-...``. Every id is checked against
@@ -47,8 +50,11 @@ if TYPE_CHECKING:
 
 MODEL_FILE = "model.keras"
 PREDICTIONS_FILE = "predictions.csv"
+BASELINES_FILE = "baselines.json"
 PROBABILITY_PREFIX = "probability:"
 """Prefix of the per-class probability columns in ``predictions.csv``."""
+BASELINE_PREFIX = "baseline:"
+"""Prefix of the columns of ``predictions.csv`` holding a baseline's predicted label."""
 
 RUN_ID_PATTERN = re.compile(r"^(?:[0-9a-f]{24}|demo-[a-z0-9]+(?:-[a-z0-9]+){0,5})$")
 """Valid run ids: 24 lowercase hex digits, or ``demo-`` plus lowercase words."""
@@ -190,6 +196,7 @@ def save_run(
     *,
     home: str | os.PathLike | None = None,
     run_id: str | None = None,
+    files: dict[str, str] | None = None,
 ) -> RunInfo:
     """Save a run atomically: write a ``.tmp-*`` folder, then rename it into place.
 
@@ -200,6 +207,7 @@ def save_run(
         predictions: Test-set predictions, one row per test sequence.
         home: Store root (see :func:`~protviz.core.store.store_root`).
         run_id: A fixed id (demo runs); default a new random id.
+        files: More files of the run by name, as text (e.g. ``baselines.json``).
 
     Returns:
         The saved run.
@@ -219,6 +227,8 @@ def save_run(
     try:
         model.save(temporary / MODEL_FILE)
         predictions.to_csv(temporary / PREDICTIONS_FILE, index=False)
+        for name, text in (files or {}).items():
+            (temporary / name).write_text(text, encoding="utf-8")
         (temporary / RECORD_FILE).write_text(_json_text(record), encoding="utf-8")
         os.rename(temporary, final)
     except BaseException:
@@ -326,11 +336,17 @@ def load_predictions(run_id: str, home: str | os.PathLike | None = None) -> pd.D
         home: Store root (see :func:`~protviz.core.store.store_root`).
 
     Returns:
-        One row per test sequence: ``id``, ``true_label``, ``predicted_label``
-        and ``probability:<class>`` columns.
+        One row per test sequence: ``id``, ``true_label``, ``predicted_label``,
+        ``probability:<class>`` columns (numbers) and, for runs saved with
+        baselines, ``baseline:<name>`` columns (labels). Labels are read as text
+        (a class named ``NA`` stays ``NA``).
     """
     path = run_path(run_id, home) / PREDICTIONS_FILE
-    return pd.read_csv(path, dtype={"id": str, "true_label": str, "predicted_label": str})
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in frame.columns:
+        if column.startswith(PROBABILITY_PREFIX):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
 
 
 def rename_run(run_id: str, name: str, home: str | os.PathLike | None = None) -> RunInfo:

@@ -1,7 +1,10 @@
 """Choose the training, validation and test sequences of a run, and class weights.
 
 Plain NumPy and scikit-learn (no TensorFlow): the data set's own split when it
-has one and the configuration allows it, else a seeded stratified split.
+has one and the configuration allows it, else a seeded stratified split. Classes
+are weighted when the configuration says so, or, by default, when they are
+imbalanced (:func:`class_weighting`); the network and the baselines
+(:mod:`protviz.model.baselines`) follow the same rule.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from sklearn.model_selection import train_test_split
 
 from protviz.core.config import TrainingConfig
 from protviz.core.dataset import SPLITS, Dataset, ProteinDataError
+
+IMBALANCE_RATIO = 1.5
+"""Largest / smallest training class size above which classes are weighted by default."""
 
 
 @dataclass(frozen=True)
@@ -164,3 +170,26 @@ def balanced_class_weights(label_ids: np.ndarray, num_classes: int) -> np.ndarra
     present = counts > 0
     weights[present] = len(label_ids) / (present.sum() * counts[present])
     return weights
+
+
+def class_weighting(labels: Sequence[str], setting: bool | None = None) -> tuple[bool, str]:
+    """Whether to weight classes in training, and why, in words.
+
+    Args:
+        labels: Label per training sequence.
+        setting: True or False to decide by hand; None (automatic) weights the
+            classes when the largest holds more than :data:`IMBALANCE_RATIO`
+            times the sequences of the smallest.
+
+    Returns:
+        The decision and its reason, e.g. ``(True, "the classes are imbalanced:
+        the largest has 3.0 times the sequences of the smallest (> 1.5)")``.
+    """
+    counts = Counter(labels).values()
+    ratio = max(counts) / min(counts) if counts else 1.0
+    sizes = f"the largest has {ratio:.1f} times the training sequences of the smallest"
+    if setting is not None:
+        return bool(setting), f"set by hand ({sizes})"
+    if ratio > IMBALANCE_RATIO:
+        return True, f"the classes are imbalanced: {sizes} (> {IMBALANCE_RATIO})"
+    return False, f"the classes are balanced enough: {sizes} (<= {IMBALANCE_RATIO})"

@@ -3,16 +3,27 @@
 :func:`train` is the one entry point the app and the command line share:
 
 1. split the data set (its own train/valid/test split, else a seeded
-   stratified split; :mod:`protviz.model.splits`),
-2. encode and truncate the sequences and batch them by length
+   stratified split; :mod:`protviz.model.splits`) and decide whether to weight
+   the classes (by default when they are imbalanced),
+2. fit the baselines (amino-acid composition, bag of 1-3-mers;
+   :mod:`protviz.model.baselines`) on the training split and score them on the
+   test split,
+3. encode and truncate the sequences and batch them by length
    (:mod:`protviz.model.encoding`, :mod:`protviz.model.batches`),
-3. build the architecture (:mod:`protviz.model.architectures`), fit it with early
-   stopping on validation loss (best weights restored),
-4. score the test split (accuracy, balanced accuracy, macro F1, Matthews
-   correlation, per-class precision/recall/F1, confusion matrix;
-   :mod:`protviz.model.metrics`),
-5. save model, record (:class:`~protviz.core.records.RunRecord`) and test
-   predictions in the run store (:mod:`protviz.model.runs`).
+4. build the architecture (:mod:`protviz.model.architectures`) and fit it until
+   it converges: early stopping on validation loss (best weights restored), the
+   learning rate halved on plateaus, an epoch cap and a time cap; the record says
+   why it stopped and whether validation loss was still improving,
+5. score the test split (accuracy, balanced accuracy, macro F1, Matthews
+   correlation with 95% bootstrap intervals, per-class precision/recall/F1,
+   confusion matrix; :mod:`protviz.model.metrics`),
+6. save model (with its optimizer state), record
+   (:class:`~protviz.core.records.RunRecord`), test predictions (the network's
+   and the baselines') and baselines in the run store (:mod:`protviz.model.runs`).
+
+``train(dataset, config, parent=run_id)`` continues a saved run instead: its
+model and optimizer state are loaded and trained for more epochs on the same
+split, and a new run records ``parent``.
 
 Progress goes to a plain callable that receives a
 :class:`~protviz.model.progress.Progress` after every batch; a
@@ -30,6 +41,7 @@ and progress records it uses do not.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import threading
@@ -54,15 +66,36 @@ from protviz.core.records import DatasetRef, Metrics, RunRecord, Timings
 from protviz.core.truncation import Truncation
 from protviz.model import runs
 from protviz.model.architectures import build_model
+from protviz.model.baselines import (
+    Baselines,
+    BaselineScores,
+    baselines_json,
+    fit_baselines,
+    score_baselines,
+)
 from protviz.model.batches import inference_dataset, restore_order, training_dataset
 from protviz.model.encoding import PAD_ID, encode_all
 from protviz.model.metrics import classification_metrics, predictions_frame
 from protviz.model.progress import Progress, ProgressCallback, TrainingCancelled
 from protviz.model.runs import RunInfo
-from protviz.model.splits import Split, balanced_class_weights, split_dataset
+from protviz.model.saved import load_model
+from protviz.model.splits import Split, balanced_class_weights, class_weighting, split_dataset
 
 EVALUATE_BATCH_SIZE = 64
 """Sequences per batch when the test split is scored."""
+
+LR_FACTOR = 0.5
+"""The ``plateau`` schedule multiplies the learning rate by this on a plateau."""
+
+MIN_LR_FRACTION = 1 / 64
+"""The ``plateau`` schedule never goes below this fraction of the initial rate."""
+
+MIN_DELTA = 1e-3
+"""Smallest fall of validation loss that counts as an improvement (early stopping and
+the learning-rate schedule): a model near zero loss stops instead of creeping on."""
+
+CONTINUATION_SETTINGS = ("epochs", "time_budget_seconds")
+"""The settings a continued run may change: its epoch cap and its time cap."""
 
 
 @dataclass
@@ -74,12 +107,14 @@ class TrainingResult:
         record: The run record (the content of ``run.json``).
         predictions: Test-set predictions, one row per test sequence.
         run: The saved run, or None when ``save=False``.
+        baselines: The baselines fitted on the same training split.
     """
 
     model: keras.Model
     record: RunRecord
     predictions: pd.DataFrame
     run: RunInfo | None = None
+    baselines: Baselines = dataclasses.field(default_factory=dict)
 
     @property
     def metrics(self) -> Metrics:
@@ -123,9 +158,10 @@ class ProgressAndCancel(keras.callbacks.Callback):
     Args:
         report: Called with every progress snapshot (None: report nothing).
         cancel: When set, the next batch raises ``TrainingCancelled``.
-        epochs: Most epochs.
+        epochs: Most epochs (counting those of a parent run, when continuing).
         batches: Batches per epoch (set to the test batches before scoring).
         time_budget_seconds: Training time limit, or None.
+        first_epoch: Epochs trained before this fit (a continued run's parent's).
     """
 
     def __init__(
@@ -135,8 +171,10 @@ class ProgressAndCancel(keras.callbacks.Callback):
         epochs: int,
         batches: int,
         time_budget_seconds: float | None = None,
+        first_epoch: int = 0,
     ) -> None:
         super().__init__()
+        self.first_epoch = first_epoch
         self.report = report
         self.cancel = cancel
         self.epochs = epochs
@@ -166,8 +204,9 @@ class ProgressAndCancel(keras.callbacks.Callback):
         self.history.append({"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()}})
         if self.time_budget_seconds is not None:
             now = time.perf_counter()
-            if now - self.started + (now - self.epoch_started) > self.time_budget_seconds:
-                self.stopped_for_time = self.epoch < self.epochs
+            over = now - self.started + (now - self.epoch_started) > self.time_budget_seconds
+            if over and self.epoch < self.epochs:
+                self.stopped_for_time = True
                 self.model.stop_training = True
 
     def on_train_batch_end(self, batch, logs=None):
@@ -176,8 +215,11 @@ class ProgressAndCancel(keras.callbacks.Callback):
             return
         logs = {k: float(v) for k, v in (logs or {}).items()}
         elapsed = time.perf_counter() - self.started
-        done = (self.epoch - 1) * self.batches + batch + 1
-        left = self.epochs * self.batches - done
+        done = (self.epoch - 1 - self.first_epoch) * self.batches + batch + 1
+        left = (self.epochs - self.first_epoch) * self.batches - done
+        eta = elapsed / done * left
+        if self.time_budget_seconds is not None:  # the time cap ends training sooner
+            eta = min(eta, max(0.0, self.time_budget_seconds - elapsed))
         self.report(
             Progress(
                 phase=self.phase,
@@ -188,7 +230,7 @@ class ProgressAndCancel(keras.callbacks.Callback):
                 loss=logs.pop("loss", None),
                 metrics={**logs, **self.last_epoch_logs},
                 elapsed_seconds=elapsed,
-                eta_seconds=elapsed / done * left,
+                eta_seconds=eta,
                 history=tuple(self.history),
             )
         )
@@ -273,12 +315,16 @@ class _Prepared:
         label_ids: Class index per sequence of the data set, shape ``(n,)``;
             -1 for sequences the split leaves out.
         tokens: Token ids per sequence of the data set (truncated).
+        class_weighted: Whether training weights the classes.
+        class_weighting_reason: Why (see :func:`~protviz.model.splits.class_weighting`).
     """
 
     split: Split
     class_names: list[str]
     label_ids: np.ndarray
     tokens: list[np.ndarray]
+    class_weighted: bool
+    class_weighting_reason: str
 
     def tokens_of(self, indices: np.ndarray) -> list[np.ndarray]:
         """The encoded sequences at ``indices``."""
@@ -286,18 +332,46 @@ class _Prepared:
 
 
 @dataclass(frozen=True)
+class _Start:
+    """Where fitting starts: a new model, or a saved run's model to continue.
+
+    Attributes:
+        model: The compiled model to continue (None: build a new one).
+        history: The epochs trained before (the parent run's history).
+        parent: The run continued, or None.
+    """
+
+    model: keras.Model | None = None
+    history: tuple[dict[str, float], ...] = ()
+    parent: RunInfo | None = None
+
+    @property
+    def initial_epoch(self) -> int:
+        """Epochs already trained."""
+        return len(self.history)
+
+
+@dataclass(frozen=True)
 class _Fitted:
     """What fitting produced besides the model.
 
     Attributes:
-        history: One row per epoch: ``epoch`` and the Keras logs.
-        reporter: The progress callback (it knows whether the time budget stopped training).
+        history: One row per epoch: ``epoch`` and the Keras logs (a continued
+            run's history starts with its parent's epochs).
         seconds: Seconds spent in ``model.fit``.
+        stop_reason: ``converged``, ``epoch_cap`` or ``time_cap``.
+        best_epoch: The epoch whose weights were kept.
+        still_improving: Whether validation loss improved within the last
+            ``patience`` epochs (None without a validation split).
+        epochs_fitted: Epochs of this fit (without the parent's).
     """
 
     history: list[dict[str, float]]
-    reporter: ProgressAndCancel
     seconds: float
+    stop_reason: str
+    best_epoch: int
+    still_improving: bool | None
+    epochs_fitted: int
 
 
 @dataclass(frozen=True)
@@ -310,7 +384,7 @@ class _Evaluated:
 
 
 def _prepare(dataset: Dataset, config: TrainingConfig) -> _Prepared:
-    """Split the data set, index its classes and encode its sequences."""
+    """Split the data set, index its classes, encode its sequences, decide class weights."""
     split = split_dataset(dataset, config)
     labels = np.asarray(dataset.labels)
     used = np.concatenate([split.train, split.valid, split.test])
@@ -318,18 +392,25 @@ def _prepare(dataset: Dataset, config: TrainingConfig) -> _Prepared:
     class_index = {label: i for i, label in enumerate(class_names)}
     label_ids = np.array([class_index.get(label, -1) for label in labels], dtype=np.int32)
     tokens = encode_all(dataset.sequences, config.max_length, config.truncation)
-    return _Prepared(split, class_names, label_ids, tokens)
+    weighted, reason = class_weighting(labels[split.train].tolist(), config.class_weights)
+    return _Prepared(split, class_names, label_ids, tokens, weighted, reason)
 
 
 def _training_data(
-    prepared: _Prepared, config: TrainingConfig
+    prepared: _Prepared, config: TrainingConfig, first_epoch: int
 ) -> tuple[tf.data.Dataset, tf.data.Dataset | None]:
-    """Batches for fitting (shuffled, weighted if asked) and for validation (or None)."""
+    """Batches for fitting (shuffled) and for validation (or None).
+
+    With class weighting, validation sequences get the same per-class weights as the
+    training ones, so early stopping and the learning-rate schedule follow the loss
+    that training minimises (the weighted one), not the plain one it trades away.
+    """
     split, label_ids = prepared.split, prepared.label_ids
-    weights = None
-    if config.class_weights:
+    weights = valid_weights = None
+    if prepared.class_weighted:
         per_class = balanced_class_weights(label_ids[split.train], len(prepared.class_names))
         weights = per_class[label_ids[split.train]]
+        valid_weights = per_class[label_ids[split.valid]]
     train_data = training_dataset(
         prepared.tokens_of(split.train),
         label_ids[split.train],
@@ -337,6 +418,7 @@ def _training_data(
         sample_weights=weights,
         shuffle=True,
         seed=config.seed,
+        first_epoch=first_epoch,
     )
     if len(split.valid) == 0:
         return train_data, None
@@ -344,19 +426,14 @@ def _training_data(
         prepared.tokens_of(split.valid),
         label_ids[split.valid],
         batch_size=config.batch_size,
+        sample_weights=valid_weights,
         shuffle=False,
     )
     return train_data, valid_data
 
 
-def _fit(
-    prepared: _Prepared,
-    config: TrainingConfig,
-    progress: ProgressCallback | None,
-    cancel: threading.Event | None,
-) -> tuple[keras.Model, _Fitted]:
-    """Build, compile and fit the model, with early stopping when there is a validation set."""
-    train_data, valid_data = _training_data(prepared, config)
+def _new_model(prepared: _Prepared, config: TrainingConfig) -> keras.Model:
+    """Build and compile the configured architecture."""
     model = build_model(
         config.arch,
         len(prepared.class_names),
@@ -367,45 +444,101 @@ def _fit(
         conv_filters=config.conv_filters,
     )
     compile_model(model, config.learning_rate)
-    batches = int(train_data.cardinality())
-    reporter = ProgressAndCancel(
-        progress, cancel, config.epochs, batches, config.time_budget_seconds
-    )
-    callbacks: list = [reporter]
-    if valid_data is not None:
+    return model
+
+
+def _stopping_callbacks(config: TrainingConfig) -> list[keras.callbacks.Callback]:
+    """Early stopping (best weights restored) and, with ``plateau``, the learning-rate schedule.
+
+    Keras restores the best weights at the end of training however it ended
+    (early stopping, the epoch cap, the time cap).
+    """
+    callbacks: list[keras.callbacks.Callback] = [
+        keras.callbacks.EarlyStopping(
+            monitor="val_loss",
+            patience=config.patience,
+            min_delta=MIN_DELTA,
+            restore_best_weights=True,
+        )
+    ]
+    if config.lr_schedule == "plateau":
         callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=config.patience, restore_best_weights=True
+            keras.callbacks.ReduceLROnPlateau(
+                monitor="val_loss",
+                factor=LR_FACTOR,
+                patience=config.lr_patience,
+                min_delta=MIN_DELTA,
+                min_lr=config.learning_rate * MIN_LR_FRACTION,
             )
         )
+    return callbacks
+
+
+def _fit(
+    prepared: _Prepared,
+    config: TrainingConfig,
+    start: _Start,
+    reporter: ProgressAndCancel,
+) -> tuple[keras.Model, _Fitted]:
+    """Fit the model (a new one, or the parent's), with early stopping when there is a
+    validation set, up to ``config.epochs`` epochs in all."""
+    train_data, valid_data = _training_data(prepared, config, start.initial_epoch)
+    model = start.model if start.model is not None else _new_model(prepared, config)
+    reporter.batches = int(train_data.cardinality())
+    stopping = _stopping_callbacks(config) if valid_data is not None else []
     started = time.perf_counter()
     history = model.fit(
         train_data,
         validation_data=valid_data,
         epochs=config.epochs,
-        callbacks=callbacks,
+        initial_epoch=start.initial_epoch,
+        callbacks=[reporter, *stopping],
         shuffle=False,
         verbose=0,
     )
     seconds = time.perf_counter() - started
-    return model, _Fitted(_history_rows(history.history), reporter, seconds)
+    new_rows = _history_rows(history.history, start.initial_epoch)
+    stopper = stopping[0] if stopping else None
+    return model, _fitted(new_rows, start, config, reporter, stopper, seconds)
 
 
-def _history_rows(history: dict[str, list[float]]) -> list[dict[str, float]]:
-    """Keras' per-metric history as one row per epoch (``epoch`` 1-based)."""
+def _history_rows(history: dict[str, list[float]], initial_epoch: int) -> list[dict[str, float]]:
+    """Keras' per-metric history as one row per epoch (``epoch`` 1-based, counting on)."""
     epochs_run = len(history.get("loss", []))
     return [
-        {"epoch": epoch + 1, **{k: float(v[epoch]) for k, v in history.items()}}
+        {"epoch": initial_epoch + epoch + 1, **{k: float(v[epoch]) for k, v in history.items()}}
         for epoch in range(epochs_run)
     ]
 
 
-def _best_epoch(history: list[dict[str, float]], has_valid: bool) -> int:
-    """The epoch with the lowest validation loss (the last one without validation)."""
-    if not (has_valid and history):
-        return len(history)
-    val_losses = [row.get("val_loss") for row in history]
-    return int(np.nanargmin(np.array(val_losses, dtype=float))) + 1
+def _fitted(
+    new_rows: list[dict[str, float]],
+    start: _Start,
+    config: TrainingConfig,
+    reporter: ProgressAndCancel,
+    stopper: keras.callbacks.EarlyStopping | None,
+    seconds: float,
+) -> _Fitted:
+    """Why training stopped, which epoch's weights were kept, and whether it still improved.
+
+    Only the epochs of this fit count: continued training keeps the best of its own
+    epochs. The best epoch is early stopping's (the last that improved validation
+    loss by more than :data:`MIN_DELTA`), whose weights Keras restored.
+    """
+    if reporter.stopped_for_time:
+        reason = "time_cap"
+    elif stopper is not None and stopper.stopped_epoch > 0:
+        reason = "converged"
+    else:
+        reason = "epoch_cap"
+    last = start.initial_epoch + len(new_rows)
+    if stopper is None or not new_rows:
+        best, still_improving = last, None
+    else:
+        best = stopper.best_epoch + 1
+        still_improving = reason != "converged" and last - best < config.patience
+    history = [*map(dict, start.history), *new_rows]
+    return _Fitted(history, seconds, reason, best, still_improving, len(new_rows))
 
 
 def _evaluate(
@@ -437,12 +570,34 @@ def _evaluate(
     return _Evaluated(probabilities, metrics, time.perf_counter() - started)
 
 
+def _fit_baselines(
+    dataset: Dataset, prepared: _Prepared, config: TrainingConfig
+) -> tuple[Baselines, dict[str, BaselineScores]]:
+    """Fit the baselines on the training split only; score them on the test split."""
+    split = prepared.split
+    sequences, labels = dataset.sequences, dataset.labels
+    baselines = fit_baselines(
+        [sequences[i] for i in split.train],
+        [labels[i] for i in split.train],
+        prepared.class_names,
+        seed=config.seed,
+        class_weights=prepared.class_weighted,
+    )
+    scores = score_baselines(
+        baselines,
+        [sequences[i] for i in split.test],
+        [labels[i] for i in split.test],
+        prepared.class_names,
+    )
+    return baselines, scores
+
+
 def _timings(
     prepared: _Prepared, fitted: _Fitted, evaluated: _Evaluated, started: float
 ) -> Timings:
     """How long each step took, rounded as ``run.json`` stores it."""
     train_seconds = fitted.seconds
-    trained = len(prepared.split.train) * len(fitted.history)
+    trained = len(prepared.split.train) * fitted.epochs_fitted
     return Timings(
         train_seconds=round(train_seconds, 3),
         sequences_per_second=round(trained / train_seconds, 2) if train_seconds > 0 else None,
@@ -451,25 +606,38 @@ def _timings(
     )
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """Everything a finished training measured, for its record."""
+
+    prepared: _Prepared
+    fitted: _Fitted
+    evaluated: _Evaluated
+    baseline_scores: dict[str, BaselineScores]
+    timings: Timings
+    parameters: int
+
+
 def _run_record(
     dataset: Dataset,
     config: TrainingConfig,
     name: str | None,
-    prepared: _Prepared,
-    model: keras.Model,
-    fitted: _Fitted,
-    evaluated: _Evaluated,
-    timings: Timings,
+    start: _Start,
+    outcome: _Outcome,
 ) -> RunRecord:
     """The record of a finished training (``run_id`` is set when it is saved)."""
-    split = prepared.split
+    split, fitted = outcome.prepared.split, outcome.fitted
+    parent = start.parent
+    default_name = f"{config.arch} on {dataset.name}"
+    if parent is not None:
+        default_name = f"{parent.name} (continued)"
     return RunRecord(
-        name=name or f"{config.arch} on {dataset.name}"[: runs.MAX_NAME_LENGTH],
+        name=name or default_name[: runs.MAX_NAME_LENGTH],
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         config=config,
         alphabet=PROTEIN_ALPHABET,
         pad_id=PAD_ID,
-        class_names=prepared.class_names,
+        class_names=outcome.prepared.class_names,
         dataset=DatasetRef(
             name=dataset.name,
             content_hash=dataset.content_hash,
@@ -478,16 +646,102 @@ def _run_record(
             split_notes=split.notes,
         ),
         split_sizes=split.sizes(),
-        metrics=Metrics.from_dict(evaluated.metrics),
+        metrics=Metrics.from_dict(outcome.evaluated.metrics),
         history=fitted.history,
         epochs_run=len(fitted.history),
-        stopped_for_time=fitted.reporter.stopped_for_time,
-        best_epoch=_best_epoch(fitted.history, has_valid=len(split.valid) > 0),
-        parameters=int(model.count_params()),
-        timings=timings,
+        stopped_for_time=fitted.stop_reason == "time_cap",
+        best_epoch=fitted.best_epoch,
+        stop_reason=fitted.stop_reason,
+        still_improving=fitted.still_improving,
+        class_weighted=outcome.prepared.class_weighted,
+        class_weighting_reason=outcome.prepared.class_weighting_reason,
+        baselines={
+            name: Metrics.from_dict(scores.metrics)
+            for name, scores in outcome.baseline_scores.items()
+        },
+        parent=None if parent is None else parent.run_id,
+        parameters=outcome.parameters,
+        timings=outcome.timings,
         device=device_name(),
         versions=library_versions(),
     )
+
+
+def _predictions(dataset: Dataset, outcome: _Outcome) -> pd.DataFrame:
+    """The test predictions of the network and of each baseline, one row per test sequence."""
+    test = outcome.prepared.split.test
+    frame = predictions_frame(
+        [dataset.ids[i] for i in test],
+        [dataset.labels[i] for i in test],
+        outcome.evaluated.probabilities,
+        outcome.prepared.class_names,
+    )
+    for name, scores in outcome.baseline_scores.items():
+        frame[f"{runs.BASELINE_PREFIX}{name}"] = scores.predicted
+    return frame
+
+
+def _reporter(
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    config: TrainingConfig,
+    start: _Start,
+) -> ProgressAndCancel:
+    """The progress, cancel and time-cap callback; a continued run's curves start with
+    its parent's epochs."""
+    reporter = ProgressAndCancel(
+        progress, cancel, config.epochs, 0, config.time_budget_seconds, start.initial_epoch
+    )
+    reporter.history.extend(dict(row) for row in start.history)
+    return reporter
+
+
+def _start(
+    parent: str | None, dataset: Dataset, config: TrainingConfig, home: str | os.PathLike | None
+) -> _Start:
+    """A fresh start, or the saved model, optimizer state and history of ``parent``.
+
+    Raises:
+        ProteinDataError: If ``dataset`` is not the one the parent was trained on.
+        RunStoreError: If the parent run does not exist.
+    """
+    if parent is None:
+        return _Start()
+    run = runs.get_run(parent, home)
+    trained_on = run.record.dataset
+    if trained_on.content_hash != dataset.content_hash:
+        raise ProteinDataError(
+            f"Run '{run.name}' was trained on '{trained_on.name}'; to continue its training, "
+            f"choose that data set (this one is '{dataset.name}', with other sequences)."
+        )
+    if len(run.record.history) >= config.epochs:
+        raise ProteinDataError(
+            f"Run '{run.name}' has trained {len(run.record.history)} epochs already; continue "
+            "with an epoch cap above that."
+        )
+    return _Start(load_model(parent, home), tuple(run.record.history), run)
+
+
+def _check_continuation(start: _Start, prepared: _Prepared, config: TrainingConfig) -> None:
+    """Refuse to continue a run whose classes or hyper-parameters the new run would change."""
+    parent = start.parent
+    if parent is None:
+        return
+    if list(parent.class_names) != prepared.class_names:
+        raise ProteinDataError(
+            f"Run '{parent.name}' was trained on the classes {', '.join(parent.class_names)}; "
+            f"this split has {', '.join(prepared.class_names)}. Train a new run instead."
+        )
+    changed = [
+        key
+        for key, value in parent.record.config.to_dict().items()
+        if key not in CONTINUATION_SETTINGS and config.to_dict().get(key) != value
+    ]
+    if changed:
+        raise ProteinDataError(
+            f"Continuing run '{parent.name}' must keep its settings; these differ: "
+            f"{', '.join(changed)}. Train a new run to change them."
+        )
 
 
 def train(
@@ -499,24 +753,32 @@ def train(
     name: str | None = None,
     home: str | os.PathLike | None = None,
     save: bool = True,
+    parent: str | None = None,
 ) -> TrainingResult:
-    """Train, score and (by default) save a classifier.
+    """Train, score and (by default) save a classifier, with its baselines.
+
+    The baselines (:mod:`protviz.model.baselines`) are fitted on the training split
+    first (seconds), then the network; both are scored on the test split.
 
     Args:
         dataset: The labeled data set (at least 2 classes).
-        config: Hyper-parameters; defaults to ``TrainingConfig()``.
+        config: Hyper-parameters; defaults to ``TrainingConfig()``. To continue a
+            run, its configuration with a higher epoch cap
+            (:meth:`~protviz.core.config.TrainingConfig.continuation`).
         progress: Called with a :class:`~protviz.model.progress.Progress` after every batch.
         cancel: When set, training stops at the next batch with
             :class:`~protviz.model.progress.TrainingCancelled` and nothing is saved.
-        name: User-facing run name (default: architecture and data set).
+        name: User-facing run name (default: ``<arch> on <data set>``, ``<parent> (continued)``).
         home: Run store root (see :func:`protviz.core.store.store_root`).
         save: Save the run in the store.
+        parent: A saved run to continue from its model and optimizer state, for more
+            epochs on the same split; the new run records it (the parent is unchanged).
 
     Returns:
         The model, run record, test predictions and saved run.
 
     Raises:
-        ProteinDataError: If the data cannot train a classifier.
+        ProteinDataError: If the data cannot train a classifier or continue ``parent``.
         TrainingCancelled: If ``cancel`` was set.
     """
     config = config or TrainingConfig()
@@ -524,24 +786,24 @@ def train(
     name = runs.check_name(name) if name is not None else None
     started = time.perf_counter()
     keras.utils.set_random_seed(config.seed)
+    start = _start(parent, dataset, config, home)
     prepared = _prepare(dataset, config)
-    model, fitted = _fit(prepared, config, progress, cancel)
-    evaluated = _evaluate(model, dataset, prepared, config, fitted.reporter)
+    _check_continuation(start, prepared, config)
+    baselines, baseline_scores = _fit_baselines(dataset, prepared, config)
+    reporter = _reporter(progress, cancel, config, start)
+    model, fitted = _fit(prepared, config, start, reporter)
+    evaluated = _evaluate(model, dataset, prepared, config, reporter)
     if cancel is not None and cancel.is_set():
         raise TrainingCancelled("Training was cancelled; nothing was saved.")
     timings = _timings(prepared, fitted, evaluated, started)
-    record = _run_record(dataset, config, name, prepared, model, fitted, evaluated, timings)
-    test = prepared.split.test
-    predictions = predictions_frame(
-        [dataset.ids[i] for i in test],
-        [dataset.labels[i] for i in test],
-        evaluated.probabilities,
-        prepared.class_names,
+    outcome = _Outcome(
+        prepared, fitted, evaluated, baseline_scores, timings, int(model.count_params())
     )
-    run = runs.save_run(model, record, predictions, home=home) if save else None
-    if run is not None:
-        record = run.record
-    return TrainingResult(model, record, predictions, run)
+    record = _run_record(dataset, config, name, start, outcome)
+    predictions = _predictions(dataset, outcome)
+    files = {runs.BASELINES_FILE: baselines_json(baselines)}
+    run = runs.save_run(model, record, predictions, home=home, files=files) if save else None
+    return TrainingResult(model, run.record if run else record, predictions, run, baselines)
 
 
 # --------------------------------------------------------------------------- evaluate

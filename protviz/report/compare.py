@@ -1,4 +1,5 @@
-"""A comparison of runs for people: its small-multiples figure and a standalone HTML report.
+"""A comparison of runs for people: its table with intervals and baselines, the sentences
+on what lies within the noise, its small-multiples figure and a standalone HTML report.
 
 The measurements are :mod:`protviz.analysis.compare`'s; this module only draws
 and writes them.
@@ -9,17 +10,126 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from protviz.analysis.compare import (
     RUN_KINDS_COMPARED,
+    BaselineEntry,
     Comparison,
+    baseline_entries,
     comparison_table,
     embedding_quality_table,
+    run_pairs,
     summary_sentences,
 )
+from protviz.analysis.scores import baseline_comparisons
+from protviz.core.records import RunRecord
 from protviz.report.figures import as_plot_text, class_colors
+from protviz.report.sentences import baseline_label, baseline_sentence, compare_sentence
+from protviz.report.tables import range_cell, stopped_text
+
+TABLE_METRICS = {
+    "test accuracy": "accuracy",
+    "balanced accuracy": "balanced_accuracy",
+    "macro F1": "macro_f1",
+    "MCC": "mcc",
+}
+"""Column of :func:`~protviz.analysis.compare.comparison_table` -> its metric."""
+
+INTERVAL_COLUMNS = {"test accuracy": "accuracy", "macro F1": "macro_f1"}
+"""Table column -> the metric whose 95% interval is shown in the column after it."""
+
+
+def comparison_frame(comparison: Comparison) -> pd.DataFrame:
+    """The comparison table with 95% intervals, and one row per baseline.
+
+    Args:
+        comparison: The comparison.
+
+    Returns:
+        :func:`~protviz.analysis.compare.comparison_table` with a ``... 95% CI``
+        text column after ``test accuracy`` and ``macro F1``, then one row per
+        baseline and test set (architecture ``baseline``; the embedding and
+        order-test columns empty).
+    """
+    table = comparison_table(comparison)
+    entries = baseline_entries(comparison)
+    names = [entry.scores.name for entry in entries]
+    rows = [_baseline_row(entry, names.count(entry.scores.name) > 1) for entry in entries]
+    for column, metric in INTERVAL_COLUMNS.items():
+        table[f"{column} 95% CI"] = [
+            range_cell(entry.scores[0].get(metric)) if entry.scores else ""
+            for entry in comparison.runs
+        ]
+    frame = pd.concat([table, pd.DataFrame(rows).set_index("run")]) if rows else table
+    order = []
+    for column in table.columns:
+        if column.endswith("95% CI"):
+            continue
+        order.append(column)
+        if column in INTERVAL_COLUMNS:
+            order.append(f"{column} 95% CI")
+    return frame[order]
+
+
+def _baseline_row(entry: BaselineEntry, name_runs: bool) -> dict[str, object]:
+    """One baseline's row of :func:`comparison_frame`."""
+    scores = entry.scores
+    label = baseline_label(scores.name)
+    if name_runs:
+        label += f" (test set of {', '.join(entry.runs)})"
+    row: dict[str, object] = {"run": label, "architecture": "baseline"}
+    for column, metric in TABLE_METRICS.items():
+        interval = scores.get(metric)
+        row[column] = None if interval is None else interval.estimate
+        if column in INTERVAL_COLUMNS:
+            row[f"{column} 95% CI"] = range_cell(interval)
+    return row
+
+
+def noise_sentences(comparison: Comparison, metric: str = "accuracy") -> list[str]:
+    """Every pair of runs compared on their shared test sequences: is the difference beyond
+    the noise? A pair where a run stopped at a cap while still improving says so.
+
+    Returns:
+        One sentence per pair of runs (or why it cannot be compared).
+    """
+    sentences = []
+    for pair in run_pairs(comparison, metric):
+        first, second = pair.first.name, pair.second.name
+        if pair.comparison is None:
+            sentences.append(f"{first} and {second} share too few test sequences to be compared.")
+            continue
+        text = compare_sentence(pair.comparison, first, second)
+        caveat = _unequal_care(pair.first.record, first, pair.second.record, second)
+        sentences.append(text + (f" {caveat}" if caveat else ""))
+    return sentences
+
+
+def _unequal_care(first: RunRecord, first_name: str, second: RunRecord, second_name: str) -> str:
+    """A warning when a run had not converged (it may be under-trained), else empty text."""
+    unfinished = [
+        f"{name} ({stopped_text(record)})"
+        for name, record in ((first_name, first), (second_name, second))
+        if record.still_improving
+    ]
+    if not unfinished:
+        return ""
+    return (
+        f"But {' and '.join(unfinished)} stopped while still improving: this compares "
+        "models trained with unequal care; continue training before reading much into it."
+    )
+
+
+def baseline_sentences(comparison: Comparison, metric: str = "accuracy") -> list[str]:
+    """Each run against each of its baselines, on the run's test sequences."""
+    sentences = []
+    for entry in comparison.runs:
+        for name, paired in baseline_comparisons(entry.predictions, metric).items():
+            sentences.append(f"{entry.run.name}: {baseline_sentence(name, paired)}")
+    return sentences
 
 
 def small_multiples_figure(comparison: Comparison, class_order: Sequence[str]) -> go.Figure:
@@ -101,7 +211,7 @@ def html_report(
     Returns:
         The HTML document.
     """
-    table = comparison_table(comparison)
+    table = comparison_frame(comparison)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -116,6 +226,8 @@ def html_report(
         f"{html.escape(comparison.params.describe())}.</p>",
         "<h2>Summary</h2><ul>",
         *(f"<li>{html.escape(sentence)}</li>" for sentence in summary_sentences(comparison)),
+        *(f"<li>{html.escape(sentence)}</li>" for sentence in noise_sentences(comparison)),
+        *(f"<li>{html.escape(sentence)}</li>" for sentence in baseline_sentences(comparison)),
         *(f"<li>{html.escape(note)}</li>" for note in comparison.notes),
         "</ul><h2>Runs</h2>",
         table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="", escape=True),

@@ -1,4 +1,5 @@
-"""Sentences that put a score next to another, with its uncertainty, for a biologist.
+"""Sentences for a biologist: a score next to another with its uncertainty, why
+training stopped, and how it was set up.
 
 Example::
 
@@ -12,7 +13,18 @@ Example::
 
 from __future__ import annotations
 
-from protviz.analysis.bootstrap import Interval, PairedDifference
+from protviz.core.config import TrainingConfig
+from protviz.core.records import STOP_REASONS, RunRecord
+from protviz.model.bootstrap import Interval, PairedDifference
+
+BASELINE_TITLES = {
+    "composition": "amino-acid composition alone (logistic regression)",
+    "kmer": "a bag of 1-3-mers (TF-IDF, logistic regression)",
+}
+"""Baseline name -> how a sentence names it."""
+
+BASELINE_LABELS = {"composition": "composition baseline", "kmer": "1-3-mer baseline"}
+"""Baseline name -> how a table names it."""
 
 METRIC_LABELS = {
     "accuracy": "accuracy",
@@ -95,7 +107,7 @@ def compare_sentence(
     """One sentence comparing two predictors on the same test sequences.
 
     Args:
-        comparison: From :func:`protviz.analysis.bootstrap.paired_difference`.
+        comparison: From :func:`protviz.model.bootstrap.paired_difference`.
         name_a: Noun phrase for the first predictor, e.g. ``a bag of 1-3-mers``.
         name_b: Noun phrase for the second predictor, e.g. ``this network``.
         short_a: Short name for the verdict, e.g. ``the baseline`` (default ``name_a``).
@@ -117,3 +129,85 @@ def compare_sentence(
         f"({comparison.confidence:.0%} CI {first_range}) on the same {comparison.n:,} test "
         f"sequences; {name_b} {second}: {verdict}."
     )
+
+
+def baseline_label(name: str) -> str:
+    """How a table names a baseline, e.g. ``1-3-mer baseline``."""
+    return BASELINE_LABELS.get(name, f"{name} baseline")
+
+
+def baseline_sentence(name: str, comparison: PairedDifference) -> str:
+    """A baseline against the network of its run, on the same test sequences.
+
+    Args:
+        name: The baseline (``composition`` or ``kmer``).
+        comparison: Baseline first, network second (see
+            :func:`protviz.analysis.scores.baseline_comparisons`).
+
+    Returns:
+        E.g. ``A bag of 1-3-mers (TF-IDF, logistic regression) scores 0.987
+        accuracy (95% CI ...) on the same 600 test sequences; this network 0.953
+        (...): the baseline is better, beyond the noise (...).``
+    """
+    title = BASELINE_TITLES.get(name, f"the {name} baseline")
+    return compare_sentence(
+        comparison, title, "this network", short_a="the baseline", short_b="the network"
+    )
+
+
+def stopping_plan(config: TrainingConfig) -> str:
+    """When training will stop, and what the learning rate does, before it starts."""
+    caps = [f"after {config.epochs} epochs"]
+    if config.time_budget_seconds is not None:
+        caps.append(f"after {_duration(config.time_budget_seconds)} of training")
+    text = (
+        f"Training stops when validation loss has not improved for {config.patience} "
+        f"epochs (the weights of its best epoch are kept), or {' or '.join(caps)}, whichever "
+        "comes first."
+    )
+    if config.lr_schedule == "plateau":
+        text += (
+            f" The learning rate ({config.learning_rate:g} at first) halves whenever "
+            f"validation loss has not improved for {config.lr_patience} epochs."
+        )
+    return text
+
+
+def _duration(seconds: float) -> str:
+    minutes = seconds / 60
+    if minutes >= 120:
+        return f"{minutes / 60:g} hours"
+    return f"{minutes:g} minutes" if minutes != 1 else "1 minute"
+
+
+def stop_sentence(record: RunRecord) -> str | None:
+    """Why a run's training stopped and whether it converged (None for older runs)."""
+    if record.stop_reason is None:
+        return None
+    epochs = record.epochs_run or 0
+    text = (
+        f"Training stopped after {epochs} epoch{'' if epochs == 1 else 's'} because "
+        f"{STOP_REASONS[record.stop_reason]}; the weights of epoch {record.best_epoch} "
+        "(lowest validation loss) are kept."
+    )
+    if record.still_improving:
+        text += (
+            " Validation loss was still improving: the model has probably not converged, "
+            "and training it for more epochs may help."
+        )
+    elif record.stop_reason != "converged" and record.still_improving is False:
+        text += " Validation loss had stopped improving, so more epochs would likely not help."
+    return text
+
+
+def class_weighting_sentence(record: RunRecord) -> str | None:
+    """Whether a run weighted its classes, and why (None for older runs)."""
+    if record.class_weighted is None:
+        return None
+    reason = record.class_weighting_reason
+    if record.class_weighted:
+        return (
+            f"Classes were weighted by inverse frequency in training ({reason}), so that "
+            "rare classes get predicted; balanced accuracy and macro F1 show how well they are."
+        )
+    return f"Classes were not weighted in training ({reason})."

@@ -8,7 +8,6 @@ import streamlit as st
 from protviz.analysis.compare import (
     QUALITY_COLUMNS,
     Comparison,
-    comparison_table,
     embedding_quality_table,
     summary_sentences,
 )
@@ -22,7 +21,13 @@ from protviz.core.dataset import Dataset, require_classes
 from protviz.model.config_form import every_architecture
 from protviz.model.jobs import JobView, default_queue
 from protviz.model.runs import RunInfo
-from protviz.report.compare import html_report, small_multiples_figure
+from protviz.report.compare import (
+    baseline_sentences,
+    comparison_frame,
+    html_report,
+    noise_sentences,
+    small_multiples_figure,
+)
 
 MOST_RUNS = 4
 """The most runs compared at once."""
@@ -75,7 +80,9 @@ def _training_settings_ui() -> dict[str, object]:
         (right, "Units", "units", CompareKeys.UNITS, {}),
         (left, "Max length (0 = none)", "max_length", CompareKeys.MAX_LENGTH, {"step": 100}),
         (middle, "Seed", "seed", CompareKeys.SEED, {}),
-    )
+        (right, "Time cap per run (minutes, 0 = none)", "time_cap_minutes", CompareKeys.TIME_CAP,
+         {}),
+    )  # fmt: skip
     return {
         name: hyperparameter_input(column, label, name, key, **options)
         for column, label, name, key, options in fields
@@ -89,6 +96,10 @@ def train_all_ui(dataset: Dataset) -> None:
         return
     with st.expander("Train all four architectures on this data set with the same settings"):
         values = _training_settings_ui()
+        st.caption(
+            "Each architecture keeps its own learning rate; each trains until validation loss "
+            "stops improving, or to the epoch or time cap."
+        )
         if st.button("Train mean, lstm, bilstm and conv_attention", key=CompareKeys.TRAIN_ALL):
             require_classes(dataset)
             state.COMPARE_JOBS.set(
@@ -169,11 +180,14 @@ def settings_ui(n_sequences: int) -> tuple[ProjectionParams, int]:
 def results_ui(comparison: Comparison) -> None:
     """Summary, table, small multiples, the order test's explanation, and the export."""
     st.subheader("What the numbers say")
-    for sentence in summary_sentences(comparison):
+    for sentence in summary_sentences(comparison) + noise_sentences(comparison):
         st.markdown("- " + as_text(sentence))
     for note in comparison.notes:
         st.caption(note)
-    table = comparison_table(comparison)
+    with st.expander("Each run against simple baselines on its own test sequences"):
+        for sentence in baseline_sentences(comparison):
+            st.markdown("- " + as_text(sentence))
+    table = comparison_frame(comparison)
     st.dataframe(
         table,
         key="comparison_table",
@@ -181,7 +195,13 @@ def results_ui(comparison: Comparison) -> None:
             column: st.column_config.NumberColumn(format="%.3f")
             for column in table.columns
             if column not in ("architecture", "parameters", "training (s)")
+            and not column.endswith("95% CI")
         },
+    )
+    st.caption(
+        "95% CI: bootstrap interval over the test sequences. Baseline rows: amino-acid "
+        "composition and a bag of 1-3-mers (logistic regression) fitted on the same training "
+        "sequences; they have no embeddings."
     )
     st.caption(
         "Silhouette and 5-NN accuracy: how well the labels separate in each embedding; "

@@ -8,20 +8,24 @@ import streamlit as st
 
 from protviz.app import state
 from protviz.app.errors import as_text, show_error
+from protviz.app.panels.results import outcome_ui, scores_ui
 from protviz.app.state import ModelsKeys
-from protviz.app.widgets import is_read_only, read_only_notice, run_metrics_ui
+from protviz.app.widgets import is_read_only, read_only_notice
+from protviz.core.records import RunRecord
 from protviz.model import runs
 from protviz.model.archive import export_run, import_run
 from protviz.model.runs import RunInfo, RunStoreError
 from protviz.report import figures as plots
-from protviz.report.tables import per_class_frame
+from protviz.report.tables import per_class_frame, stopped_text
 
 
 def details_ui(run: RunInfo) -> None:
-    """Metrics, curves, confusion matrix and hyper-parameters of one run."""
+    """Metrics with intervals, baselines, how training ended, curves, confusion matrix and
+    hyper-parameters of one run."""
     record = run.record
     metrics = record.metrics
-    run_metrics_ui(metrics)
+    scores_ui(run)
+    outcome_ui(run)
     metrics_tab, curves_tab, confusion_tab, settings_tab = st.tabs(
         ["Per class", "Training curves", "Confusion matrix", "Hyper-parameters"]
     )
@@ -60,12 +64,24 @@ def settings_frame(run: RunInfo) -> pd.DataFrame:
             "data set": record.dataset.name,
             "data set hash": record.dataset.content_hash,
             "split sizes": record.split_sizes,
+            "class weighting": _weighting_text(record),
+            "epochs run": record.epochs_run,
+            "best epoch": record.best_epoch,
+            "stopped": stopped_text(record),
+            "continued from": record.parent or "",
             "parameters": record.parameters,
             "device": record.device,
             "created": record.created,
         }
     )
     return pd.DataFrame({"setting": list(settings), "value": [str(v) for v in settings.values()]})
+
+
+def _weighting_text(record: RunRecord) -> str:
+    """Whether classes were weighted, and why, for the settings table."""
+    if record.class_weighted is None:
+        return ""
+    return f"{'on' if record.class_weighted else 'off'}: {record.class_weighting_reason}"
 
 
 def manage_ui(run: RunInfo) -> None:

@@ -7,13 +7,14 @@ from streamlit.delta_generator import DeltaGenerator
 
 from protviz.app import state
 from protviz.app.errors import as_text, page_errors, show_error
+from protviz.app.panels.results import outcome_ui, scores_ui
 from protviz.app.state import TrainKeys
-from protviz.app.widgets import run_metrics_ui
 from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset
 from protviz.model import runs
 from protviz.model.config_form import (
     BATCH_SIZES,
+    CLASS_WEIGHTING,
     DEFAULTS,
     LEARNING_RATES,
     RANGES,
@@ -24,7 +25,9 @@ from protviz.model.config_form import (
 )
 from protviz.model.jobs import JobView, default_queue
 from protviz.model.runs import RunStoreError
+from protviz.model.splits import IMBALANCE_RATIO, class_weighting, split_dataset
 from protviz.report import figures as plots
+from protviz.report.sentences import stopping_plan
 from protviz.report.tables import per_class_frame
 
 ARCHITECTURE_HELP = {
@@ -60,22 +63,27 @@ def hyperparameter_input(
 
 
 def settings_ui(dataset: Dataset) -> tuple[TrainingConfig, str]:
-    """Architecture and hyper-parameter widgets; returns the configuration and run name."""
+    """Architecture and hyper-parameter widgets; returns the configuration and run name.
+
+    Under them, when training will stop and whether the classes will be weighted.
+    """
     arch = st.radio(
         "Architecture",
         list(ARCHITECTURE_HELP),
         captions=list(ARCHITECTURE_HELP.values()),
         key=TrainKeys.ARCHITECTURE,
     )
-    values = _model_settings_ui(arch) | _split_settings_ui(dataset)
+    values = _model_settings_ui(arch) | _stopping_settings_ui(arch) | _split_settings_ui(dataset)
     config = form_config(arch=arch, **values)
+    st.caption(as_text(stopping_plan(config)))
+    st.caption(as_text(_class_weighting_note(dataset, config)))
     default_name = default_run_name(arch, dataset.name)
     name = st.text_input("Run name", placeholder=default_name, key=TrainKeys.NAME)
     return config, name.strip() or default_name
 
 
 def _model_settings_ui(arch: str) -> dict[str, object]:
-    """The model's and the optimiser's hyper-parameters, by configuration field."""
+    """The model's hyper-parameters, by configuration field."""
     left, middle, right = st.columns(3)
     values: dict[str, object] = {
         "embedding_dim": hyperparameter_input(
@@ -89,39 +97,60 @@ def _model_settings_ui(arch: str) -> dict[str, object]:
         "dropout": right.slider(
             "Dropout", *RANGES["dropout"], DEFAULTS.dropout, 0.05, key=TrainKeys.DROPOUT
         ),
-        "epochs": hyperparameter_input(left, "Epochs (most)", "epochs", TrainKeys.EPOCHS),
-        "batch_size": middle.selectbox(
-            "Batch size", BATCH_SIZES, index=BATCH_SIZES.index(DEFAULTS.batch_size),
-            key=TrainKeys.BATCH_SIZE,
-        ),
-        "learning_rate": right.select_slider(
-            "Learning rate", LEARNING_RATES, value=DEFAULTS.learning_rate,
-            key=TrainKeys.LEARNING_RATE,
-        ),
         "max_length": hyperparameter_input(
             left, "Max length (0 = no limit)", "max_length", TrainKeys.MAX_LENGTH, step=100,
             help="Longer proteins keep their N- and C-terminal halves.",
         ),
         "seed": hyperparameter_input(middle, "Seed", "seed", TrainKeys.SEED),
-        "patience": hyperparameter_input(
-            right, "Early-stopping patience (epochs)", "patience", TrainKeys.PATIENCE
-        ),
     }  # fmt: skip
     if arch == "conv_attention":
-        widths_text = left.text_input(
+        widths_text = right.text_input(
             "Convolution widths", default_value("conv_widths"), key=TrainKeys.CONV_WIDTHS
         )
         values["conv_widths"] = parse_widths(widths_text)
         values["conv_filters"] = hyperparameter_input(
-            middle, "Filters per width", "conv_filters", TrainKeys.CONV_FILTERS
+            left, "Filters per width", "conv_filters", TrainKeys.CONV_FILTERS
         )
     return values
 
 
+def _stopping_settings_ui(arch: str) -> dict[str, object]:
+    """The optimiser and when training stops: epoch cap, time cap, patience, learning rate."""
+    left, middle, right = st.columns(3)
+    return {
+        "epochs": hyperparameter_input(left, "Epochs (most)", "epochs", TrainKeys.EPOCHS),
+        "time_cap_minutes": hyperparameter_input(
+            middle, "Time cap (minutes, 0 = none)", "time_cap_minutes", TrainKeys.TIME_CAP,
+            help="Training stops after the last epoch that fits in this time.",
+        ),
+        "patience": hyperparameter_input(
+            right, "Early-stopping patience (epochs)", "patience", TrainKeys.PATIENCE
+        ),
+        "batch_size": left.selectbox(
+            "Batch size", BATCH_SIZES, index=BATCH_SIZES.index(DEFAULTS.batch_size),
+            key=TrainKeys.BATCH_SIZE,
+        ),
+        "learning_rate": middle.select_slider(
+            "Learning rate", LEARNING_RATES, value=default_value("learning_rate", arch),
+            key=TrainKeys.learning_rate(arch), help="Adam's initial learning rate; the "
+            "default suits this architecture.",
+        ),
+        "lr_schedule": "plateau" if right.checkbox(
+            "Halve the learning rate on plateaus", value=True, key=TrainKeys.LR_SCHEDULE,
+            help="When validation loss has not improved for half the patience.",
+        ) else "constant",
+    }  # fmt: skip
+
+
 def _split_settings_ui(dataset: Dataset) -> dict[str, object]:
     """Class weights and the train/valid/test split, by configuration field."""
-    class_weights = st.checkbox(
-        "Weight classes by inverse frequency (for imbalanced data)", key=TrainKeys.CLASS_WEIGHTS
+    class_weights = st.segmented_control(
+        "Weight classes by inverse frequency",
+        list(CLASS_WEIGHTING),
+        default="automatic",
+        key=TrainKeys.CLASS_WEIGHTS,
+        help="Automatic: when the largest training class has more than "
+        f"{IMBALANCE_RATIO} times the sequences of the smallest, so rare classes get predicted.",
     )
     use_split = False
     if dataset.split is not None:
@@ -140,11 +169,25 @@ def _split_settings_ui(dataset: Dataset) -> dict[str, object]:
             key=TrainKeys.TEST_FRACTION,
         )  # fmt: skip
     return {
-        "class_weights": class_weights,
+        "class_weights": class_weights or "automatic",
         "use_dataset_split": use_split,
         "valid_fraction": valid_fraction,
         "test_fraction": test_fraction,
     }
+
+
+def _class_weighting_note(dataset: Dataset, config: TrainingConfig) -> str:
+    """Whether training will weight the classes, and why (on this split's training part)."""
+    split = split_dataset(dataset, config)
+    weighted, reason = class_weighting(
+        [dataset.labels[i] for i in split.train], config.class_weights
+    )
+    if weighted:
+        return (
+            f"Classes will be weighted by inverse frequency ({reason}), so that rare classes "
+            "get predicted; the baselines are weighted the same way."
+        )
+    return f"Classes will not be weighted ({reason})."
 
 
 def _eta(seconds: float | None) -> str:
@@ -210,7 +253,8 @@ def result_ui(view: JobView) -> None:
         icon=":material/check:",
     )
     metrics = run.record.metrics
-    run_metrics_ui(metrics)
+    scores_ui(run)
+    outcome_ui(run)
     st.plotly_chart(plots.training_curves_figure(run.record.history), key="curves")
     st.dataframe(per_class_frame(metrics), key="result_per_class")
     matrix = metrics.confusion_matrix

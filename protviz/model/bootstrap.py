@@ -225,6 +225,46 @@ def _interval(estimate: float, resampled: np.ndarray, confidence: float) -> Inte
 # --------------------------------------------------------------------------- public
 
 
+def bootstrap_intervals(
+    y_true: Sequence,
+    y_pred: Sequence,
+    metrics: Sequence[str] = METRICS,
+    *,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> dict[str, Interval]:
+    """Score predictions on several metrics, each with a percentile-bootstrap interval.
+
+    Every metric is computed on the same resamples of the test sequences.
+
+    Args:
+        y_true: True label per test sequence, length ``n`` (strings or integers).
+        y_pred: Predicted label per test sequence, length ``n``.
+        metrics: Metric names, each one of :data:`METRICS`.
+        n_resamples: Number of bootstrap resamples of the test sequences.
+        confidence: Confidence level of the intervals.
+        seed: Random seed; the same seed draws the same resamples.
+
+    Returns:
+        Metric name -> ``(estimate, low, high)``: the score on all sequences and
+        its interval.
+
+    Raises:
+        BootstrapError: If a metric is unknown, the lengths differ, there are
+            no sequences, or ``n_resamples``/``confidence`` are out of range.
+    """
+    for metric in metrics:
+        _check(y_true, [y_pred], metric, n_resamples, confidence)
+    [(full, resampled)] = _confusions(y_true, [y_pred], n_resamples, seed)
+    return {
+        metric: _interval(
+            _METRIC_FUNCTIONS[metric](full)[0], _METRIC_FUNCTIONS[metric](resampled), confidence
+        )
+        for metric in metrics
+    }
+
+
 def bootstrap_interval(
     y_true: Sequence,
     y_pred: Sequence,
@@ -248,13 +288,10 @@ def bootstrap_interval(
         ``(estimate, low, high)``: the score on all sequences and the interval.
 
     Raises:
-        BootstrapError: If the metric is unknown, the lengths differ, there are
-            no sequences, or ``n_resamples``/``confidence`` are out of range.
+        BootstrapError: As :func:`bootstrap_intervals`.
     """
-    _check(y_true, [y_pred], metric, n_resamples, confidence)
-    [(full, resampled)] = _confusions(y_true, [y_pred], n_resamples, seed)
-    score = _METRIC_FUNCTIONS[metric]
-    return _interval(score(full)[0], score(resampled), confidence)
+    options = {"n_resamples": n_resamples, "confidence": confidence, "seed": seed}
+    return bootstrap_intervals(y_true, y_pred, [metric], **options)[metric]
 
 
 def paired_difference(

@@ -1,0 +1,111 @@
+"""A run's results as the Train page's result and the Models page show them: its scores
+with 95% intervals, its baselines on the same test sequences, why training stopped, and
+"Continue training" when it stopped at a cap."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from protviz.analysis.scores import PredictorScores, baseline_comparisons, run_scores
+from protviz.app import state
+from protviz.app.caches import store_folder
+from protviz.app.errors import as_text
+from protviz.app.state import ContinueKeys
+from protviz.app.widgets import is_read_only
+from protviz.core.dataset import Dataset
+from protviz.core.records import METRIC_LABELS
+from protviz.io.datastore import find_dataset
+from protviz.model.jobs import default_queue
+from protviz.model.runs import RunInfo, load_predictions
+from protviz.report.sentences import (
+    baseline_sentence,
+    class_weighting_sentence,
+    range_text,
+    stop_sentence,
+)
+from protviz.report.tables import scores_frame
+
+CAPS = ("epoch_cap", "time_cap")
+"""Stop reasons after which training can be continued."""
+
+
+def headline_ui(network: PredictorScores) -> None:
+    """A run's test metrics in a row, each with its 95% interval (``n/a`` for those it lacks)."""
+    columns = st.columns(len(METRIC_LABELS))
+    for column, (key, label) in zip(columns, METRIC_LABELS.items(), strict=True):
+        score = network.get(key)
+        column.metric(label, "n/a" if score is None else f"{score.estimate:.3f}")
+        if score is not None and score.low == score.low:
+            column.caption(f"95% CI {range_text(score.low, score.high)}")
+
+
+def scores_ui(run: RunInfo) -> None:
+    """The headline with intervals, the baselines beside the network, and what they say."""
+    network, *baselines = run_scores(run)
+    headline_ui(network)
+    if network.n:
+        st.caption(
+            f"Intervals: 95% bootstrap over the {network.n:,} test sequences (a score moves "
+            "this much from one test set of this size to the next)."
+        )
+    if not baselines:
+        st.caption("This run was saved without baselines; runs trained now are saved with them.")
+        return
+    st.markdown("**Against simple baselines on the same test sequences**")
+    st.dataframe(scores_frame([network, *baselines]), key="baselines_table")
+    predictions = load_predictions(run.run_id, run.path.parent)
+    for name, comparison in baseline_comparisons(predictions, "accuracy").items():
+        st.markdown("- " + as_text(baseline_sentence(name, comparison)))
+
+
+def outcome_ui(run: RunInfo) -> None:
+    """Why training stopped and whether classes were weighted; "Continue training" after a
+    cap (not when the server is read-only)."""
+    record = run.record
+    for sentence in (stop_sentence(record), class_weighting_sentence(record)):
+        if sentence:
+            st.markdown(as_text(sentence))
+    if record.parent:
+        st.caption(as_text(f"Continued from run {record.parent}."))
+    if record.stop_reason in CAPS and not is_read_only():
+        with st.expander("Continue training", expanded=bool(record.still_improving)):
+            continue_ui(run)
+
+
+def continue_ui(run: RunInfo) -> None:
+    """More epochs and a time cap; the button queues a job that continues the run from its
+    saved model and optimizer state and saves a new run, then opens the Train page."""
+    record = run.record
+    st.caption(
+        "Training goes on from the saved model and optimizer state, on the same split, and "
+        "is saved as a new run (this one stays as it is)."
+    )
+    left, middle, right = st.columns(3)
+    more = left.number_input(
+        "More epochs", 1, 500, record.config.epochs, key=ContinueKeys.more_epochs(run.run_id)
+    )
+    cap = record.config.time_budget_seconds
+    minutes = middle.number_input(
+        "Time cap (minutes, 0 = none)", 0, 24 * 60, round(cap / 60) if cap else 30,
+        key=ContinueKeys.time_cap(run.run_id),
+    )  # fmt: skip
+    if right.button("Continue training", key=ContinueKeys.start(run.run_id), type="primary"):
+        config = record.config.continuation(len(record.history), int(more), minutes * 60 or None)
+        job = default_queue().submit(
+            _training_dataset(run), config, owner=state.session_owner(), parent=run.run_id
+        )
+        state.TRAIN_JOB.set(job)
+        st.switch_page("pages/train.py")
+
+
+def _training_dataset(run: RunInfo) -> Dataset:
+    """The data set the run was trained on: the current one, else a saved or built-in one.
+
+    Raises:
+        DatasetNotFoundError: If it is not on this server (upload it on the Data page).
+    """
+    content_hash = run.record.dataset.content_hash
+    current = state.chosen_dataset()
+    if current is not None and current.content_hash == content_hash:
+        return current
+    return find_dataset(content_hash, store_folder())
