@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from protviz.model import runs
-from protviz.model.jobs import default_queue
+from protviz.model import jobs, runs
 from tests.conftest import ROOT, copy_demo_run
 
 TIMEOUT = 120
@@ -30,11 +29,11 @@ def train_mean_for_one_epoch(at: AppTest) -> str:
     at.button(key="start_training").click().run()
     assert not at.exception
     job_id = at.session_state["train_job_id"]
-    view = default_queue().wait(job_id, timeout=TIMEOUT)
-    assert view.status == "done", view.error
+    view = jobs.wait_for(job_id, timeout=TIMEOUT)  # trained by a worker process
+    assert view.status == "done", view.record.error
     at.run()
     assert not at.exception
-    return view.run_id
+    return view.record.run_id
 
 
 def test_train_page_shows_the_model_summary_before_training(app):

@@ -1,8 +1,10 @@
 """The ``python -m protviz`` command line.
 
 Each sub-command ``<name>`` has its options in :mod:`protviz.cli.parsers`
-(``add_<name>``) and its work in the module ``protviz.cli.<name>``, which
-provides ``run(args) -> dict`` and ``format(result) -> str``. The result dict is
+(``add_<name>``) and its work in the module ``protviz.cli.<name>`` (or the module a
+parser names with ``set_defaults(module=...)``: ``job run`` is ``protviz.cli.job_run``,
+so the other ``job`` actions stay light), which provides ``run(args) -> dict`` and
+``format(result) -> str``. The result dict is
 printed with ``format``, or as one JSON object on the last line with ``--json``.
 A :class:`~protviz.core.errors.ProtvizError` prints its message on stderr and
 exits with status 2.
@@ -26,8 +28,8 @@ from protviz.core.errors import ProtvizError
 
 __all__ = ["build_parser", "main"]
 
-TENSORFLOW_COMMANDS = frozenset({"train", "evaluate", "embed"})
-"""Commands that load TensorFlow (its start-up log lines are hidden for them)."""
+TENSORFLOW_COMMANDS = frozenset({"train", "evaluate", "embed", "job_run"})
+"""Command modules that load TensorFlow (its start-up log lines are hidden for them)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,10 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
-    if args.command in TENSORFLOW_COMMANDS:
+    module = getattr(args, "module", None) or args.command
+    if module in TENSORFLOW_COMMANDS:
         quiet_tensorflow()
     try:
-        command = _command_module(args.command)
+        command = _command_module(module)
         result = command.run(args)
     except ProtvizError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -70,7 +73,7 @@ def _command_module(name: str) -> ModuleType:
     """Import the module that runs sub-command ``name`` (``protviz.cli.<name>``).
 
     This is the command line's one lazy import: the modules of ``train``,
-    ``evaluate`` and ``embed`` load TensorFlow, so they are imported only when
-    their command runs.
+    ``evaluate``, ``embed`` and ``job run`` load TensorFlow, so they are imported
+    only when their command runs.
     """
     return importlib.import_module(f"{__name__}.{name}")

@@ -16,13 +16,16 @@
 
 Progress goes to a plain callable that receives a
 :class:`~protviz.model.progress.Progress` after every batch; a
-``threading.Event`` passed as ``cancel`` stops training at the next batch with
-:class:`~protviz.model.progress.TrainingCancelled`, and nothing is saved. The
-Train page runs :func:`train` in a background thread::
+``threading.Event`` (or any :class:`~protviz.model.progress.Cancellation`) passed
+as ``cancel`` stops training at the next batch with
+:class:`~protviz.model.progress.TrainingCancelled`, and nothing is saved::
 
     cancel = threading.Event()
     result = train(dataset, TrainingConfig(arch="bilstm"), progress=latest.append,
                    cancel=cancel)
+
+The app trains in a separate worker process (:mod:`protviz.model.worker`, run by
+``python -m protviz job run``), which calls :func:`train` like the command line does.
 
 This module imports TensorFlow and Keras; the configuration, splits, metrics
 and progress records it uses do not.
@@ -32,7 +35,6 @@ from __future__ import annotations
 
 import os
 import platform
-import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -57,7 +59,12 @@ from protviz.model.architectures import build_model
 from protviz.model.batches import inference_dataset, restore_order, training_dataset
 from protviz.model.encoding import PAD_ID, encode_all
 from protviz.model.metrics import classification_metrics, predictions_frame
-from protviz.model.progress import Progress, ProgressCallback, TrainingCancelled
+from protviz.model.progress import (
+    Cancellation,
+    Progress,
+    ProgressCallback,
+    TrainingCancelled,
+)
 from protviz.model.runs import RunInfo
 from protviz.model.splits import Split, balanced_class_weights, split_dataset
 
@@ -111,6 +118,17 @@ def library_versions() -> dict[str, str]:
     }
 
 
+def use_threads(intra_op: int, inter_op: int) -> None:
+    """Size TensorFlow's thread pools; call before TensorFlow runs its first operation.
+
+    Args:
+        intra_op: Threads one operation may use (a matrix product): the cores to use.
+        inter_op: Operations run at once.
+    """
+    tf.config.threading.set_intra_op_parallelism_threads(intra_op)
+    tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+
+
 # --------------------------------------------------------------------------- progress
 
 
@@ -131,7 +149,7 @@ class ProgressAndCancel(keras.callbacks.Callback):
     def __init__(
         self,
         report: ProgressCallback | None,
-        cancel: threading.Event | None,
+        cancel: Cancellation | None,
         epochs: int,
         batches: int,
         time_budget_seconds: float | None = None,
@@ -353,7 +371,7 @@ def _fit(
     prepared: _Prepared,
     config: TrainingConfig,
     progress: ProgressCallback | None,
-    cancel: threading.Event | None,
+    cancel: Cancellation | None,
 ) -> tuple[keras.Model, _Fitted]:
     """Build, compile and fit the model, with early stopping when there is a validation set."""
     train_data, valid_data = _training_data(prepared, config)
@@ -495,10 +513,11 @@ def train(
     config: TrainingConfig | None = None,
     *,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: Cancellation | None = None,
     name: str | None = None,
     home: str | os.PathLike | None = None,
     save: bool = True,
+    run_id: str | None = None,
 ) -> TrainingResult:
     """Train, score and (by default) save a classifier.
 
@@ -511,6 +530,8 @@ def train(
         name: User-facing run name (default: architecture and data set).
         home: Run store root (see :func:`protviz.core.store.store_root`).
         save: Save the run in the store.
+        run_id: The id to save the run under (default: a new random id); a training
+            job chooses it when it is submitted.
 
     Returns:
         The model, run record, test predictions and saved run.
@@ -538,7 +559,7 @@ def train(
         evaluated.probabilities,
         prepared.class_names,
     )
-    run = runs.save_run(model, record, predictions, home=home) if save else None
+    run = runs.save_run(model, record, predictions, home=home, run_id=run_id) if save else None
     if run is not None:
         record = run.record
     return TrainingResult(model, record, predictions, run)
@@ -606,4 +627,5 @@ __all__ = [
     "library_versions",
     "predict_probabilities",
     "train",
+    "use_threads",
 ]
