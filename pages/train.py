@@ -89,9 +89,9 @@ def main() -> None:
     """The page."""
     st.title("Train")
     linked_job_ui()
+    job_ui()
     with section_errors():
         training_form_ui()
-    job_ui()
     st.divider()
     jobs_list_ui()
     share_link_ui({"job": state.TRAIN_JOB.get()})

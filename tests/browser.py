@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from protviz.model import jobs
+from protviz.model.processes import worker_alive
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = [
@@ -73,7 +77,8 @@ def serve_app(home: Path, env: dict[str, str] | None = None) -> Iterator[Server]
         env: Extra environment variables.
 
     Yields:
-        The server, once its health endpoint answers.
+        The server, once its health endpoint answers. On exit the server is stopped,
+        and so are the training workers it left running (they outlive their server).
     """
     port = free_port()
     log = home / f"streamlit-{port}.log"
@@ -110,6 +115,17 @@ def serve_app(home: Path, env: dict[str, str] | None = None) -> Iterator[Server]
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        stop_workers(home)
+
+
+def stop_workers(home: Path) -> list[int]:
+    """SIGKILL the training workers of ``home``'s running jobs; return their pids."""
+    killed = []
+    for record in jobs.list_jobs(home):
+        if record.status == "running" and record.worker and worker_alive(record.worker):
+            os.kill(record.worker.pid, signal.SIGKILL)
+            killed.append(record.worker.pid)
+    return killed
 
 
 @contextlib.contextmanager

@@ -119,6 +119,7 @@ def job_ui() -> None:
     st.subheader(as_text(view.title))
     st.caption(as_text(f"Run name: {view.record.run_name}. Job {view.job_id}."))
     live()
+    st.divider()
 
 
 def progress_ui(view: JobView) -> None:
