@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -139,3 +140,32 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def start_training(page, url: str, arch: str, epochs: int, patience: int) -> str:
+    """Start a training on the Train page, wait until its job is shown; return the job id.
+
+    Args:
+        page: A Playwright page.
+        url: The server's URL.
+        arch: The architecture to choose.
+        epochs: Most epochs.
+        patience: Early-stopping patience (at most 100, the form's limit).
+    """
+    page.goto(f"{url}/train")
+    # The app's own navigation is drawn (not Streamlit's legacy one of a first visit).
+    page.get_by_test_id("stSidebarNavItems").get_by_text("Embedding matrix").wait_for()
+    page.locator("[data-testid='stRadio']").first.get_by_text(arch, exact=True).click()
+    for label, value in (("Epochs (most)", epochs), ("Early-stopping patience (epochs)", patience)):
+        field = page.get_by_label(label)
+        field.fill(str(value))
+        field.press("Enter")
+        page.wait_for_function(
+            "([label, value]) => document.querySelector(`input[aria-label='${label}']`)"
+            "?.value === value",
+            arg=[label, str(value)],
+        )
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_role("button", name="Cancel training").wait_for()
+    page.wait_for_url(re.compile(r"job=[0-9a-f]{16}"))
+    return re.search(r"job=([0-9a-f]{16})", page.url).group(1)

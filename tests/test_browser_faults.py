@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from protviz.model import jobs, runs
-from tests.browser import chromium, serve_app, stop_workers
+from tests.browser import chromium, serve_app, start_training, stop_workers
 from tests.conftest import copy_demo_run
 
 pytestmark = pytest.mark.browser
@@ -22,25 +22,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 TIMEOUT_MS = 120_000
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def start_training(page, url: str, epochs: int) -> None:
-    """Start a ``mean`` training on the Train page and wait until the job is running."""
-    page.goto(f"{url}/train")
-    # The app's own navigation is drawn (not Streamlit's legacy one of a first visit).
-    page.get_by_test_id("stSidebarNavItems").get_by_text("Embedding matrix").wait_for()
-    page.locator("[data-testid='stRadio']").first.get_by_text("mean", exact=True).click()
-    for label, value in (("Epochs (most)", epochs), ("Early-stopping patience (epochs)", epochs)):
-        field = page.get_by_label(label)
-        field.fill(str(value))
-        field.press("Enter")
-        page.wait_for_function(
-            "([label, value]) => document.querySelector(`input[aria-label='${label}']`)"
-            "?.value === value",
-            arg=[label, str(value)],
-        )
-    page.get_by_role("button", name="Start training").click()
-    page.get_by_role("button", name="Cancel training").wait_for()
 
 
 def test_killing_the_server_during_training_then_restarting(tmp_path):
@@ -55,7 +36,7 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
         page.set_default_timeout(TIMEOUT_MS)
 
         with serve_app(home) as server:
-            start_training(page, server.url, epochs=500)
+            start_training(page, server.url, "mean", epochs=500, patience=100)
             try:
                 page.wait_for_function(
                     "() => Number(document.querySelector(\"[data-testid='stProgress'] "
@@ -97,7 +78,7 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
             # The restarted server marked the job of the vanished worker as failed.
             (killed,) = jobs.list_jobs(home)
             assert killed.status == "failed" and "gone" in killed.error
-            start_training(page, server.url, epochs=1)
+            start_training(page, server.url, "mean", epochs=1, patience=1)
             page.get_by_text("Saved 'mean on motif position (toy)'").wait_for()
             page.goto(f"{server.url}/explore")
             page.locator("[data-testid='stPlotlyChart'] .gtitle").first.wait_for()

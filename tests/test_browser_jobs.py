@@ -9,7 +9,6 @@ test kills a server mid-job and starts another on the same store.
 from __future__ import annotations
 
 import os
-import re
 import signal
 
 import pytest
@@ -18,7 +17,7 @@ from protviz.core.config import TrainingConfig
 from protviz.model import jobs, runs
 from protviz.model.jobs import JobSpec
 from protviz.model.processes import worker_alive
-from tests.browser import chromium, serve_app
+from tests.browser import chromium, serve_app, start_training
 from tests.conftest import copy_demo_run
 
 pytestmark = pytest.mark.browser
@@ -44,23 +43,8 @@ def progress_value(page) -> float:
 
 
 def start_long_training(page, url: str) -> str:
-    """Start an ``lstm`` training that runs for minutes; return its job id (from the URL)."""
-    page.goto(f"{url}/train")
-    page.get_by_test_id("stSidebarNavItems").get_by_text("Embedding matrix").wait_for()
-    page.locator("[data-testid='stRadio']").first.get_by_text("lstm", exact=True).click()
-    for label, value in (("Epochs (most)", 500), ("Early-stopping patience (epochs)", 100)):
-        field = page.get_by_label(label)
-        field.fill(str(value))
-        field.press("Enter")
-        page.wait_for_function(
-            "([label, value]) => document.querySelector(`input[aria-label='${label}']`)"
-            "?.value === value",
-            arg=[label, str(value)],
-        )
-    page.get_by_role("button", name="Start training").click()
-    page.get_by_role("button", name="Cancel training").wait_for()
-    page.wait_for_url(re.compile(r"job=[0-9a-f]{16}"))
-    return re.search(r"job=([0-9a-f]{16})", page.url).group(1)
+    """Start an ``lstm`` training that runs for minutes; return its job id."""
+    return start_training(page, url, "lstm", epochs=500, patience=100)
 
 
 def running_worker_pid(home, job_id: str) -> int:

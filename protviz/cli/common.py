@@ -1,5 +1,5 @@
-"""What the sub-commands share: label options, reading the data set they name,
-exit statuses, and printing a result.
+"""What the sub-commands share: label options, reading the data set they name, the
+training settings (``train`` and ``job submit``), exit statuses, and printing a result.
 
 Every name here is light (no TensorFlow), so the parsers can use it.
 """
