@@ -26,11 +26,19 @@ from protviz.core.job_record import (
 from protviz.model import jobs
 from protviz.model.jobs import JobQueueFullError, JobSpec
 from protviz.model.progress import TrainingCancelled
-from protviz.model.worker import claim, run_job
+from protviz.model.worker import NICE_ENV, THREADS_ENV, claim, run_job, thread_counts
 from tests.conftest import ROOT
 from tests.fake_worker import snapshot
 
 CONFIG = TrainingConfig(arch="mean", epochs=1)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_process_priority(monkeypatch):
+    """run_job lowers its process's priority; in this process, keep it as it is."""
+    monkeypatch.setenv(NICE_ENV, "0")
+
+
 SPEC = JobSpec(CONFIG, "motif", "motif position (toy)", "tiny mean")
 
 
@@ -337,3 +345,32 @@ def test_a_worker_refuses_a_finished_job_or_another_workers_job(tmp_path):
     jobs.change_job(folder.name, lambda r: r.moved_to("failed", now=2.0), tmp_path)
     with pytest.raises(JobStateError, match="is failed"):
         claim(folder)
+
+
+RENICE = """
+import os, threading
+from protviz.model.worker import lower_priority
+started = threading.Event()
+threading.Thread(target=lambda: (started.set(), threading.Event().wait(5)), daemon=True).start()
+started.wait()
+print(lower_priority(7))
+def nice(task):
+    stat = open(f"/proc/self/task/{task}/stat").read()
+    return int(stat[stat.rindex(")") + 2 :].split()[16])
+print(sorted({nice(task) for task in os.listdir("/proc/self/task")}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux threads")
+def test_the_worker_lowers_the_priority_of_every_thread():
+    result = subprocess.run(
+        [sys.executable, "-c", RENICE], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[:2] == ["7", "[7]"]  # the thread started before, too
+
+
+def test_thread_counts_follow_the_setting(monkeypatch):
+    monkeypatch.setenv(THREADS_ENV, "3")
+    assert thread_counts() == (3, 3)
+    monkeypatch.delenv(THREADS_ENV)
+    assert thread_counts() == (len(os.sched_getaffinity(0)),) * 2

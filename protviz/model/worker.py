@@ -68,20 +68,30 @@ def niceness() -> int:
 def thread_counts() -> tuple[int, int]:
     """TensorFlow's thread pools for a worker: ``(intra_op, inter_op)``.
 
-    Intra-op threads: ``PROTVIZ_JOB_THREADS``, else every core this process may run
-    on, so an idle machine is used whole (the niceness, not fewer threads, lets pages
-    win). Inter-op: at most 2, as a Keras training step runs few operations at once,
-    and fewer threads waiting on each other fit a shared machine better.
+    Both are ``PROTVIZ_JOB_THREADS``, else the cores this process may run on (its CPU
+    affinity, which a container's CPU set narrows; TensorFlow's own default counts every
+    core of the machine). An idle machine is then used whole, and the niceness, not
+    fewer threads, lets page requests win when they come.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    intra = jobs.whole_number_setting(THREADS_ENV, 0) or cores or 1
-    return intra, min(2, intra)
+    threads = jobs.whole_number_setting(THREADS_ENV, 0) or cores or 1
+    return threads, threads
 
 
 def lower_priority(level: int) -> int:
-    """Raise this process's niceness to ``level`` (never lower it); return the niceness."""
-    current = os.nice(0)
-    return os.nice(level - current) if level > current else current
+    """Raise the niceness of this process to ``level`` (never lower it); return it.
+
+    On Linux niceness belongs to each thread, and importing TensorFlow already started
+    some, so every thread is reniced; threads started later inherit it.
+    """
+    if os.getpriority(os.PRIO_PROCESS, 0) >= level:
+        return os.getpriority(os.PRIO_PROCESS, 0)
+    tasks = Path("/proc/self/task")
+    thread_ids = [int(name) for name in os.listdir(tasks)] if tasks.is_dir() else [0]
+    for thread_id in thread_ids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.setpriority(os.PRIO_PROCESS, thread_id, level)
+    return os.getpriority(os.PRIO_PROCESS, 0)
 
 
 class CancelFlag:
