@@ -56,6 +56,8 @@ def test_trained_run_appears_on_the_models_page(app):
     run_id = train_mean_for_one_epoch(app)
     assert any("Saved 'tiny mean'" in s.value.replace("\\", "") for s in app.success)
     assert {m.label for m in app.metric} >= {"Test accuracy", "Macro F1"}
+    assert not app.error  # the results are drawn whole (no apology for a bug)
+    assert len(app.get("plotly_chart")) == 3  # curves and both confusion matrices
     assert [run.run_id for run in runs.list_runs()] == [run_id]
     app.switch_page("pages/models.py").run()
     assert not app.exception

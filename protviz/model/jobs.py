@@ -412,11 +412,15 @@ def log_tail(folder: Path, lines: int = 20, most_characters: int = 4000) -> str:
 
 
 def job_views(home: str | os.PathLike | None = None) -> list[JobView]:
-    """Every job with its progress and queue position, in queue order."""
+    """Every job with its queue position, in queue order (the progress of running jobs
+    only: a list needs no more)."""
     root = jobs_root(home)
     records = _records(root)
     waiting = [record.job_id for record in records if record.status == "queued"]
-    return [_view(root / record.job_id, record, waiting) for record in records]
+    return [
+        _view(root / record.job_id, record, waiting, record.status == "running")
+        for record in records
+    ]
 
 
 def job_view(job_id: str, home: str | os.PathLike | None = None) -> JobView:
@@ -430,12 +434,12 @@ def job_view(job_id: str, home: str | os.PathLike | None = None) -> JobView:
     waiting = []
     if record.status == "queued":
         waiting = [other.job_id for other in _records(root) if other.status == "queued"]
-    return _view(root / job_id, record, waiting)
+    return _view(root / job_id, record, waiting, record.status != "queued")
 
 
-def _view(folder: Path, record: JobRecord, waiting: list[str]) -> JobView:
+def _view(folder: Path, record: JobRecord, waiting: list[str], with_progress: bool) -> JobView:
     position = waiting.index(record.job_id) + 1 if record.job_id in waiting else 0
-    progress = read_progress(folder) if record.status != "queued" else None
+    progress = read_progress(folder) if with_progress else None
     return JobView(record, progress, position, cancel_requested(folder))
 
 

@@ -211,7 +211,7 @@ def run_results_ui(run: runs.RunInfo) -> None:
     run_metrics_ui(metrics)
     st.plotly_chart(plots.training_curves_figure(run.record.history), key="curves")
     st.dataframe(per_class_frame(metrics), key="result_per_class")
-    matrix = metrics.get("confusion_matrix")
+    matrix = metrics.confusion_matrix
     if matrix:
         left, right = st.columns(2)
         names = run.class_names
