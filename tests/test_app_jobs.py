@@ -89,3 +89,18 @@ def test_a_full_queue_is_refused_with_a_message(monkeypatch):
     assert "1 training job(s) are already waiting" in texts(other)
     assert "PROTVIZ_MAX_QUEUED" in texts(other)
     assert len(jobs.list_jobs()) == 1
+
+
+def test_compare_queues_all_four_architectures_as_jobs():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    at.number_input(key="compare_epochs").set_value(1).run()
+    at.button(key="compare_train_all").click().run()
+    assert not at.exception
+    queued = jobs.list_jobs()
+    assert [record.config.arch for record in queued] == ["mean", "lstm", "bilstm", "conv_attention"]
+    assert {record.config.epochs for record in queued} == {1}
+    assert {record.owner for record in queued} == {at.session_state["session_owner"]}
+    bars = [bar.proto.text for bar in at.get("progress")]
+    assert any("number 4 in the queue" in text for text in bars), bars

@@ -25,6 +25,7 @@ from types import ModuleType
 from protviz.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, quiet_tensorflow, result_text
 from protviz.cli.parsers import PARSERS
 from protviz.core.errors import ProtvizError
+from protviz.model.worker import lower_priority, niceness
 
 __all__ = ["build_parser", "main"]
 
@@ -57,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if module in TENSORFLOW_COMMANDS:
         quiet_tensorflow()
     try:
+        if module == "job_run":  # a worker yields the CPU from the start, TensorFlow's import too
+            lower_priority(niceness())
         command = _command_module(module)
         result = command.run(args)
     except ProtvizError as error:
