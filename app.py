@@ -1,8 +1,12 @@
-"""protviz: the Streamlit entry point. Page config and navigation, nothing else."""
+"""protviz: the Streamlit entry point. Page config, navigation, and the training queue
+kept moving (workers start and are watched whatever page is open)."""
 
 import streamlit as st
 
+from protviz.app.caches import keep_jobs_moving
+
 st.set_page_config(page_title="protviz", page_icon=":dna:", layout="wide")
+keep_jobs_moving()
 
 navigation = st.navigation(
     [

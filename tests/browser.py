@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from protviz.model import jobs
+from protviz.model.processes import worker_alive
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = [
@@ -73,7 +78,8 @@ def serve_app(home: Path, env: dict[str, str] | None = None) -> Iterator[Server]
         env: Extra environment variables.
 
     Yields:
-        The server, once its health endpoint answers.
+        The server, once its health endpoint answers. On exit the server is stopped,
+        and so are the training workers it left running (they outlive their server).
     """
     port = free_port()
     log = home / f"streamlit-{port}.log"
@@ -110,6 +116,17 @@ def serve_app(home: Path, env: dict[str, str] | None = None) -> Iterator[Server]
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        stop_workers(home)
+
+
+def stop_workers(home: Path) -> list[int]:
+    """SIGKILL the training workers of ``home``'s running jobs; return their pids."""
+    killed = []
+    for record in jobs.list_jobs(home):
+        if record.status == "running" and record.worker and worker_alive(record.worker):
+            os.kill(record.worker.pid, signal.SIGKILL)
+            killed.append(record.worker.pid)
+    return killed
 
 
 @contextlib.contextmanager
@@ -125,15 +142,30 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def fresh_page(browser, timeout_ms: int, **options):
-    """A page in a new browser context (no cookies, no Streamlit session), 1400 x 1100.
+def start_training(page, url: str, arch: str, epochs: int, patience: int) -> str:
+    """Start a training on the Train page, wait until its job is shown; return the job id.
 
     Args:
-        browser: From :func:`chromium`.
-        timeout_ms: The page's default timeout.
-        options: More options of the context (e.g. ``accept_downloads=True``).
+        page: A Playwright page.
+        url: The server's URL.
+        arch: The architecture to choose.
+        epochs: Most epochs.
+        patience: Early-stopping patience (at most 100, the form's limit).
     """
-    context = browser.new_context(viewport={"width": 1400, "height": 1100}, **options)
-    page = context.new_page()
-    page.set_default_timeout(timeout_ms)
-    return page
+    page.goto(f"{url}/train")
+    # The app's own navigation is drawn (not Streamlit's legacy one of a first visit).
+    page.get_by_test_id("stSidebarNavItems").get_by_text("Embedding matrix").wait_for()
+    page.locator("[data-testid='stRadio']").first.get_by_text(arch, exact=True).click()
+    for label, value in (("Epochs (most)", epochs), ("Early-stopping patience (epochs)", patience)):
+        field = page.get_by_label(label)
+        field.fill(str(value))
+        field.press("Enter")
+        page.wait_for_function(
+            "([label, value]) => document.querySelector(`input[aria-label='${label}']`)"
+            "?.value === value",
+            arg=[label, str(value)],
+        )
+    page.get_by_role("button", name="Start training").click()
+    page.get_by_role("button", name="Cancel training").wait_for()
+    page.wait_for_url(re.compile(r"job=[0-9a-f]{16}"))
+    return re.search(r"job=([0-9a-f]{16})", page.url).group(1)

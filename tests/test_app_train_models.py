@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from protviz.model import runs
-from protviz.model.jobs import default_queue
+from protviz.model import jobs, runs
 from tests.conftest import ROOT, copy_demo_run
 
 TIMEOUT = 120
@@ -30,11 +29,11 @@ def train_mean_for_one_epoch(at: AppTest) -> str:
     at.button(key="start_training").click().run()
     assert not at.exception
     job_id = at.session_state["train_job_id"]
-    view = default_queue().wait(job_id, timeout=TIMEOUT)
-    assert view.status == "done", view.error
+    view = jobs.wait_for(job_id, timeout=TIMEOUT)  # trained by a worker process
+    assert view.status == "done", view.record.error
     at.run()
     assert not at.exception
-    return view.run_id
+    return view.record.run_id
 
 
 def test_train_page_shows_the_model_summary_before_training(app):
@@ -71,6 +70,8 @@ def test_trained_run_appears_on_the_models_page(app):
     run_id = train_mean_for_one_epoch(app)
     assert any("Saved 'tiny mean'" in s.value.replace("\\", "") for s in app.success)
     assert {m.label for m in app.metric} >= {"Test accuracy", "Balanced accuracy", "Macro F1"}
+    assert not app.error  # the results are drawn whole (no apology for a bug)
+    assert len(app.get("plotly_chart")) == 3  # curves and both confusion matrices
     assert any(c.value.startswith("95% CI") for c in app.caption)
     baselines = next(d.value for d in app.dataframe if "this network" in d.value.index)
     assert list(baselines.index) == ["this network", "composition baseline", "1-3-mer baseline"]
@@ -91,9 +92,10 @@ def test_a_run_stopped_at_a_cap_can_be_continued(app):
     app.number_input(key=f"continue_epochs_{parent}").set_value(1).run()
     app.button(key=f"continue_start_{parent}").click().run()
     assert not app.exception
-    view = default_queue().wait(app.session_state["train_job_id"], timeout=TIMEOUT)
-    assert view.status == "done", view.error
-    child = runs.get_run(view.run_id).record
+    view = jobs.wait_for(app.session_state["train_job_id"], timeout=TIMEOUT)
+    assert view.status == "done", view.record.error
+    assert view.record.parent == parent and view.title.endswith("(continued)")
+    child = runs.get_run(view.record.run_id).record
     assert child.parent == parent
     assert child.epochs_run == 2
     app.run()

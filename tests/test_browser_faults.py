@@ -1,7 +1,10 @@
-"""Faults in a real deployment: the server killed during training, then restarted.
+"""Faults in a real deployment: the machine stopped during training, then restarted.
 
-The run store must stay consistent (no half-written run is listed, nothing already
-saved is lost) and the restarted app must serve every page and train again.
+The server and its training worker are both killed (the worker runs in its own process
+and would outlive a server killed alone: tests/test_browser_jobs.py covers that). The
+run store must stay consistent (no half-written run is listed, nothing already saved
+is lost), the job must show as failed, and the restarted app must serve every page and
+train again.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from protviz.model import runs
-from tests.browser import chromium, serve_app
+from protviz.model import jobs, runs
+from tests.browser import chromium, serve_app, start_training, stop_workers
 from tests.conftest import copy_demo_run
 
 pytestmark = pytest.mark.browser
@@ -19,25 +22,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 TIMEOUT_MS = 120_000
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def start_training(page, url: str, epochs: int) -> None:
-    """Start a ``mean`` training on the Train page and wait until the job is running."""
-    page.goto(f"{url}/train")
-    # The app's own navigation is drawn (not Streamlit's legacy one of a first visit).
-    page.get_by_test_id("stSidebarNavItems").get_by_text("Embedding matrix").wait_for()
-    page.locator("[data-testid='stRadio']").first.get_by_text("mean", exact=True).click()
-    for label, value in (("Epochs (most)", epochs), ("Early-stopping patience (epochs)", epochs)):
-        field = page.get_by_label(label)
-        field.fill(str(value))
-        field.press("Enter")
-        page.wait_for_function(
-            "([label, value]) => document.querySelector(`input[aria-label='${label}']`)"
-            "?.value === value",
-            arg=[label, str(value)],
-        )
-    page.get_by_role("button", name="Start training").click()
-    page.get_by_role("button", name="Cancel training").wait_for()
 
 
 def test_killing_the_server_during_training_then_restarting(tmp_path):
@@ -52,7 +36,7 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
         page.set_default_timeout(TIMEOUT_MS)
 
         with serve_app(home) as server:
-            start_training(page, server.url, epochs=500)
+            start_training(page, server.url, "mean", epochs=500, patience=100)
             try:
                 page.wait_for_function(
                     "() => Number(document.querySelector(\"[data-testid='stProgress'] "
@@ -62,8 +46,9 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
                 ARTIFACTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(ARTIFACTS / "fault-no-progress.png"), full_page=True)
                 raise
-            server.process.kill()  # no clean shutdown: as if the machine lost power
+            server.process.kill()  # no clean shutdown: as if the machine lost power...
             server.process.wait(timeout=30)
+            assert len(stop_workers(home)) == 1  # ...with the training worker
 
         # The store is as it was: no half run listed, no unreadable folder, nothing lost.
         assert sorted(run.run_id for run in runs.list_runs(home)) == before
@@ -74,9 +59,10 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
             if p.is_file() and not p.name.startswith("streamlit-")  # the server's log
         )
         new = set(files_after) - set(files_before)
-        # Only the training's temporary folder (checkpoints) is left: never listed, and
-        # removed by a later start once an hour old (protviz.app.caches.tidy_store_once).
-        assert all(path.startswith((runs.TEMP_PREFIX, "datasets/")) for path in new), new
+        # Only the job's folder (tidied after a week) and a training's temporary folder are new;
+        # the latter is never listed and removed by a later start once an hour old
+        # (protviz.app.caches.tidy_store_once).
+        assert all(path.startswith((runs.TEMP_PREFIX, "datasets/", "jobs/")) for path in new), new
 
         with serve_app(home) as server:
             page.goto(f"{server.url}/models")
@@ -89,7 +75,10 @@ def test_killing_the_server_during_training_then_restarting(tmp_path):
                 cell = page.locator("[role='gridcell']").filter(has_text=name)
                 cell.first.wait_for(state="attached")
             assert page.locator("[data-testid='stException']").count() == 0
-            start_training(page, server.url, epochs=1)
+            # The restarted server marked the job of the vanished worker as failed.
+            (killed,) = jobs.list_jobs(home)
+            assert killed.status == "failed" and "gone" in killed.error
+            start_training(page, server.url, "mean", epochs=1, patience=1)
             page.get_by_text("Saved 'mean on motif position (toy)'").wait_for()
             page.goto(f"{server.url}/explore")
             page.locator("[data-testid='stPlotlyChart'] .gtitle").first.wait_for()

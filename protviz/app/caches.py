@@ -1,8 +1,9 @@
-"""Cached protviz calls that need no model: data sets, uploads and the store.
+"""Cached protviz calls that need no model: data sets, uploads and the store, and the
+server's training scheduler.
 
 Light by design: the Home and Data pages import this module, and nothing it imports
-reaches TensorFlow. Calls that load or run a model are cached in
-:mod:`protviz.app.model_caches`.
+reaches TensorFlow (training runs in worker processes). Calls that load or run a model
+are cached in :mod:`protviz.app.model_caches`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from protviz.app.errors import show_error
 from protviz.core.dataset import Dataset
+from protviz.core.errors import ProtvizError
 from protviz.core.store import remove_stale_temporaries, store_root
 from protviz.io.builtin import load_builtin
 from protviz.io.datastore import datasets_root, load_dataset
 from protviz.io.embedding_files import embeddings_root
 from protviz.io.fasta import ParsedFasta, parse_fasta
 from protviz.io.labels import read_label_table
+from protviz.model.scheduler import JobScheduler
 
 STALE_AFTER_SECONDS = 3600
 """Temporary folders in the store untouched this long are left over from a crash."""
@@ -36,6 +40,26 @@ def tidy_store_once(root: str) -> int:
         remove_stale_temporaries(folder, older_than_seconds=STALE_AFTER_SECONDS)
         for folder in (root, datasets_root(root), embeddings_root(root))
     )
+
+
+@st.cache_resource(show_spinner=False)
+def job_scheduler(root: str) -> JobScheduler:
+    """The server's training scheduler for the store ``root`` (one per process and store)."""
+    return JobScheduler(root)
+
+
+def keep_jobs_moving() -> None:
+    """Make sure queued training jobs start and running ones are watched.
+
+    Called on every page run (app.py) and after a submission: it starts the scheduler's
+    light thread if it is not running (it ends by itself when no job is active), so a
+    restarted server picks up the queue at its first visit. A bad ``PROTVIZ_MAX_JOBS``
+    is shown on the page.
+    """
+    try:
+        job_scheduler(store_folder()).ensure_running()
+    except ProtvizError as error:
+        show_error(error)
 
 
 @st.cache_resource(show_spinner="Loading the built-in data set...")

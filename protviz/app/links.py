@@ -60,6 +60,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "distance": ("Explore", "neighbour distance: `cosine` or `euclidean`"),
     "other": ("Embedding matrix", "run id of the run to compare with"),
     "runs": ("Compare", "run ids, comma-separated"),
+    "job": ("Train", "training job id: its live progress, then its results (or why it failed)"),
 }
 """Query parameter -> (pages that read it, what it holds)."""
 

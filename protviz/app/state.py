@@ -75,7 +75,7 @@ _APPLIED_LINKS: Slot[dict[str, str | None]] = Slot("linked_parameters")
 
 # App state of one page.
 TRAIN_JOB: Slot[str] = Slot("train_job_id")
-"""Train: the id of this session's latest training job."""
+"""Train: the training job on show (this session's latest, or the link's ``job``)."""
 TRAIN_RESULT_SHOWN: Slot[str] = Slot("train_result_shown_for")
 """Train: the job whose finished run was already made current."""
 MODELS_FLASH: Slot[str] = Slot("models_flash")
@@ -377,12 +377,20 @@ def set_current_dataset(dataset: Dataset, report: CleaningReport | None, ref: st
 
 
 def session_owner() -> str:
-    """A random id for this browser session, so its training jobs are its own."""
+    """A random id for this browser session: its training jobs record it, and only this
+    session is offered their Cancel button (a reload starts a new session, which sees the
+    jobs but cannot cancel them)."""
     owner = _SESSION_OWNER.get()
     if owner is None:
         owner = secrets.token_hex(8)
         _SESSION_OWNER.set(owner)
     return owner
+
+
+def show_job(job_id: str) -> None:
+    """Make ``job_id`` the Train page's job on show, and the URL's ``job`` parameter."""
+    TRAIN_JOB.set(job_id)
+    link_to("job", job_id)
 
 
 def link_value(name: str) -> str | None:

@@ -1,8 +1,10 @@
 """The ``python -m protviz`` command line.
 
 Each sub-command ``<name>`` has its options in :mod:`protviz.cli.parsers`
-(``add_<name>``) and its work in the module ``protviz.cli.<name>``, which
-provides ``run(args) -> dict`` and ``format(result) -> str``. The result dict is
+(``add_<name>``) and its work in the module ``protviz.cli.<name>`` (or the module a
+parser names with ``set_defaults(module=...)``: ``job run`` is ``protviz.cli.job_run``,
+so the other ``job`` actions stay light), which provides ``run(args) -> dict`` and
+``format(result) -> str``. The result dict is
 printed with ``format``, or as one JSON object on the last line with ``--json``.
 A :class:`~protviz.core.errors.ProtvizError` prints its message on stderr and
 exits with status 2.
@@ -24,11 +26,12 @@ from protviz.analysis.kinds import RUN_KINDS
 from protviz.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, quiet_tensorflow, result_text
 from protviz.cli.parsers import PARSERS
 from protviz.core.errors import ProtvizError
+from protviz.model.worker import lower_priority, niceness
 
 __all__ = ["build_parser", "main"]
 
-TENSORFLOW_COMMANDS = frozenset({"train", "evaluate", "embed"})
-"""Commands that load TensorFlow (its start-up log lines are hidden for them)."""
+TENSORFLOW_COMMANDS = frozenset({"train", "evaluate", "embed_run", "job_run"})
+"""Command modules that load TensorFlow (its start-up log lines are hidden for them)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,10 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
-    if args.command in TENSORFLOW_COMMANDS:
+    module = module_name(args)
+    if module in TENSORFLOW_COMMANDS:
         quiet_tensorflow()
     try:
-        command = _command_module(module_name(args))
+        if module == "job_run":  # a worker yields the CPU from the start, TensorFlow's import too
+            lower_priority(niceness())
+        command = _command_module(module)
         result = command.run(args)
     except ProtvizError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -69,17 +75,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def module_name(args: argparse.Namespace) -> str:
     """The module that runs the parsed command: ``embed`` of a run's kind is
-    ``embed_run`` (it loads TensorFlow); ``embed --kind kmer`` stays light."""
+    ``embed_run`` (it loads TensorFlow); ``embed --kind kmer`` stays light; a
+    sub-command may name its module (``job run`` is ``job_run``)."""
     if args.command == "embed" and args.kind in RUN_KINDS:
         return "embed_run"
-    return args.command
+    return getattr(args, "module", None) or args.command
 
 
 def _command_module(name: str) -> ModuleType:
     """Import the module that runs sub-command ``name`` (``protviz.cli.<name>``).
 
     This is the command line's one lazy import: the modules of ``train``,
-    ``evaluate`` and ``embed`` load TensorFlow, so they are imported only when
-    their command runs.
+    ``evaluate``, ``embed`` and ``job run`` load TensorFlow, so they are imported
+    only when their command runs.
     """
     return importlib.import_module(f"{__name__}.{name}")

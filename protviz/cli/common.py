@@ -1,5 +1,5 @@
-"""What the sub-commands share: label options, reading the data set they name,
-exit statuses, and printing a result.
+"""What the sub-commands share: label options, reading the data set they name, the
+training settings (``train`` and ``job submit``), exit statuses, and printing a result.
 
 Every name here is light (no TensorFlow), so the parsers can use it.
 """
@@ -15,8 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset, ProteinDataError
 from protviz.core.records import HEADLINE_METRICS
+from protviz.io.builtin import load_builtin
 from protviz.io.fasta import Duplicates, read_labeled_fasta
 from protviz.io.labels import LabelRule, default_table_columns, read_label_table
 
@@ -26,6 +28,58 @@ EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C."""
 Formatter = Callable[[dict[str, Any]], str]
 """A sub-command's ``format``: its result as text for a person."""
+
+CONFIG_OPTIONS = (
+    "epochs",
+    "batch_size",
+    "embedding_dim",
+    "units",
+    "dropout",
+    "conv_filters",
+    "learning_rate",
+    "patience",
+    "seed",
+    "lr_schedule",
+)
+"""``train`` options passed to :class:`TrainingConfig` as they are, when given."""
+
+
+def dataset_from_args(args: argparse.Namespace) -> Dataset:
+    """The built-in data set (``--builtin``) or the FASTA file to train on."""
+    if args.builtin:
+        return load_builtin(args.builtin)
+    if args.fasta is not None:
+        dataset, _ = load_dataset_from_args(args, args.fasta)
+        return dataset
+    raise ProteinDataError(
+        "Name a FASTA file to train on, or a built-in data set with "
+        "--builtin motif / --builtin scl2205."
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> TrainingConfig:
+    """Build a :class:`~protviz.core.config.TrainingConfig` from ``train`` options
+    (those not given get the architecture's defaults)."""
+    options: dict[str, Any] = {}
+    for name in CONFIG_OPTIONS:
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
+    if args.max_length is not None:
+        options["max_length"] = args.max_length or None
+    if args.conv_widths:
+        try:
+            options["conv_widths"] = tuple(int(w) for w in args.conv_widths.split(","))
+        except ValueError:
+            raise ProteinDataError(
+                f"--conv-widths must be comma-separated whole numbers such as 1,3,5,9; got "
+                f"{args.conv_widths!r}."
+            ) from None
+    if args.class_weights is not None:
+        options["class_weights"] = args.class_weights
+    if args.time_cap_minutes is not None:
+        options["time_budget_seconds"] = args.time_cap_minutes * 60 or None
+    options["use_dataset_split"] = not args.ignore_split
+    return TrainingConfig.for_architecture(args.arch or "conv_attention", **options)
 
 
 def add_label_options(parser: argparse.ArgumentParser) -> None:

@@ -54,6 +54,11 @@ def add_train(commands: Commands) -> None:
             "epochs and saves a new run."
         ),
     )
+    _add_training_options(parser)
+
+
+def _add_training_options(parser: argparse.ArgumentParser) -> None:
+    """What to train on and how: shared by ``train`` and ``job submit``."""
     parser.add_argument(
         "fasta", type=Path, nargs="?", help="labeled FASTA file (omit with --builtin)"
     )
@@ -202,6 +207,47 @@ def add_project(commands: Commands) -> None:
     _add_out_option(parser)
 
 
+def add_job(commands: Commands) -> None:
+    """Register ``job {submit,run,list,cancel}``: the training queue the app uses."""
+    parser = commands.add_parser(
+        "job",
+        help="queue, run, list or cancel training jobs (the queue the web app uses)",
+        description=(
+            "Training jobs live in $PROTVIZ_HOME/jobs/<job_id>/ (record, progress, log). "
+            "A protviz server starts queued jobs itself (PROTVIZ_MAX_JOBS at once); any other "
+            "machine sharing the store can run one with `job run`."
+        ),
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    submit = actions.add_parser(
+        "submit",
+        help="queue a training job (a FASTA file is saved in the store first)",
+        description="Queue a training job with the options of `train`; print its id and folder.",
+    )
+    _add_training_options(submit)
+    run = actions.add_parser(
+        "run",
+        help="train a queued job in this process (what a server's worker runs)",
+        description=(
+            "Take a queued job (its folder, or --next for the oldest) and train it here, at "
+            "lower priority ($PROTVIZ_JOB_NICE, default 10), writing progress and log to the "
+            "job folder. SIGTERM cancels it (nothing is saved). Exit status 2 if it fails."
+        ),
+    )
+    run.add_argument(
+        "folder", type=Path, nargs="?", help="the job folder, e.g. $PROTVIZ_HOME/jobs/ID"
+    )
+    run.add_argument("--next", action="store_true", help="take the oldest queued job of the store")
+    _add_home_option(run)
+    run.set_defaults(module="job_run")
+    _add_home_option(actions.add_parser("list", help="list the jobs, in queue order"))
+    cancel = actions.add_parser("cancel", help="cancel a queued or running job")
+    cancel.add_argument("job_id", help="the job's id (see `job list`)")
+    _add_home_option(cancel)
+    for action in actions.choices.values():
+        action.add_argument("--json", action="store_true", help="print one JSON object last")
+
+
 def _add_home_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--home", type=Path, metavar="DIR", help="run store root")
 
@@ -219,5 +265,6 @@ PARSERS: dict[str, Callable[[Commands], None]] = {
     "runs": add_runs,
     "embed": add_embed,
     "project": add_project,
+    "job": add_job,
 }
 """Every sub-command, in the order ``--help`` lists them, with the function defining its options."""

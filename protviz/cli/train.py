@@ -9,33 +9,16 @@ training stopped, and the baselines scored on the same test sequences.
 from __future__ import annotations
 
 import argparse
-import sys
-import time
-from typing import Any, TextIO
+from typing import Any
 
-from protviz.cli.common import load_dataset_from_args, scores_text
+from protviz.cli.common import CONFIG_OPTIONS, config_from_args, dataset_from_args, scores_text
 from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset, ProteinDataError
 from protviz.core.records import STOP_REASONS, Metrics, RunRecord
-from protviz.io.builtin import load_builtin
 from protviz.io.datastore import find_dataset
 from protviz.model import runs
-from protviz.model.progress import Progress
+from protviz.model.progress import ProgressBar
 from protviz.model.training import train
-
-_CONFIG_OPTIONS = (
-    "epochs",
-    "batch_size",
-    "embedding_dim",
-    "units",
-    "dropout",
-    "conv_filters",
-    "learning_rate",
-    "patience",
-    "seed",
-    "lr_schedule",
-)
-"""``train`` options passed to :class:`TrainingConfig` as they are, when given."""
 
 _CONTINUE_OPTIONS = ("epochs", "time_cap_minutes")
 """The only hyper-parameter options ``--continue`` takes (a continued run keeps the rest)."""
@@ -92,24 +75,16 @@ def scores(metrics: Metrics) -> dict[str, Any]:
 def _dataset(args: argparse.Namespace, parent: RunRecord | None) -> Dataset:
     """The built-in data set (``--builtin``) or the FASTA file to train on; to continue a
     run without either, the saved or built-in data set it was trained on."""
-    if args.builtin:
-        return load_builtin(args.builtin)
-    if args.fasta is not None:
-        dataset, _ = load_dataset_from_args(args, args.fasta)
-        return dataset
-    if parent is not None:
+    if parent is not None and not args.builtin and args.fasta is None:
         return find_dataset(parent.dataset.content_hash, args.home)
-    raise ProteinDataError(
-        "Name a FASTA file to train on, or a built-in data set with "
-        "--builtin motif / --builtin scl2205."
-    )
+    return dataset_from_args(args)
 
 
 def _continuation(args: argparse.Namespace, record: RunRecord) -> TrainingConfig:
     """The parent's configuration with ``--epochs`` more epochs and the ``--time-cap-minutes``."""
     given = [
         f"--{name.replace('_', '-')}"
-        for name in (*_CONFIG_OPTIONS, "arch", "conv_widths", "max_length", "class_weights")
+        for name in (*CONFIG_OPTIONS, "arch", "conv_widths", "max_length", "class_weights")
         if name not in _CONTINUE_OPTIONS and getattr(args, name) is not None
     ]
     if given or args.ignore_split:
@@ -123,77 +98,6 @@ def _continuation(args: argparse.Namespace, record: RunRecord) -> TrainingConfig
     if args.time_cap_minutes is not None:
         time_cap = args.time_cap_minutes * 60 or None
     return config.continuation(len(record.history), more, time_cap)
-
-
-def config_from_args(args: argparse.Namespace) -> TrainingConfig:
-    """Build a :class:`~protviz.core.config.TrainingConfig` from ``train`` options
-    (those not given get the architecture's defaults)."""
-    options: dict[str, Any] = {}
-    for name in _CONFIG_OPTIONS:
-        if getattr(args, name) is not None:
-            options[name] = getattr(args, name)
-    if args.max_length is not None:
-        options["max_length"] = args.max_length or None
-    if args.conv_widths:
-        try:
-            options["conv_widths"] = tuple(int(w) for w in args.conv_widths.split(","))
-        except ValueError:
-            raise ProteinDataError(
-                f"--conv-widths must be comma-separated whole numbers such as 1,3,5,9; got "
-                f"{args.conv_widths!r}."
-            ) from None
-    if args.class_weights is not None:
-        options["class_weights"] = args.class_weights
-    if args.time_cap_minutes is not None:
-        options["time_budget_seconds"] = args.time_cap_minutes * 60 or None
-    options["use_dataset_split"] = not args.ignore_split
-    return TrainingConfig.for_architecture(args.arch or "conv_attention", **options)
-
-
-class ProgressBar:
-    """Draw training progress on stderr (redrawn in place on a terminal)."""
-
-    def __init__(self, stream: TextIO | None = None, interval: float = 0.25) -> None:
-        self.stream = stream or sys.stderr
-        self.interactive = self.stream.isatty()
-        self.interval = interval if self.interactive else 5.0
-        self.last = 0.0
-        self.last_epoch = 0
-
-    def __call__(self, progress: Progress) -> None:
-        now = time.monotonic()
-        new_epoch = progress.epoch != self.last_epoch
-        finished = progress.batch == progress.batches
-        if not (new_epoch or finished) and now - self.last < self.interval:
-            return
-        self.last, self.last_epoch = now, progress.epoch
-        line = _progress_line(progress)
-        if self.interactive:
-            self.stream.write("\r" + line.ljust(100) + ("\n" if finished else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-
-def _progress_line(progress: Progress) -> str:
-    """One line of progress: phase, bar, batches, loss, metrics and time left."""
-    width = 24
-    filled = round(width * progress.batch / max(1, progress.batches))
-    bar = "#" * filled + "." * (width - filled)
-    head = "test" if progress.phase == "evaluate" else f"epoch {progress.epoch}/{progress.epochs}"
-    parts = [f"{head} [{bar}] {progress.batch}/{progress.batches}"]
-    if progress.loss is not None:
-        parts.append(f"loss {progress.loss:.4f}")
-    parts += [f"{k} {v:.4f}" for k, v in progress.metrics.items()]
-    if progress.eta_seconds is not None:
-        parts.append(f"ETA {_duration(progress.eta_seconds)}")
-    return "  ".join(parts)
-
-
-def _duration(seconds: float) -> str:
-    minutes, seconds = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s"
 
 
 def format(result: dict[str, Any]) -> str:

@@ -212,15 +212,25 @@ def find_dataset(content_hash: str, home: str | os.PathLike | None = None) -> Da
         DatasetNotFoundError: If no saved or built-in data set has that hash.
         ProteinDataError: If the saved one is damaged.
     """
+    return load_dataset(find_dataset_ref(content_hash, home), home)
+
+
+def find_dataset_ref(content_hash: str, home: str | os.PathLike | None = None) -> str:
+    """The reference (:func:`load_dataset`'s ``ref``) of the saved or built-in data set with
+    this content hash: the hash itself for a saved one, the key of a built-in one.
+
+    Raises:
+        DatasetNotFoundError: If no saved or built-in data set has that hash.
+    """
     if HASH_PATTERN.fullmatch(content_hash or "") and (datasets_root(home) / content_hash).is_dir():
-        return load_dataset(content_hash, home)
+        return content_hash
     for key in BUILTINS:
         try:
             dataset = load_builtin(key)
         except ProteinDataError:  # an optional built-in that is not installed
             continue
         if dataset.content_hash == content_hash:
-            return dataset
+            return key
     raise DatasetNotFoundError(
         f"The data set with content hash {str(content_hash)[:12]}... is not saved on this "
         "server: upload its FASTA file on the Data page (or name it on the command line)."

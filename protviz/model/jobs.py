@@ -1,317 +1,508 @@
-"""Background training jobs: one trains at a time per server process, others queue.
+"""Training jobs kept in the store: one folder per job, shared by every process.
 
-The web app submits a job and returns at once; a worker thread runs
-:func:`protviz.model.training.train` and records its progress, which any page run
-can read. Jobs belong to an owner (a browser session), so two sessions never
-see or cancel each other's jobs, and each run is saved under its own random
-id by the run store's atomic write.
+The web app and ``python -m protviz job submit`` queue a job; a worker process
+(``python -m protviz job run``, :mod:`protviz.model.worker`) trains it, started by
+a server's scheduler (:mod:`protviz.model.scheduler`) or by any other means (a
+cluster's batch system). Every page, in every session and every server sharing the
+store, reads the same state. A job lives in ``$PROTVIZ_HOME/jobs/<job_id>/``:
 
-This module does not import TensorFlow: pages can show jobs without it. The
-worker imports :mod:`protviz.model.training` (and so TensorFlow) when it runs
-its first job with the default trainer.
+- ``job.json``: the record (:class:`~protviz.core.job_record.JobRecord`: status,
+  settings, data set reference, run name and id, owner, worker, timestamps, error);
+- ``progress.json``: the latest :class:`~protviz.model.progress.Progress` (epoch,
+  batch, loss, metrics and the history of finished epochs);
+- ``worker.log``: what the worker printed (progress lines, a traceback);
+- ``heartbeat``: touched by a running worker every few seconds;
+- ``cancel``: present once cancelling was asked for.
+
+Records and progress are written next to their final name and renamed over it, so a
+reader never sees half a file. Every status change reads, checks and writes the
+record under one lock file (``jobs/.lock``, ``fcntl``), so two servers sharing the
+store never start a job twice and never both finish it. The queue order is a
+counter kept under the same lock. This module does not import TensorFlow.
 
 Typical use::
 
-    queue = JobQueue()
-    job_id = queue.submit(dataset, TrainingConfig(arch="mean"), owner=session_id)
-    view = queue.view(job_id)        # status, progress, history, run_id, error
-    queue.cancel(job_id)
+    (job_id,) = submit_jobs([JobSpec(config, "motif", "motif toy", "mean on motif")])
+    view = job_view(job_id)       # status, queue position, progress, error
+    request_cancel(job_id, owner=None)
 """
 
 from __future__ import annotations
 
-import logging
+import json
+import os
 import secrets
-import threading
+import shutil
+import tempfile
 import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from protviz.core.config import TrainingConfig
-from protviz.core.dataset import Dataset
-from protviz.model.progress import Progress, TrainingCancelled
+from protviz.core.job_record import (
+    JOB_FILE,
+    JOB_ID_PATTERN,
+    JobError,
+    JobRecord,
+    JobRecordError,
+    check_job_id,
+)
+from protviz.core.store import (
+    TEMP_PREFIX,
+    exclusive_lock,
+    remove_stale_temporaries,
+    store_root,
+    write_text_atomically,
+)
+from protviz.io.datastore import check_dataset_ref
+from protviz.model import runs
+from protviz.model.progress import Progress
 
-JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
-FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
-LOGGER = logging.getLogger(__name__)
+JOBS_FOLDER = "jobs"
+"""The jobs' folder under the store root."""
+LOCK_FILE = ".lock"
+SEQUENCE_FILE = ".sequence"
+PROGRESS_FILE = "progress.json"
+LOG_FILE = "worker.log"
+CANCEL_FILE = "cancel"
+HEARTBEAT_FILE = "heartbeat"
 
-Trainer = Callable[..., Any]
+MAX_QUEUED_ENV = "PROTVIZ_MAX_QUEUED"
+"""Environment variable: the most jobs waiting at once in the store."""
+DEFAULT_MAX_QUEUED = 10
+"""Default of :data:`MAX_QUEUED_ENV`: room for two rounds of "train all four"."""
+
+KEEP_DAYS = 7
+"""Finished jobs older than this are tidied away (their runs stay)."""
+KEEP_FINISHED = 50
+"""The most finished jobs kept, whatever their age."""
+
+
+class JobQueueFullError(JobError):
+    """The queue has no room for more jobs."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a job trains.
+
+    Attributes:
+        config: The hyper-parameters.
+        dataset_ref: A built-in key or the content hash of a saved data set.
+        dataset_name: The data set's name, for lists.
+        run_name: The name to save the run under.
+        parent: A saved run to continue training (see
+            :func:`protviz.model.training.train`), or None for a new model.
+    """
+
+    config: TrainingConfig
+    dataset_ref: str
+    dataset_name: str
+    run_name: str
+    parent: str | None = None
 
 
 @dataclass(frozen=True)
 class JobView:
-    """A consistent snapshot of one job, safe to read while training goes on.
+    """A job as a page shows it: its record, latest progress and place in the queue.
 
     Attributes:
-        job_id: The job's random id.
-        owner: Who submitted it (a browser session id).
-        title: What is trained, e.g. ``bilstm on SCL2205``.
-        status: ``queued``, ``running``, ``done``, ``failed`` or ``cancelled``.
-        queue_position: Jobs ahead of this one (0 when running or finished).
-        progress: The latest progress report, or None before the first batch.
-        history: One dict per finished epoch (``loss``, ``accuracy``,
-            ``val_loss``, ``val_accuracy``, ...).
-        run_id: The saved run, once ``done``.
-        error: What went wrong, for ``failed``.
-        submitted: Submission time (seconds since the epoch).
-        finished: End time, or None.
+        record: The job's record.
+        progress: The latest progress, or None before the first batch.
+        queue_position: 1 for the next job to start, 2 for the one after...; 0 when
+            the job is not waiting.
+        cancel_requested: Whether someone asked to cancel it (a running job stops at
+            its next batch).
     """
 
-    job_id: str
-    owner: str
-    title: str
-    status: JobStatus
-    queue_position: int
+    record: JobRecord
     progress: Progress | None
-    history: tuple[dict[str, float], ...]
-    run_id: str | None
-    error: str
-    submitted: float
-    finished: float | None
+    queue_position: int
+    cancel_requested: bool
+
+    @property
+    def job_id(self) -> str:
+        """The job's id."""
+        return self.record.job_id
+
+    @property
+    def status(self) -> str:
+        """``queued``, ``running``, ``done``, ``failed`` or ``cancelled``."""
+        return self.record.status
+
+    @property
+    def title(self) -> str:
+        """What is trained, e.g. ``bilstm on SCL2205``."""
+        return self.record.title
 
     @property
     def is_finished(self) -> bool:
-        """Whether the job has ended (done, failed or cancelled)."""
-        return self.status in FINISHED
+        """Whether the job is over."""
+        return self.record.is_finished
+
+    @property
+    def history(self) -> tuple[dict[str, float], ...]:
+        """One dict per finished epoch (``loss``, ``accuracy``, ``val_loss``...)."""
+        return () if self.progress is None else self.progress.history
+
+    def elapsed(self, now: float) -> float:
+        """Seconds waiting (queued), training (running) or trained (finished)."""
+        record = self.record
+        if record.status == "queued":
+            return now - record.submitted
+        started = record.started if record.started is not None else record.submitted
+        return (record.finished or now) - started
 
 
-@dataclass
-class _Job:
-    job_id: str
-    owner: str
-    dataset: Dataset | None
-    config: TrainingConfig
-    name: str | None
-    title: str
-    parent: str | None = None
-    status: JobStatus = "queued"
-    progress: Progress | None = None
-    history: list[dict[str, float]] = field(default_factory=list)
-    run_id: str | None = None
-    error: str = ""
-    submitted: float = field(default_factory=time.time)
-    finished: float | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
+def jobs_root(home: str | os.PathLike | None = None) -> Path:
+    """The folder holding the job folders (not created)."""
+    return store_root(home) / JOBS_FOLDER
 
 
-class JobQueue:
-    """Runs submitted training jobs one after another in a worker thread.
+def job_folder(job_id: str, home: str | os.PathLike | None = None) -> Path:
+    """The folder of job ``job_id`` (the id is checked first; the folder may not exist)."""
+    return jobs_root(home) / check_job_id(job_id)
+
+
+def max_queued() -> int:
+    """The most jobs that may wait at once (``PROTVIZ_MAX_QUEUED``, default 10)."""
+    return whole_number_setting(MAX_QUEUED_ENV, DEFAULT_MAX_QUEUED, minimum=1)
+
+
+def whole_number_setting(name: str, default: int, minimum: int = 0) -> int:
+    """A whole-number environment setting (``default`` when unset).
+
+    Raises:
+        JobError: If it is set to something else than a whole number >= ``minimum``.
+    """
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise JobError(f"{name} must be a whole number >= {minimum}; it is {text!r}.")
+    return value
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+def store_lock(home: str | os.PathLike | None = None):
+    """The lock held for every change of any job's record (a context manager)."""
+    return exclusive_lock(jobs_root(home) / LOCK_FILE)
+
+
+def _next_sequence(root: Path) -> int:
+    """The next place in the queue (call with the lock held)."""
+    path = root / SEQUENCE_FILE
+    try:
+        last = int(path.read_text(encoding="utf-8").strip() or 0)
+    except FileNotFoundError:
+        last = max((record.sequence for record in _records(root)), default=0)
+    write_text_atomically(path, f"{last + 1}\n")
+    return last + 1
+
+
+# --------------------------------------------------------------------------- records
+
+
+def write_record(folder: Path, record: JobRecord) -> None:
+    """Write a job's record atomically (call with the lock held)."""
+    write_text_atomically(folder / JOB_FILE, json.dumps(record.to_dict(), indent=2) + "\n")
+
+
+def read_job(folder: Path) -> JobRecord:
+    """Read the record of the job in ``folder``.
+
+    Raises:
+        JobError: If there is no such job (it was never submitted, or was tidied away).
+        JobRecordError: If its record cannot be read.
+    """
+    try:
+        text = (folder / JOB_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise JobError(
+            f"No training job {folder.name} on this server: it may have been tidied away "
+            f"(finished jobs are kept {KEEP_DAYS} days), or the link was made on another "
+            "server. Its run, if it finished, is on the Models page."
+        ) from None
+    try:
+        return JobRecord.from_dict(json.loads(text))
+    except ValueError as error:  # not JSON, or a JobRecordError
+        raise JobRecordError(f"The record of job {folder.name} is damaged: {error}") from None
+
+
+def _records(root: Path) -> list[JobRecord]:
+    """Every readable job record under ``root``, in queue order (damaged ones skipped)."""
+    if not root.is_dir():
+        return []
+    records = []
+    for folder in root.iterdir():
+        if folder.is_dir() and JOB_ID_PATTERN.fullmatch(folder.name):
+            try:
+                records.append(read_job(folder))
+            except JobError:
+                continue
+    return sorted(records, key=lambda record: record.sequence)
+
+
+def list_jobs(home: str | os.PathLike | None = None) -> list[JobRecord]:
+    """Every job in the store, in queue order (oldest submission first)."""
+    return _records(jobs_root(home))
+
+
+def change_job(
+    job_id: str, change: Callable[[JobRecord], JobRecord], home: str | os.PathLike | None = None
+) -> JobRecord:
+    """Read a job's record, change it and write it back, all under the store's lock.
 
     Args:
-        home: Run store root passed to the trainer (None: the default store).
-        trainer: The training function, :func:`protviz.model.training.train` by
-            default; it is called as ``trainer(dataset, config, progress=...,
-            cancel=..., name=..., home=...)`` (plus ``parent=...`` for a job that
-            continues a run) and returns an object with a ``run`` attribute
-            holding the saved run (with ``run_id``).
-        keep_finished: Finished jobs remembered per owner.
+        job_id: The job.
+        change: Returns the new record from the current one (it may raise
+            :class:`~protviz.core.job_record.JobStateError` to refuse).
+        home: Store root.
+
+    Returns:
+        The new record.
     """
+    folder = job_folder(job_id, home)
+    with store_lock(home):
+        record = change(read_job(folder))
+        write_record(folder, record)
+    return record
 
-    def __init__(
-        self,
-        home: str | None = None,
-        trainer: Trainer | None = None,
-        keep_finished: int = 20,
-    ) -> None:
-        self.home = home
-        self._trainer = trainer
-        self._keep_finished = keep_finished
-        self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)
-        self._jobs: dict[str, _Job] = {}
-        self._queue: deque[str] = deque()
-        self._worker: threading.Thread | None = None
 
-    # ----------------------------------------------------------------- public API
+def submit_jobs(
+    specs: Sequence[JobSpec],
+    *,
+    owner: str = "",
+    home: str | os.PathLike | None = None,
+    limit: int | None = None,
+) -> list[str]:
+    """Queue training jobs, all or none, and return their ids at once.
 
-    def submit(
-        self,
-        dataset: Dataset,
-        config: TrainingConfig,
-        *,
-        owner: str,
-        name: str | None = None,
-        parent: str | None = None,
-    ) -> str:
-        """Queue a training job and return its id at once.
+    Args:
+        specs: What each job trains (queued in this order).
+        owner: The browser session submitting them ('' for the command line).
+        home: Store root.
+        limit: The most jobs waiting at once (default :func:`max_queued`).
 
-        Args:
-            dataset: The data set to train on.
-            config: Hyper-parameters.
-            owner: Who submits (a browser session id); only they see the job.
-            name: User-facing run name (default: chosen by the trainer).
-            parent: A saved run to continue training (see
-                :func:`protviz.model.training.train`), or None.
+    Returns:
+        The job ids.
 
-        Returns:
-            The job id.
-        """
-        job = _Job(
-            job_id=secrets.token_urlsafe(12),
-            owner=owner,
-            dataset=dataset,
-            config=config,
-            name=name,
-            title=f"{config.arch} on {dataset.name}" + (" (continued)" if parent else ""),
-            parent=parent,
-        )
-        with self._wake:
-            self._jobs[job.job_id] = job
-            self._queue.append(job.job_id)
-            self._forget_old(owner)
-            if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(
-                    target=self._work, name="protviz-training", daemon=True
-                )
-                self._worker.start()
-            self._wake.notify()
-        return job.job_id
-
-    def view(self, job_id: str) -> JobView | None:
-        """A snapshot of a job, or None if the id is unknown."""
-        with self._lock:
-            job = self._jobs.get(job_id)
-            return None if job is None else self._view(job)
-
-    def jobs(self, owner: str) -> list[JobView]:
-        """An owner's jobs, newest first."""
-        with self._lock:
-            owned = [self._view(j) for j in self._jobs.values() if j.owner == owner]
-        return sorted(owned, key=lambda view: view.submitted, reverse=True)
-
-    def cancel(self, job_id: str, owner: str) -> bool:
-        """Cancel a queued or running job of ``owner``.
-
-        A queued job is dropped; a running one stops at its next batch and
-        saves nothing.
-
-        Returns:
-            Whether a job was cancelled.
-        """
-        with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None or job.owner != owner or job.status in FINISHED:
-                return False
-            job.cancel.set()
-            if job.status == "queued":
-                self._queue.remove(job_id)
-                self._finish(job, "cancelled")
-            return True
-
-    def busy(self) -> bool:
-        """Whether a job is running or waiting."""
-        with self._lock:
-            return any(job.status in ("queued", "running") for job in self._jobs.values())
-
-    def wait(self, job_id: str, timeout: float | None = None) -> JobView | None:
-        """Block until a job has finished (for scripts and tests)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._wake:
-            while True:
-                job = self._jobs.get(job_id)
-                if job is None or job.status in FINISHED:
-                    return None if job is None else self._view(job)
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return self._view(job)
-                self._wake.wait(timeout=0.2 if left is None else min(0.2, left))
-
-    # ----------------------------------------------------------------- worker
-
-    def _view(self, job: _Job) -> JobView:
-        position = 0
-        if job.status == "queued":
-            position = self._queue.index(job.job_id) + int(
-                any(j.status == "running" for j in self._jobs.values())
+    Raises:
+        JobQueueFullError: If the jobs do not all fit in the queue.
+        JobError: If a data set reference or run name is not valid.
+    """
+    limit = max_queued() if limit is None else limit
+    for spec in specs:
+        check_dataset_ref(spec.dataset_ref)
+        runs.check_name(spec.run_name)
+    root = jobs_root(home)
+    root.mkdir(parents=True, exist_ok=True)
+    with store_lock(home):
+        waiting = sum(record.status == "queued" for record in _records(root))
+        if waiting + len(specs) > limit:
+            raise JobQueueFullError(
+                f"{waiting} training job(s) are already waiting, and this server queues at most "
+                f"{limit} ({MAX_QUEUED_ENV}). Wait for one to finish, or cancel one of yours, "
+                "then start again."
             )
-        return JobView(
-            job_id=job.job_id,
-            owner=job.owner,
-            title=job.title,
-            status=job.status,
-            queue_position=position,
-            progress=job.progress,
-            history=tuple(dict(h) for h in job.history),
-            run_id=job.run_id,
-            error=job.error,
-            submitted=job.submitted,
-            finished=job.finished,
-        )
+        return [_create(root, spec, owner) for spec in specs]
 
-    def _finish(self, job: _Job, status: JobStatus, error: str = "") -> None:
-        job.status = status
-        job.error = error
-        job.finished = time.time()
-        job.dataset = None  # free the memory; the run keeps what it needs
-        self._wake.notify_all()
 
-    def _forget_old(self, owner: str) -> None:
+def _create(root: Path, spec: JobSpec, owner: str) -> str:
+    """Write a new queued job's folder in one step (call with the lock held)."""
+    record = JobRecord(
+        job_id=secrets.token_hex(8),
+        sequence=_next_sequence(root),
+        status="queued",
+        config=spec.config,
+        dataset_ref=spec.dataset_ref,
+        dataset_name=spec.dataset_name,
+        run_name=runs.check_name(spec.run_name),
+        run_id=runs.new_run_id(),
+        owner=owner,
+        submitted=time.time(),
+        parent=spec.parent,
+    )
+    staging = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=root))
+    try:
+        write_record(staging, record)
+        staging.rename(root / record.job_id)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return record.job_id
+
+
+# --------------------------------------------------------------------------- progress, cancel
+
+
+def write_progress(folder: Path, progress: Progress) -> None:
+    """Write a job's latest progress atomically."""
+    write_text_atomically(folder / PROGRESS_FILE, json.dumps(progress.to_dict()))
+
+
+def read_progress(folder: Path) -> Progress | None:
+    """A job's latest progress, or None before the first one (or if unreadable)."""
+    try:
+        return Progress.from_dict(json.loads((folder / PROGRESS_FILE).read_text("utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def touch_heartbeat(folder: Path) -> None:
+    """Say that the job's worker is alive (now)."""
+    (folder / HEARTBEAT_FILE).touch()
+
+
+def heartbeat_age(folder: Path, now: float) -> float | None:
+    """Seconds since the worker's last heartbeat, or None if it never sent one."""
+    try:
+        return now - (folder / HEARTBEAT_FILE).stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
+def cancel_requested(folder: Path) -> bool:
+    """Whether cancelling the job was asked for."""
+    return (folder / CANCEL_FILE).exists()
+
+
+def request_cancel(
+    job_id: str, *, owner: str | None, home: str | os.PathLike | None = None
+) -> bool:
+    """Cancel a job: a waiting one at once, a running one at its next batch (it saves nothing).
+
+    Args:
+        job_id: The job.
+        owner: The session asking; only the job's owner may cancel it. None: anyone
+            (the command line).
+        home: Store root.
+
+    Returns:
+        Whether cancelling was asked for (False for another owner's job or a finished one).
+    """
+    folder = job_folder(job_id, home)
+    with store_lock(home):
+        record = read_job(folder)
+        if record.is_finished or (owner is not None and owner != record.owner):
+            return False
+        (folder / CANCEL_FILE).touch()
+        if record.status == "queued":
+            write_record(folder, record.moved_to("cancelled", now=time.time()))
+    return True
+
+
+def log_tail(folder: Path, lines: int = 20, most_characters: int = 4000) -> str:
+    """The last lines of a job's log (at most ``most_characters``), or ''."""
+    try:
+        with (folder / LOG_FILE).open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - 4 * most_characters))
+            text = handle.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+    text = text.replace("\r", "\n")
+    kept = [line for line in text.splitlines() if line.strip()][-lines:]
+    return "\n".join(kept)[-most_characters:]
+
+
+# --------------------------------------------------------------------------- views
+
+
+def job_views(home: str | os.PathLike | None = None) -> list[JobView]:
+    """Every job with its queue position, in queue order (the progress of running jobs
+    only: a list needs no more)."""
+    root = jobs_root(home)
+    records = _records(root)
+    waiting = [record.job_id for record in records if record.status == "queued"]
+    return [
+        _view(root / record.job_id, record, waiting, record.status == "running")
+        for record in records
+    ]
+
+
+def job_view(job_id: str, home: str | os.PathLike | None = None) -> JobView:
+    """One job with its progress and queue position.
+
+    Raises:
+        JobError: If the id is not valid or names no job.
+    """
+    root = jobs_root(home)
+    record = read_job(job_folder(job_id, home))
+    waiting = []
+    if record.status == "queued":
+        waiting = [other.job_id for other in _records(root) if other.status == "queued"]
+    return _view(root / job_id, record, waiting, record.status != "queued")
+
+
+def _view(folder: Path, record: JobRecord, waiting: list[str], with_progress: bool) -> JobView:
+    position = waiting.index(record.job_id) + 1 if record.job_id in waiting else 0
+    progress = read_progress(folder) if with_progress else None
+    return JobView(record, progress, position, cancel_requested(folder))
+
+
+def wait_for(
+    job_id: str,
+    timeout: float,
+    home: str | os.PathLike | None = None,
+    interval: float = 0.2,
+) -> JobView:
+    """Wait until a job has finished or ``timeout`` seconds have passed (for scripts and
+    tests); return its view then."""
+    deadline = time.monotonic() + timeout
+    view = job_view(job_id, home)
+    while not view.is_finished and time.monotonic() < deadline:
+        time.sleep(interval)
+        view = job_view(job_id, home)
+    return view
+
+
+# --------------------------------------------------------------------------- tidying
+
+
+def tidy_jobs(
+    home: str | os.PathLike | None = None,
+    *,
+    now: float | None = None,
+    keep_days: float = KEEP_DAYS,
+    keep_finished: int = KEEP_FINISHED,
+) -> int:
+    """Remove finished jobs older than ``keep_days`` and all but the newest
+    ``keep_finished`` finished ones (their runs stay), and temporaries left by crashes.
+
+    Returns:
+        The number of job folders removed.
+    """
+    now = time.time() if now is None else now
+    root = jobs_root(home)
+    if not root.is_dir():
+        return 0
+    with store_lock(home):
         finished = sorted(
-            (j for j in self._jobs.values() if j.owner == owner and j.status in FINISHED),
-            key=lambda job: job.submitted,
+            (record for record in _records(root) if record.is_finished),
+            key=_ended,
+            reverse=True,
         )
-        for job in finished[: max(0, len(finished) - self._keep_finished)]:
-            del self._jobs[job.job_id]
-
-    def _work(self) -> None:
-        while True:
-            with self._wake:
-                while not self._queue:
-                    self._wake.wait()
-                job = self._jobs[self._queue.popleft()]
-                job.status = "running"
-            self._run(job)
-
-    def _record(self, job: _Job) -> Callable[[Progress], None]:
-        def report(progress: Progress) -> None:
-            with self._lock:
-                job.progress = progress
-                job.history = [dict(epoch) for epoch in progress.history]
-
-        return report
-
-    def _run(self, job: _Job) -> None:
-        trainer = self._trainer
-        if trainer is None:
-            # The one lazy import: TensorFlow loads in the worker thread, at the first job.
-            from protviz.model.training import train as trainer
-        continuing = {} if job.parent is None else {"parent": job.parent}
-        try:
-            result = trainer(
-                job.dataset,
-                job.config,
-                progress=self._record(job),
-                cancel=job.cancel,
-                name=job.name,
-                home=self.home,
-                **continuing,
-            )
-        except TrainingCancelled:
-            with self._wake:
-                self._finish(job, "cancelled")
-        except ValueError as error:  # bad data or hyper-parameters: a message for the user
-            with self._wake:
-                self._finish(job, "failed", str(error))
-        except Exception as error:  # the worker must survive any failure
-            LOGGER.exception("training job %s failed", job.job_id)
-            with self._wake:
-                self._finish(job, "failed", f"Training failed: {type(error).__name__}: {error}")
-        else:
-            with self._wake:
-                job.run_id = result.run.run_id if result.run is not None else None
-                self._finish(job, "done")
+        cutoff = now - keep_days * 24 * 3600
+        doomed = [
+            record
+            for index, record in enumerate(finished)
+            if index >= keep_finished or _ended(record) < cutoff
+        ]
+        for record in doomed:
+            trash = root / f"{TEMP_PREFIX}deleted-{record.job_id}"
+            os.rename(root / record.job_id, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+    remove_stale_temporaries(root)
+    return len(doomed)
 
 
-_DEFAULT_QUEUE: JobQueue | None = None
-_DEFAULT_LOCK = threading.Lock()
-
-
-def default_queue() -> JobQueue:
-    """The process-wide queue the web app uses (one training at a time per server)."""
-    global _DEFAULT_QUEUE
-    with _DEFAULT_LOCK:
-        if _DEFAULT_QUEUE is None:
-            _DEFAULT_QUEUE = JobQueue()
-        return _DEFAULT_QUEUE
+def _ended(record: JobRecord) -> float:
+    """When a finished job ended (its submission time if that was not recorded)."""
+    return record.submitted if record.finished is None else record.finished

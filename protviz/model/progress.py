@@ -2,18 +2,32 @@
 
 :func:`protviz.model.training.train` sends a :class:`Progress` to a plain
 callable after every batch, and raises :class:`TrainingCancelled` when its
-``cancel`` event is set. The job queue (:mod:`protviz.model.jobs`) and the
-command line's progress bar read these without importing Keras.
+``cancel`` (any :class:`Cancellation`: a ``threading.Event``, or a training job's
+cancel flag) is set. A training job's worker writes the progress to the job folder
+(:meth:`Progress.to_dict`) and the pages read it back (:meth:`Progress.from_dict`);
+neither they nor the command line's progress bar import Keras.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol, TextIO
 
 
 class TrainingCancelled(Exception):
     """Training was cancelled through the ``cancel`` event; nothing was saved."""
+
+
+class Cancellation(Protocol):
+    """Something training asks, between batches, whether it should stop."""
+
+    def is_set(self) -> bool:
+        """Whether training should stop (a ``threading.Event`` is one)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -54,5 +68,69 @@ class Progress:
         done = (self.epoch - 1) * self.batches + self.batch
         return min(1.0, done / max(1, self.epochs * self.batches))
 
+    def to_dict(self) -> dict[str, Any]:
+        """The snapshot as JSON-ready data."""
+        data = dataclasses.asdict(self)
+        data["history"] = [dict(epoch) for epoch in self.history]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Progress:
+        """Read :meth:`to_dict` output.
+
+        Raises:
+            KeyError, TypeError, ValueError: If an entry is missing or of the wrong type.
+        """
+        values = {field.name: data[field.name] for field in dataclasses.fields(cls)}
+        values["metrics"] = {str(k): float(v) for k, v in dict(values["metrics"]).items()}
+        values["history"] = tuple(dict(epoch) for epoch in values["history"])
+        return cls(**values)
+
 
 ProgressCallback = Callable[[Progress], None]
+
+
+class ProgressBar:
+    """Draw training progress on stderr (redrawn in place on a terminal)."""
+
+    def __init__(self, stream: TextIO | None = None, interval: float = 0.25) -> None:
+        self.stream = stream or sys.stderr
+        self.interactive = self.stream.isatty()
+        self.interval = interval if self.interactive else 5.0
+        self.last = 0.0
+        self.last_epoch = 0
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        new_epoch = progress.epoch != self.last_epoch
+        finished = progress.batch == progress.batches
+        if not (new_epoch or finished) and now - self.last < self.interval:
+            return
+        self.last, self.last_epoch = now, progress.epoch
+        line = progress_line(progress)
+        if self.interactive:
+            self.stream.write("\r" + line.ljust(100) + ("\n" if finished else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def progress_line(progress: Progress) -> str:
+    """One line of progress: phase, bar, batches, loss, metrics and time left."""
+    width = 24
+    filled = round(width * progress.batch / max(1, progress.batches))
+    bar = "#" * filled + "." * (width - filled)
+    head = "test" if progress.phase == "evaluate" else f"epoch {progress.epoch}/{progress.epochs}"
+    parts = [f"{head} [{bar}] {progress.batch}/{progress.batches}"]
+    if progress.loss is not None:
+        parts.append(f"loss {progress.loss:.4f}")
+    parts += [f"{k} {v:.4f}" for k, v in progress.metrics.items()]
+    if progress.eta_seconds is not None:
+        parts.append(f"ETA {_duration(progress.eta_seconds)}")
+    return "  ".join(parts)
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s"

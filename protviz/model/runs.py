@@ -43,7 +43,7 @@ import pandas as pd
 
 from protviz.core.errors import ProtvizError
 from protviz.core.records import RECORD_FILE, Metrics, RunRecord, RunRecordError
-from protviz.core.store import TEMP_PREFIX, store_root
+from protviz.core.store import TEMP_PREFIX, store_root, write_text_atomically
 
 if TYPE_CHECKING:
     import keras
@@ -179,14 +179,16 @@ def run_path(run_id: str, home: str | os.PathLike | None = None) -> Path:
     return path
 
 
+def run_exists(run_id: str, home: str | os.PathLike | None = None) -> bool:
+    """Whether a run ``run_id`` is saved (its folder and record exist; nothing is read)."""
+    return (
+        bool(RUN_ID_PATTERN.fullmatch(str(run_id)))
+        and (store_root(home) / run_id / RECORD_FILE).is_file()
+    )
+
+
 def _json_text(record: RunRecord) -> str:
     return json.dumps(record.to_dict(), indent=2, default=str) + "\n"
-
-
-def _write_record(path: Path, record: RunRecord) -> None:
-    temporary = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(4)}-{path.name}")
-    temporary.write_text(_json_text(record), encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def save_run(
@@ -365,7 +367,7 @@ def rename_run(run_id: str, name: str, home: str | os.PathLike | None = None) ->
     """
     run = get_run(run_id, home)
     record = dataclasses.replace(run.record, name=check_name(name))
-    _write_record(run.path / RECORD_FILE, record)
+    write_text_atomically(run.path / RECORD_FILE, _json_text(record))
     return RunInfo(run.run_id, run.path, record)
 
 

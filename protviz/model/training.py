@@ -27,13 +27,16 @@ split, and a new run records ``parent``.
 
 Progress goes to a plain callable that receives a
 :class:`~protviz.model.progress.Progress` after every batch; a
-``threading.Event`` passed as ``cancel`` stops training at the next batch with
-:class:`~protviz.model.progress.TrainingCancelled`, and nothing is saved. The
-Train page runs :func:`train` in a background thread::
+``threading.Event`` (or any :class:`~protviz.model.progress.Cancellation`) passed
+as ``cancel`` stops training at the next batch with
+:class:`~protviz.model.progress.TrainingCancelled`, and nothing is saved::
 
     cancel = threading.Event()
     result = train(dataset, TrainingConfig(arch="bilstm"), progress=latest.append,
                    cancel=cancel)
+
+The app trains in a separate worker process (:mod:`protviz.model.worker`, run by
+``python -m protviz job run``), which calls :func:`train` like the command line does.
 
 This module imports TensorFlow and Keras; the configuration, splits, metrics
 and progress records it uses do not.
@@ -44,7 +47,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import platform
-import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -76,7 +78,12 @@ from protviz.model.baselines import (
 from protviz.model.batches import inference_dataset, restore_order, training_dataset
 from protviz.model.encoding import PAD_ID, encode_all
 from protviz.model.metrics import classification_metrics, predictions_frame
-from protviz.model.progress import Progress, ProgressCallback, TrainingCancelled
+from protviz.model.progress import (
+    Cancellation,
+    Progress,
+    ProgressCallback,
+    TrainingCancelled,
+)
 from protviz.model.runs import RunInfo
 from protviz.model.saved import load_model
 from protviz.model.splits import Split, balanced_class_weights, class_weighting, split_dataset
@@ -146,6 +153,17 @@ def library_versions() -> dict[str, str]:
     }
 
 
+def use_threads(intra_op: int, inter_op: int) -> None:
+    """Size TensorFlow's thread pools; call before TensorFlow runs its first operation.
+
+    Args:
+        intra_op: Threads one operation may use (a matrix product): the cores to use.
+        inter_op: Operations run at once.
+    """
+    tf.config.threading.set_intra_op_parallelism_threads(intra_op)
+    tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+
+
 # --------------------------------------------------------------------------- progress
 
 
@@ -167,7 +185,7 @@ class ProgressAndCancel(keras.callbacks.Callback):
     def __init__(
         self,
         report: ProgressCallback | None,
-        cancel: threading.Event | None,
+        cancel: Cancellation | None,
         epochs: int,
         batches: int,
         time_budget_seconds: float | None = None,
@@ -683,7 +701,7 @@ def _predictions(dataset: Dataset, outcome: _Outcome) -> pd.DataFrame:
 
 def _reporter(
     progress: ProgressCallback | None,
-    cancel: threading.Event | None,
+    cancel: Cancellation | None,
     config: TrainingConfig,
     start: _Start,
 ) -> ProgressAndCancel:
@@ -749,11 +767,12 @@ def train(
     config: TrainingConfig | None = None,
     *,
     progress: ProgressCallback | None = None,
-    cancel: threading.Event | None = None,
+    cancel: Cancellation | None = None,
     name: str | None = None,
     home: str | os.PathLike | None = None,
     save: bool = True,
     parent: str | None = None,
+    run_id: str | None = None,
 ) -> TrainingResult:
     """Train, score and (by default) save a classifier, with its baselines.
 
@@ -773,6 +792,8 @@ def train(
         save: Save the run in the store.
         parent: A saved run to continue from its model and optimizer state, for more
             epochs on the same split; the new run records it (the parent is unchanged).
+        run_id: The id to save the run under (default: a new random id); a training
+            job chooses it when it is submitted.
 
     Returns:
         The model, run record, test predictions and saved run.
@@ -802,7 +823,11 @@ def train(
     record = _run_record(dataset, config, name, start, outcome)
     predictions = _predictions(dataset, outcome)
     files = {runs.BASELINES_FILE: baselines_json(baselines)}
-    run = runs.save_run(model, record, predictions, home=home, files=files) if save else None
+    run = (
+        runs.save_run(model, record, predictions, home=home, files=files, run_id=run_id)
+        if save
+        else None
+    )
     return TrainingResult(model, run.record if run else record, predictions, run, baselines)
 
 
@@ -868,4 +893,5 @@ __all__ = [
     "library_versions",
     "predict_probabilities",
     "train",
+    "use_threads",
 ]

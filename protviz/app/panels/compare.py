@@ -1,5 +1,6 @@
 """The Compare page's widget groups: the runs to compare, "train all four architectures"
-with its progress, the projection settings and the results."""
+(four jobs in the server's queue) with their progress, the projection settings and the
+results."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from protviz.analysis.compare import (
 from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
 from protviz.app import state
 from protviz.app.errors import as_text, page_errors
+from protviz.app.panels.jobs import view_or_none
 from protviz.app.panels.train import hyperparameter_input
 from protviz.app.state import COMPARE_VIEW, CompareKeys
+from protviz.app.submit import submit
 from protviz.app.widgets import is_read_only, read_only_notice, run_label, three_decimals
 from protviz.core.dataset import Dataset, require_classes
 from protviz.model.config_form import every_architecture
-from protviz.model.jobs import JobView, default_queue
+from protviz.model.jobs import JobView
 from protviz.model.runs import RunInfo
 from protviz.report.compare import (
     baseline_sentences,
@@ -90,7 +93,7 @@ def _training_settings_ui() -> dict[str, object]:
 
 
 def train_all_ui(dataset: Dataset) -> None:
-    """Train the four architectures with the same settings, in the background."""
+    """Train the four architectures with the same settings, queued as four jobs."""
     if is_read_only():
         read_only_notice("training the four architectures here")
         return
@@ -102,21 +105,15 @@ def train_all_ui(dataset: Dataset) -> None:
         )
         if st.button("Train mean, lstm, bilstm and conv_attention", key=CompareKeys.TRAIN_ALL):
             require_classes(dataset)
-            state.COMPARE_JOBS.set(
-                [
-                    default_queue().submit(
-                        dataset,
-                        config,
-                        owner=state.session_owner(),
-                        name=f"{arch} on {dataset.name} (compare)",
-                    )
-                    for arch, config in every_architecture(**values).items()
-                ]
-            )
-    jobs = [default_queue().view(job) for job in state.COMPARE_JOBS.get() or []]
-    jobs = [job for job in jobs if job is not None]
-    if jobs:
-        jobs_progress_ui(jobs)
+            configs = [
+                (config, f"{arch} on {dataset.name} (compare)")
+                for arch, config in every_architecture(**values).items()
+            ]
+            state.COMPARE_JOBS.set(submit(dataset, state.dataset_ref() or "", configs))
+    views = [view_or_none(job_id) for job_id in state.COMPARE_JOBS.get() or []]
+    views = [view for view in views if view is not None]
+    if views:
+        jobs_progress_ui(views)
 
 
 def _progress_bar(view: JobView) -> None:
@@ -125,9 +122,11 @@ def _progress_bar(view: JobView) -> None:
         text = f"{view.title}: epoch {view.progress.epoch}/{view.progress.epochs}"
         st.progress(view.progress.fraction, text=text)
     elif view.status == "queued":
-        st.progress(0.0, text=f"{view.title}: waiting ({view.queue_position} ahead)")
+        st.progress(0.0, text=f"{view.title}: waiting (number {view.queue_position} in the queue)")
     else:
         st.progress(1.0, text=f"{view.title}: {view.status}")
+        if view.status == "failed":
+            st.caption(as_text(view.record.error))
 
 
 def jobs_progress_ui(jobs: list[JobView]) -> None:
@@ -137,14 +136,14 @@ def jobs_progress_ui(jobs: list[JobView]) -> None:
     @st.fragment(run_every=1.0 if any(not job.is_finished for job in jobs) else None)
     def progress() -> None:
         with page_errors():
-            views = [default_queue().view(job.job_id) for job in jobs]
+            views = [view_or_none(job.job_id) for job in jobs]
             for view in views:
                 if view is not None:
                     _progress_bar(view)
             if all(v is None or v.is_finished for v in views) and any(
                 not job.is_finished for job in jobs
             ):
-                done = [v.run_id for v in views if v is not None and v.run_id]
+                done = [v.record.run_id for v in views if v is not None and v.status == "done"]
                 state.set_widget_value(CompareKeys.RUNS, done[:MOST_RUNS])
                 st.rerun(scope="app")
 

@@ -8,22 +8,20 @@ import streamlit as st
 
 from protviz.analysis.scores import PredictorScores, baseline_comparisons, run_scores
 from protviz.app import state
-from protviz.app.caches import store_folder
 from protviz.app.errors import as_text
 from protviz.app.state import ContinueKeys
+from protviz.app.submit import submit_continuation
 from protviz.app.widgets import is_read_only
-from protviz.core.dataset import Dataset
 from protviz.core.records import METRIC_LABELS
-from protviz.io.datastore import find_dataset
-from protviz.model.jobs import default_queue
 from protviz.model.runs import RunInfo, load_predictions
+from protviz.report import figures as plots
 from protviz.report.sentences import (
     baseline_sentence,
     class_weighting_sentence,
     range_text,
     stop_sentence,
 )
-from protviz.report.tables import scores_frame
+from protviz.report.tables import per_class_frame, scores_frame
 
 CAPS = ("epoch_cap", "time_cap")
 """Stop reasons after which training can be continued."""
@@ -91,21 +89,23 @@ def continue_ui(run: RunInfo) -> None:
     )  # fmt: skip
     if right.button("Continue training", key=ContinueKeys.start(run.run_id), type="primary"):
         config = record.config.continuation(len(record.history), int(more), minutes * 60 or None)
-        job = default_queue().submit(
-            _training_dataset(run), config, owner=state.session_owner(), parent=run.run_id
-        )
-        state.TRAIN_JOB.set(job)
+        state.TRAIN_JOB.set(submit_continuation(run, config))
         st.switch_page("pages/train.py")
 
 
-def _training_dataset(run: RunInfo) -> Dataset:
-    """The data set the run was trained on: the current one, else a saved or built-in one.
-
-    Raises:
-        DatasetNotFoundError: If it is not on this server (upload it on the Data page).
-    """
-    content_hash = run.record.dataset.content_hash
-    current = state.chosen_dataset()
-    if current is not None and current.content_hash == content_hash:
-        return current
-    return find_dataset(content_hash, store_folder())
+def run_results_ui(run: RunInfo) -> None:
+    """A run's scores with baselines, why it stopped, training curves, per-class table and
+    confusion matrices."""
+    metrics = run.record.metrics
+    scores_ui(run)
+    outcome_ui(run)
+    st.plotly_chart(plots.training_curves_figure(run.record.history), key="curves")
+    st.dataframe(per_class_frame(metrics), key="result_per_class")
+    matrix = metrics.confusion_matrix
+    if matrix:
+        left, right = st.columns(2)
+        names = run.class_names
+        left.plotly_chart(plots.confusion_matrix_figure(matrix, names), key="confusion_counts")
+        right.plotly_chart(
+            plots.confusion_matrix_figure(matrix, names, normalise=True), key="confusion_rows"
+        )

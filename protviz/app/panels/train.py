@@ -1,17 +1,14 @@
-"""The Train page's settings form and its view of a training job (progress, result)."""
+"""The Train page's settings form (the job views are in :mod:`protviz.app.panels.jobs`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from protviz.app import state
-from protviz.app.errors import as_text, page_errors, show_error
-from protviz.app.panels.results import outcome_ui, scores_ui
+from protviz.app.errors import as_text
 from protviz.app.state import TrainKeys
 from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset
-from protviz.model import runs
 from protviz.model.config_form import (
     BATCH_SIZES,
     CLASS_WEIGHTING,
@@ -23,12 +20,8 @@ from protviz.model.config_form import (
     form_config,
     parse_widths,
 )
-from protviz.model.jobs import JobView, default_queue
-from protviz.model.runs import RunStoreError
 from protviz.model.splits import IMBALANCE_RATIO, class_weighting, split_dataset
-from protviz.report import figures as plots
 from protviz.report.sentences import stopping_plan
-from protviz.report.tables import per_class_frame
 
 ARCHITECTURE_HELP = {
     "mean": (
@@ -188,105 +181,3 @@ def _class_weighting_note(dataset: Dataset, config: TrainingConfig) -> str:
             "get predicted; the baselines are weighted the same way."
         )
     return f"Classes will not be weighted ({reason})."
-
-
-def _eta(seconds: float | None) -> str:
-    if seconds is None:
-        return "estimating..."
-    minutes, seconds = divmod(int(seconds), 60)
-    return f"{minutes}:{seconds:02d} left"
-
-
-def progress_ui(view: JobView) -> None:
-    """A queued or running job: position or progress bar, live curves, Cancel."""
-    if view.status == "queued":
-        st.info(
-            f"Waiting for the trainer: {view.queue_position} job(s) ahead. This server trains "
-            "one model at a time.",
-            icon=":material/hourglass_top:",
-        )
-    else:
-        _progress_bar(view)
-        st.plotly_chart(plots.training_curves_figure(view.history), key="live_curves")
-    if st.button("Cancel training", key=TrainKeys.CANCEL, icon=":material/stop:"):
-        default_queue().cancel(view.job_id, state.session_owner())
-        st.rerun()
-
-
-def _progress_bar(view: JobView) -> None:
-    """How far a running job is: preparing, an epoch and batch, or scoring the test set."""
-    progress = view.progress
-    if progress is None:
-        st.progress(0.0, text=f"{view.title}: preparing the data and the model...")
-    elif progress.phase == "evaluate":
-        st.progress(
-            progress.fraction,
-            text=f"{view.title}: scoring the test set, batch {progress.batch}/{progress.batches}",
-        )
-    else:
-        st.progress(
-            progress.fraction,
-            text=f"{view.title}: epoch {progress.epoch}/{progress.epochs}, batch "
-            f"{progress.batch}/{progress.batches}, loss {progress.loss or 0:.4f}, "
-            f"{_eta(progress.eta_seconds)}",
-        )
-
-
-def result_ui(view: JobView) -> None:
-    """A finished job: its outcome, and for a saved run its test results."""
-    if view.status == "cancelled":
-        st.info("Training was cancelled. Nothing was saved.", icon=":material/block:")
-        return
-    if view.status == "failed":
-        st.error(as_text(view.error), icon=":material/error:")
-        return
-    try:
-        run = runs.get_run(view.run_id or "")
-    except RunStoreError as error:
-        show_error(error)
-        return
-    if state.TRAIN_RESULT_SHOWN.get() != view.job_id:
-        state.TRAIN_RESULT_SHOWN.set(view.job_id)
-        state.set_current_run(run.run_id)
-    st.success(
-        as_text(f"Saved '{run.name}' and made it the current run for the other pages."),
-        icon=":material/check:",
-    )
-    metrics = run.record.metrics
-    scores_ui(run)
-    outcome_ui(run)
-    st.plotly_chart(plots.training_curves_figure(run.record.history), key="curves")
-    st.dataframe(per_class_frame(metrics), key="result_per_class")
-    matrix = metrics.confusion_matrix
-    if matrix:
-        left, right = st.columns(2)
-        names = run.class_names
-        left.plotly_chart(plots.confusion_matrix_figure(matrix, names), key="confusion_counts")
-        right.plotly_chart(
-            plots.confusion_matrix_figure(matrix, names, normalise=True), key="confusion_rows"
-        )
-
-
-def job_ui() -> None:
-    """This session's latest job; refreshes itself every second while it runs."""
-    job_id = state.TRAIN_JOB.get()
-    view = default_queue().view(job_id) if job_id else None
-    if view is None:
-        return
-    active = not view.is_finished
-
-    @st.fragment(run_every=1.0 if active else None)
-    def live() -> None:
-        with page_errors():
-            current = default_queue().view(view.job_id)
-            if current is None:
-                return
-            if current.is_finished and active:
-                st.rerun(scope="app")
-            if current.is_finished:
-                result_ui(current)
-            else:
-                progress_ui(current)
-
-    st.subheader(as_text(view.title))
-    live()

@@ -1,0 +1,62 @@
+"""Queueing training jobs from a page: new runs, and a saved run continued.
+
+The job folders and the queue are :mod:`protviz.model.jobs`; this module adds the
+browser session as the jobs' owner and wakes the server's scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from protviz.app import state
+from protviz.app.caches import keep_jobs_moving, store_folder
+from protviz.core.config import TrainingConfig
+from protviz.core.dataset import Dataset
+from protviz.io.datastore import find_dataset_ref
+from protviz.model import jobs, runs
+from protviz.model.jobs import JobSpec
+from protviz.model.runs import RunInfo
+
+CONTINUED = " (continued)"
+"""Appended to a run's name for the run that continues it."""
+
+
+def submit(
+    dataset: Dataset,
+    ref: str,
+    configs: Sequence[tuple[TrainingConfig, str]],
+    parent: str | None = None,
+) -> list[str]:
+    """Queue one job per ``(config, run name)`` on ``dataset`` (saved under ``ref``) for
+    this session, all or none, and wake the scheduler; return the job ids.
+
+    Args:
+        dataset: The data set to train on.
+        ref: Its reference (a built-in key or a saved data set's content hash).
+        configs: The settings and run name of each job.
+        parent: A saved run every job continues from, or None for new models.
+
+    Raises:
+        JobQueueFullError: If the queue has no room for them all.
+    """
+    specs = [JobSpec(config, ref, dataset.name, name, parent) for config, name in configs]
+    job_ids = jobs.submit_jobs(specs, owner=state.session_owner())
+    keep_jobs_moving()
+    return job_ids
+
+
+def submit_continuation(run: RunInfo, config: TrainingConfig) -> str:
+    """Queue a job that continues ``run`` with ``config`` (see
+    :meth:`~protviz.core.config.TrainingConfig.continuation`); return its id.
+
+    Raises:
+        DatasetNotFoundError: If the run's data set is not on this server.
+        JobQueueFullError: If the queue is full.
+    """
+    ref = find_dataset_ref(run.record.dataset.content_hash, store_folder())
+    name = f"{run.name[: runs.MAX_NAME_LENGTH - len(CONTINUED)]}{CONTINUED}"
+    dataset_name = run.record.dataset.name
+    spec = JobSpec(config, ref, dataset_name, name, run.run_id)
+    (job_id,) = jobs.submit_jobs([spec], owner=state.session_owner())
+    keep_jobs_moving()
+    return job_id
