@@ -774,16 +774,13 @@ def train(
     parent: str | None = None,
     run_id: str | None = None,
 ) -> TrainingResult:
-    """Train, score and (by default) save a classifier, with its baselines.
-
-    The baselines (:mod:`protviz.model.baselines`) are fitted on the training split
-    first (seconds), then the network; both are scored on the test split.
+    """Train, score and (by default) save a classifier, with its baselines
+    (:mod:`protviz.model.baselines`: fitted on the training split, scored on the test split).
 
     Args:
         dataset: The labeled data set (at least 2 classes).
-        config: Hyper-parameters; defaults to ``TrainingConfig()``. To continue a
-            run, its configuration with a higher epoch cap
-            (:meth:`~protviz.core.config.TrainingConfig.continuation`).
+        config: Hyper-parameters (default ``TrainingConfig()``); to continue a run, its
+            :meth:`~protviz.core.config.TrainingConfig.continuation`.
         progress: Called with a :class:`~protviz.model.progress.Progress` after every batch.
         cancel: When set, training stops at the next batch with
             :class:`~protviz.model.progress.TrainingCancelled` and nothing is saved.
@@ -792,8 +789,7 @@ def train(
         save: Save the run in the store.
         parent: A saved run to continue from its model and optimizer state, for more
             epochs on the same split; the new run records it (the parent is unchanged).
-        run_id: The id to save the run under (default: a new random id); a training
-            job chooses it when it is submitted.
+        run_id: The id to save the run under (default: new); a job chooses it at submission.
 
     Returns:
         The model, run record, test predictions and saved run.
@@ -817,17 +813,14 @@ def train(
     if cancel is not None and cancel.is_set():
         raise TrainingCancelled("Training was cancelled; nothing was saved.")
     timings = _timings(prepared, fitted, evaluated, started)
-    outcome = _Outcome(
-        prepared, fitted, evaluated, baseline_scores, timings, int(model.count_params())
-    )
+    parameters = int(model.count_params())
+    outcome = _Outcome(prepared, fitted, evaluated, baseline_scores, timings, parameters)
     record = _run_record(dataset, config, name, start, outcome)
     predictions = _predictions(dataset, outcome)
     files = {runs.BASELINES_FILE: baselines_json(baselines)}
-    run = (
-        runs.save_run(model, record, predictions, home=home, files=files, run_id=run_id)
-        if save
-        else None
-    )
+    run = None
+    if save:
+        run = runs.save_run(model, record, predictions, home=home, files=files, run_id=run_id)
     return TrainingResult(model, run.record if run else record, predictions, run, baselines)
 
 
