@@ -184,8 +184,7 @@ def results_ui(comparison: Comparison) -> None:
         "model loses, 'learned shift' the mean cosine distance its learned embedding moves, "
         "'averaged shift' the largest change of the averaged embedding (zero by construction)."
     )
-    class_order = comparison.runs[0].run.class_names
-    figure = small_multiples_figure(comparison, class_order)
+    figure = small_multiples_figure(comparison, comparison.classes)
     st.plotly_chart(figure, key="small_multiples")
     st.download_button(
         "Download this comparison as a standalone HTML report",
