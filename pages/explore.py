@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from protviz.analysis.points import class_list
 from protviz.app import state
 from protviz.app.errors import page_errors
 from protviz.app.navigation import use_app_navigation
@@ -45,8 +46,8 @@ def main() -> None:
     for message in {m for projection in projections.values() for m in projection.messages}:
         st.warning(message, icon=":material/tune:")
     neighbours = chosen_neighbours(points, vectors[view.neighbour_kind])
-    class_order = run.class_names
-    rows = scatter_ui(projections, points, view, search, neighbours, class_order)
+    classes = class_list(dataset, run.class_names)
+    rows = scatter_ui(projections, points, view, search, neighbours, classes)
     with share_slot:
         share_link_ui(share_values(run, view, search, anchored=neighbours.anchor is not None))
 
