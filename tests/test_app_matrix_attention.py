@@ -141,8 +141,8 @@ def test_a_first_visit_shows_the_featured_run_with_a_sequence_chosen(featured_ho
     sequence = at.selectbox(key="attention_sequence")
     assert sequence.value is not None
     assert len(sequence.options) == 19_074  # the data set follows the run: SCL2205
-    # The run's most confident correct test prediction: a secreted protein.
-    assert sequence.options[sequence.value] == "P82601 (Secreted)"
+    # The run's most confident correct test prediction of 100 residues or more.
+    assert sequence.options[sequence.value] == "Q9V8F5 (Secreted)"
     assert at.metric[0].value == "Secreted"
     assert "Attention over the sequence" in at.get("plotly_chart")[0].proto.spec
 

@@ -1,9 +1,12 @@
-"""Real-browser layout checks at 1,400 px: nothing a biologist reads is cut off.
+"""Real-browser layout checks at 1,400 px: nothing a biologist reads is cut off, and a
+first visit shows the best of the app.
 
 The Explore quality table must fit its frame without a horizontal scroll bar, the titles
 of the side-by-side plots must stay inside their plots, and the small-multiple titles on
 Compare must stay inside the figure without running into each other, even for runs with
-long names. Screenshots go to ``tests/artifacts/layout/``.
+long names. A first visit (no link) opens on the shipped SCL2205 conv_attention run and
+its data set, with a sequence already drawn on Attention. Screenshots go to
+``tests/artifacts/layout/``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from protviz.app.widgets import FEATURED_RUN
 from tests.browser import Server, chromium, serve_app
 from tests.conftest import DEMO_RUN, copy_demo_run
 
@@ -58,6 +62,7 @@ def add_long_named_twin(home: Path) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("layout_home")
     copy_demo_run(home)
+    copy_demo_run(home, FEATURED_RUN)
     add_long_named_twin(home)
     with serve_app(home) as running:
         yield running
@@ -134,4 +139,25 @@ def test_compare_small_multiple_titles_are_not_cut(page, server):
             assert left["x"] + left["width"] <= right["x"], (left, right)  # no overlap
     chart.scroll_into_view_if_needed()
     shot(page, "compare-small-multiples-1400")
+    no_traceback(page)
+
+
+def test_a_first_visit_opens_on_the_featured_run_and_its_data_set(page, server):
+    page.goto(f"{server.url}/data")
+    chart = page.locator("[data-testid='stPlotlyChart']").filter(has_text="Sequences per class")
+    chart.locator(".gtitle").wait_for()
+    assert "19,074 in all" in chart.locator(".gtitle").text_content()
+    counts = chart.locator(".textpoint text").all_text_contents()  # the count on every bar
+    assert len(counts) == 13 and "4,718" in counts  # Nucleus, the largest class
+    assert "dataset=scl2205" in page.url
+    shot(page, "first-visit-data-1400")
+
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Attention").click()
+    overlay = page.locator("[data-testid='stPlotlyChart']").filter(
+        has_text="Attention over the sequence"
+    )
+    overlay.locator(".heatmaplayer").first.wait_for()
+    assert f"run={FEATURED_RUN}" in page.url
+    assert "seq=Q9V8F5" in page.url  # the run's most confident correct test sequence
+    shot(page, "first-visit-attention-1400")
     no_traceback(page)

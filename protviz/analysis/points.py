@@ -211,10 +211,15 @@ def _test_predictions(run: RunInfo) -> pd.DataFrame:
         return pd.DataFrame(columns=["id", "true_label", "predicted_label"])
 
 
+TELLING_LENGTH = 100
+"""Residues a first sequence should have, when the run has such test sequences: a short
+peptide shows little of where a model looks."""
+
+
 def telling_sequence(run: RunInfo, dataset: Dataset) -> str | None:
-    """The sequence a first look at a run starts with: the test sequence it classifies
-    correctly with the highest confidence (on SCL2205, a secreted protein whose attention
-    sits on its signal peptide).
+    """The sequence a first look at a run starts with: the test sequence of at least
+    :data:`TELLING_LENGTH` residues (any length when there is none) that the run
+    classifies correctly with the highest confidence.
 
     Args:
         run: The run.
@@ -230,7 +235,10 @@ def telling_sequence(run: RunInfo, dataset: Dataset) -> str | None:
     probabilities = [c for c in right.columns if c.startswith(PROBABILITY_PREFIX)]
     if right.empty or not probabilities:
         return None
-    return str(right.loc[right[probabilities].max(axis=1).idxmax(), "id"])
+    length = dict(zip(dataset.ids, dataset.lengths, strict=True))
+    long_enough = right[right["id"].map(length).fillna(0) >= TELLING_LENGTH]
+    chosen = long_enough if not long_enough.empty else right
+    return str(chosen.loc[chosen[probabilities].max(axis=1).idxmax(), "id"])
 
 
 def class_list(dataset: Dataset, class_names: Sequence[str] = ()) -> list[str]:
