@@ -4,61 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from protviz.analysis.attention import find_sequence
+from protviz.analysis.points import class_list
 from protviz.analysis.residues import DEFAULT_MAX_PER_CLASS
-from protviz.app import state
-from protviz.app.errors import as_text, page_errors, section_errors
+from protviz.app.errors import page_errors, section_errors
 from protviz.app.model_caches import cached_scores, run_model
 from protviz.app.navigation import use_app_navigation
-from protviz.app.panels.attention import compute_ui, logo_ui, profile_ui, scores_ui
+from protviz.app.panels.attention import compute_ui, logo_ui, profile_ui, scores_ui, sequence_ui
 from protviz.app.state import AttentionKeys
 from protviz.app.widgets import current_dataset, run_picker, saved_runs_or_stop, share_link_ui
-from protviz.core.dataset import Dataset
 
 use_app_navigation()
-
-
-def _link_to_sequence(dataset: Dataset) -> None:
-    row = state.widget_value(AttentionKeys.SEQUENCE)
-    state.link_to("seq", None if row is None else dataset.ids[row])
-
-
-def _follow_link(dataset: Dataset) -> None:
-    """A ``seq`` link chooses its sequence; one naming no sequence here gets a warning."""
-    if (state.widget_value(AttentionKeys.SEQUENCE) or 0) >= len(dataset):
-        state.set_widget_value(AttentionKeys.SEQUENCE, None)
-    shown = state.link_value("seq")
-    linked = state.new_link_value("seq")
-    if linked is None and state.widget_value(AttentionKeys.SEQUENCE) is None:
-        linked = shown  # back on this page through a link applied earlier in the session
-    row = None if not linked else find_sequence(dataset, linked)
-    if row is not None:
-        state.set_widget_value(AttentionKeys.SEQUENCE, row)
-    if shown and find_sequence(dataset, shown) is None:
-        st.warning(
-            as_text(
-                f"The link names sequence '{shown}', which is not in the current data set "
-                f"'{dataset.name}'. Choose the data set it came from on the Data page, or "
-                "choose another sequence below."
-            ),
-            icon=":material/link_off:",
-        )
-
-
-def sequence_ui(dataset: Dataset) -> int | None:
-    """Choose a sequence by ID (type to search), or take it from the ``seq`` link parameter."""
-    _follow_link(dataset)
-    st.selectbox(
-        "Sequence",
-        range(len(dataset)),
-        index=None,
-        format_func=lambda row: f"{dataset.ids[row]} ({dataset.labels[row]})",
-        key=AttentionKeys.SEQUENCE,
-        placeholder="Type to search an ID",
-        on_change=_link_to_sequence,
-        args=(dataset,),
-    )
-    return state.widget_value(AttentionKeys.SEQUENCE)
 
 
 def max_per_class_ui() -> int:
@@ -91,7 +46,7 @@ def main() -> None:
     share_slot = st.container()
     sequence_tab, profile_tab, logo_tab = st.tabs(["Sequence", "Per-class profile", "Filter logos"])
     with sequence_tab:
-        row = sequence_ui(dataset)
+        row = sequence_ui(dataset, run)
     with share_slot:
         share_link_ui({"run": run.run_id, "seq": None if row is None else dataset.ids[row]})
     with sequence_tab:
@@ -102,7 +57,7 @@ def main() -> None:
                 scores = cached_scores(
                     run.run_id, str(run.path), dataset.content_hash, row, run, dataset
                 )
-                scores_ui(scores, dataset.labels[row])
+                scores_ui(scores, dataset.labels[row], class_list(dataset, run.class_names))
     for tab, draw in ((profile_tab, profile_ui), (logo_tab, logo_ui)):
         with tab:
             if compute_ui(dataset, max_per_class, key=AttentionKeys.compute(draw.__name__)):

@@ -10,7 +10,7 @@ from protviz.app import state
 from protviz.app.caches import cached_builtin, cached_dataset, store_folder
 from protviz.app.errors import page_errors, show_error
 from protviz.app.navigation import use_app_navigation
-from protviz.app.panels.data import summary_ui, upload_ui
+from protviz.app.panels.data import chosen_note_ui, lead_to, summary_ui, upload_ui
 from protviz.app.state import DataKeys
 from protviz.app.widgets import current_dataset, is_read_only, read_only_notice, share_link_ui
 from protviz.core.dataset import Dataset, ProteinDataError
@@ -34,14 +34,14 @@ def source_ui(read_only: bool) -> str:
 
 
 def use_button_ui(key: str, load: Callable[[], Dataset], ref: str) -> None:
-    """A "Use this data set" button that loads ``ref`` and makes it current."""
+    """A "Use this data set" button that loads ``ref``, makes it current and leads to it."""
     if st.button("Use this data set", key=key, type="primary"):
         try:
             dataset = load()
         except ProteinDataError as error:
             show_error(error)
             return
-        state.set_current_dataset(dataset, None, ref)
+        lead_to(dataset, None, ref)
 
 
 def saved_ui() -> None:
@@ -64,7 +64,9 @@ def saved_ui() -> None:
 
 
 def builtin_ui() -> None:
-    """Choose a built-in data set and make it current."""
+    """Choose a built-in data set (the current one, if built in) and make it current."""
+    if state.widget_value(DataKeys.BUILTIN) is None and state.dataset_ref() in BUILTINS:
+        state.set_widget_value(DataKeys.BUILTIN, state.dataset_ref())
     key = st.selectbox(
         "Built-in data set",
         list(BUILTINS),
@@ -75,14 +77,8 @@ def builtin_ui() -> None:
     use_button_ui(DataKeys.USE_BUILTIN, lambda: cached_builtin(key), key)
 
 
-def main() -> None:
-    """The page."""
-    st.title("Data")
-    st.caption(
-        "Choose the labeled proteins to train on and explore: a built-in data set, or your own "
-        "FASTA file with the class (host species, location, family) in the headers or a table."
-    )
-    current_dataset(stop_on_broken_link=False)  # a shared link's data set first
+def chooser_ui() -> None:
+    """Where the data set comes from, and the widgets of that source."""
     source = source_ui(is_read_only())
     if source == BUILTIN_SOURCE:
         builtin_ui()
@@ -90,7 +86,24 @@ def main() -> None:
         saved_ui()
     else:
         upload_ui()
-    summary_ui(state.chosen_dataset())
+
+
+def main() -> None:
+    """The page: the chooser, then the current data set. Once a data set was chosen here,
+    the page leads with it and the chooser folds away."""
+    st.title("Data")
+    st.caption(
+        "Choose the labeled proteins to train on and explore: a built-in data set, or your own "
+        "FASTA file with the class (host species, location, family) in the headers or a table."
+    )
+    dataset = current_dataset(stop_on_broken_link=False)  # a shared link's data set first
+    if state.DATA_CHOSEN.get() == state.dataset_ref():
+        chosen_note_ui(dataset)
+        with st.expander("Choose another data set (built-in, saved or uploaded)"):
+            chooser_ui()
+    else:
+        chooser_ui()
+    summary_ui(dataset)
     share_link_ui({})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from protviz.analysis.points import class_list
 from protviz.app import state
 from protviz.app.errors import page_errors
 from protviz.app.navigation import use_app_navigation
@@ -64,8 +65,8 @@ def main() -> None:
     coverage_note(exported.covered, kinds[view.neighbour_kind], dataset)
     shown = points.iloc[exported.covered.rows]
     neighbours = chosen_neighbours(shown, exported.covered.vectors)
-    class_order = run.class_names if run is not None else dataset.classes
-    rows = scatter_ui(embedded, shown, view, search, neighbours, kinds, class_order)
+    classes = class_list(dataset, run.class_names if run is not None else ())
+    rows = scatter_ui(embedded, shown, view, search, neighbours, kinds, classes)
     with share_slot:
         share_link_ui(share_values(run, view, search, anchored=neighbours.anchor is not None))
 

@@ -5,7 +5,7 @@ import streamlit as st
 from protviz.app import state
 from protviz.app.errors import as_text, page_errors
 from protviz.app.navigation import use_app_navigation
-from protviz.app.widgets import share_link_ui
+from protviz.app.widgets import session_run, share_link_ui
 from protviz.io.builtin import BUILTINS
 
 use_app_navigation()
@@ -15,8 +15,14 @@ def dataset_note() -> None:
     """What data set is loaded, if any."""
     dataset = state.chosen_dataset()
     if dataset is None:
+        run = session_run()
+        start = (
+            f"the run '{run.name}' and the data set it was trained on ({run.record.dataset.name})"
+            if run is not None
+            else "the built-in motif-position toy"
+        )
         st.info(
-            "No data set chosen yet: the Data page starts with the built-in motif-position toy.",
+            as_text(f"No data set chosen yet: the app starts with {start}."),
             icon=":material/dataset:",
         )
         return

@@ -125,7 +125,7 @@ def main() -> None:
     )
     all_runs = saved_runs_or_stop()
     by_id = {run.run_id: run for run in all_runs}
-    run = run_picker(all_runs, None, MatrixKeys.RUN)
+    run = run_picker(all_runs, state.chosen_dataset(), MatrixKeys.RUN, note_other_dataset=False)
     analysis = matrix_analysis(run)
     share_slot = st.container()
     matrix_ui(run, analysis)

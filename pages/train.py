@@ -31,16 +31,17 @@ def dataset_ui() -> tuple[Dataset, str]:
         "Data set",
         options,
         format_func=lambda key: (
-            f"{chosen.name} (chosen on the Data page)" if key == "current" else BUILTINS[key].title
+            f"{chosen.name} (the current data set)" if key == "current" else BUILTINS[key].title
         ),
         key=TrainKeys.DATASET,
     )
     dataset = chosen if source == "current" else cached_builtin(source)
+    uploaded = state.dataset_ref() not in BUILTINS  # the current data set is the user's own
     st.caption(
         as_text(
             f"{len(dataset):,} sequences, {len(dataset.classes)} classes"
             + ("" if dataset.split is None else ", with its own train/valid/test split")
-            + ". Upload your own on the Data page."
+            + ("." if uploaded else ". Upload your own on the Data page.")
         )
     )
     return dataset, (state.dataset_ref() or "") if source == "current" else source

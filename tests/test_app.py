@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -129,3 +130,37 @@ def test_run_pages_with_an_empty_store_say_what_to_do(app, page):
     app.switch_page(page).run()
     assert not app.exception
     assert any("Train page" in info.value or "two runs" in info.value for info in app.info)
+
+
+def imbalanced_fasta() -> bytes:
+    """200 / 50 / 12 / 3 sequences of four hosts, labelled ``host=`` (a generated set)."""
+    hosts = ["human"] * 200 + ["avian"] * 50 + ["swine"] * 12 + ["whale"] * 3
+    rng = np.random.default_rng(0)
+    letters = np.array(list("ACDEFGHIKLMNPQRSTVWY"))
+    records = [
+        f">P{i} host={host}\n{''.join(rng.choice(letters, 30))}" for i, host in enumerate(hosts)
+    ]
+    return ("\n".join(records) + "\n").encode()
+
+
+def test_rare_classes_are_named_on_the_data_page(data_page):
+    upload(data_page, "imbalanced.fasta", imbalanced_fasta())
+    data_page.button(key="use_upload").click().run()
+    assert not data_page.exception
+    warnings = [w.value.replace("\\", "") for w in data_page.warning]  # as_text escapes Markdown
+    warning = next(w for w in warnings if "test sequences" in w)
+    assert "whale (1), swine (2)" in warning
+    assert "unreliable" in warning
+
+
+def test_after_an_upload_the_page_leads_with_the_new_data_set(data_page):
+    upload(data_page, "good.fasta")
+    data_page.button(key="use_upload").click().run()
+    assert any(
+        "Now working on 'good.fasta'" in s.value.replace("\\", "") for s in data_page.success
+    )
+    assert data_page.expander[0].label.startswith("Choose another data set")
+    assert metrics(data_page)["Sequences"] == "9"
+    data_page.switch_page("pages/train.py").run()
+    caption = next(c.value for c in data_page.caption if "sequences, 3 classes" in c.value)
+    assert "Upload your own" not in caption  # the upload was just made

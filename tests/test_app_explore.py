@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -26,9 +28,15 @@ def quality(at: AppTest):
 def test_explore_measures_averaged_against_learned(explore):
     table = quality(explore)
     assert list(table.index) == ["averaged", "learned", "probabilities", "kmer"]
+    assert list(table.columns) == [
+        "silhouette",
+        "5-NN accuracy",
+        "5-NN accuracy in the projection",
+        "trustworthiness",
+    ]
     # The toy's classes differ only in order: averaging cannot separate them.
-    assert table.loc["learned", "knn_accuracy"] > 0.95
-    assert table.loc["averaged", "knn_accuracy"] < 0.6
+    assert table.loc["learned", "5-NN accuracy"] > 0.95
+    assert table.loc["averaged", "5-NN accuracy"] < 0.6
 
 
 def test_explore_side_by_side_draws_two_plots(explore):
@@ -46,7 +54,7 @@ def test_explore_in_3d(explore):
 
 def test_explore_search_and_neighbours(explore):
     explore.text_input(key="explore_q").set_value("toy0001").run()
-    assert any("2 sequence(s) match" in c.value for c in explore.caption)
+    assert any("2 sequences match the search" in c.value for c in explore.caption)
     explore.selectbox(key="explore_seq").set_value("toy0001_t").run()
     table = next(d.value for d in explore.dataframe if "rank" in d.value.columns)
     assert table["rank"].tolist()[:3] == [1, 2, 3]
@@ -56,9 +64,35 @@ def test_explore_search_and_neighbours(explore):
     assert table["cosine distance"].iloc[0] == pytest.approx(0, abs=1e-4)
 
 
+def test_explore_search_that_finds_nothing_says_so(explore):
+    explore.text_input(key="explore_q").set_value("no such protein").run()
+    assert any(c.value == "No sequence matches the search." for c in explore.caption)
+
+
 def test_explore_colours_by_metadata(explore):
     explore.selectbox(key="explore_color").set_value("motif_start").run()
     assert not explore.exception
+
+
+def test_explore_shows_the_runs_split_and_the_metadata(explore):
+    explore.selectbox(key="explore_color").set_value("split").run()
+    assert not explore.exception
+    spec = json.loads(explore.get("plotly_chart")[0].proto.spec)
+    names = {trace["name"] for trace in spec["data"]}
+    assert {"train", "valid", "test"} <= names  # the run's own split, told apart
+    hover = spec["data"][0]["hovertemplate"]
+    assert "split: " in hover and "motif_start: " in hover
+    explore.selectbox(key="explore_seq").set_value("toy0001_t").run()
+    table = next(d.value for d in explore.dataframe if "rank" in d.value.columns)
+    assert {"split", "pair", "motif_start", "motif_end"} <= set(table.columns)
+
+
+def test_a_sequence_chosen_on_explore_stays_chosen_on_attention(explore):
+    explore.selectbox(key="explore_seq").set_value("toy0002_m").run()
+    explore.query_params.clear()  # the sidebar opens a page without the link's parameters
+    explore.switch_page("pages/attention.py").run()
+    assert not explore.exception
+    assert explore.selectbox(key="attention_sequence").value == 5  # toy0002_m
 
 
 def test_explore_with_a_bad_regex_shows_an_error(explore):

@@ -13,13 +13,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from protviz.app.widgets import FEATURED_RUN
 from tests.conftest import DEMO_RUN, ROOT, copy_demo_run
 
 MEAN_RUN_NAME = "tiny mean"
 
 
-def save_tiny_mean_run(home: Path) -> str:
-    """Save an untrained tiny ``mean`` model with the demo run's record (max_length 40)."""
+def save_tiny_mean_run(home: Path, dataset_name: str | None = None) -> str:
+    """Save an untrained tiny ``mean`` model with the demo run's record (max_length 40),
+    or, given ``dataset_name``, as if trained on another data set of that name."""
     import keras
 
     from protviz.model import runs
@@ -29,10 +31,14 @@ def save_tiny_mean_run(home: Path) -> str:
     demo = runs.get_run(DEMO_RUN, home)
     model = build_model("mean", 2, embedding_dim=4, units=4)
     config = replace(demo.record.config, arch="mean", max_length=40)
+    trained_on = demo.record.dataset
+    if dataset_name is not None:
+        trained_on = replace(trained_on, name=dataset_name, content_hash="0" * 64)
     record = replace(
         demo.record,
         name=MEAN_RUN_NAME,
         config=config,
+        dataset=trained_on,
         created="2000-01-01T00:00:00+00:00",  # older: the demo run stays the default
     )
     return runs.save_run(model, record, pd.DataFrame({"id": []}), home=home).run_id
@@ -104,3 +110,46 @@ def test_attention_page_shows_saliency_and_truncation_for_a_mean_run(home):
     assert any("the model saw only positions 1-20 and 63-82" in w for w in warnings)
     assert "Saliency (not attention)" in at.get("plotly_chart")[0].proto.spec
     assert any("need a conv_attention run" in i.value for i in at.info)
+
+
+def test_attention_profile_in_residue_numbers(home):
+    at = open_page("pages/attention.py")
+    at.radio(key="attention_profile_scale").set_value("n_terminus").run()
+    assert not at.exception
+    spec = next(c.proto.spec for c in at.get("plotly_chart") if "Attention profile" in c.proto.spec)
+    assert "residue number (1 = the first residue)" in spec
+
+
+def test_run_list_offers_the_runs_of_the_current_data_set_first(home):
+    other = save_tiny_mean_run(home, dataset_name="another data set")
+    at = open_page("pages/attention.py")
+    box = at.selectbox(key="attention_run")
+    assert box.options[0].startswith("Demo: conv_attention")
+    assert box.options[-1].endswith("other data set: another data set")
+    assert other in box.options[-1]
+
+
+@pytest.fixture
+def featured_home(home) -> Path:
+    copy_demo_run(home, FEATURED_RUN)
+    return home
+
+
+def test_a_first_visit_shows_the_featured_run_with_a_sequence_chosen(featured_home):
+    at = open_page("pages/attention.py")
+    assert at.selectbox(key="attention_run").value == FEATURED_RUN
+    sequence = at.selectbox(key="attention_sequence")
+    assert sequence.value is not None
+    assert len(sequence.options) == 19_074  # the data set follows the run: SCL2205
+    # The run's most confident correct test prediction of 100 residues or more.
+    assert sequence.options[sequence.value] == "Q9V8F5 (Secreted)"
+    assert at.metric[0].value == "Secreted"
+    assert "Attention over the sequence" in at.get("plotly_chart")[0].proto.spec
+
+
+def test_a_link_keeps_its_own_run_and_data_set_over_the_featured_ones(featured_home):
+    at = open_page("pages/attention.py", {"dataset": "motif", "run": DEMO_RUN, "seq": "toy0001_m"})
+    assert at.selectbox(key="attention_run").value == DEMO_RUN
+    assert at.selectbox(key="attention_sequence").value == 3
+    matrix = open_page("pages/matrix.py")
+    assert matrix.selectbox(key="matrix_run").value == FEATURED_RUN

@@ -5,11 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from protviz.analysis.attention import attention_weights, class_profiles, residue_scores
+from protviz.analysis.attention import (
+    attention_weights,
+    class_profiles,
+    residue_profiles,
+    residue_scores,
+)
 from protviz.analysis.logos import (
+    FilterMaxima,
     activation_window,
     filter_logo,
     filter_maxima,
+    filter_specificity,
     information_heights,
     window_frequencies,
 )
@@ -133,6 +140,54 @@ def test_class_profile_leaves_unseen_middles_empty():
     assert not np.isnan(values[[0, 9]]).any()
 
 
+def fixed_distance_signal(from_end: bool = False) -> tuple[list, list, list, list]:
+    """Weights of 40 sequences of 60 to 400 residues: 'signal' ones look at residues 20-27
+    from one end, 'other' ones look everywhere alike."""
+    rng = np.random.default_rng(1)
+    lengths = rng.integers(60, 400, size=40).tolist()
+    labels = ["signal", "other"] * 20
+    weights = []
+    for length, label in zip(lengths, labels, strict=True):
+        start = length - 27 if from_end else 19
+        weights.append(
+            planted_weights(length, start) if label == "signal" else np.full(length, 1 / length)
+        )
+    positions = [np.arange(1, n + 1) for n in lengths]
+    return weights, positions, lengths, labels
+
+
+def test_residue_profile_keeps_a_fixed_distance_signal_sharp():
+    weights, positions, lengths, labels = fixed_distance_signal()
+    shared = (weights, positions, lengths, labels, ["signal", "other"])
+    by_residue = residue_profiles(*shared, max_residue=100)
+    assert list(by_residue.columns[:3]) == [1, 2, 3]  # residue numbers, 1-based
+    signal = by_residue.loc["signal"].to_numpy()
+    assert set(np.flatnonzero(signal > 5)) == set(range(19, 27))  # residues 20-27
+    np.testing.assert_allclose(by_residue.loc["other"].to_numpy(), 1.0)
+    # Relative bins smear the same signal over a range of positions.
+    relative = class_profiles(*shared).loc["signal"].to_numpy()
+    assert relative.max() < signal.max() / 2
+
+
+def test_residue_profile_from_the_c_terminus():
+    weights, positions, lengths, labels = fixed_distance_signal(from_end=True)
+    profile = residue_profiles(
+        weights, positions, lengths, labels, ["signal"], max_residue=60, from_end=True
+    )
+    assert set(np.flatnonzero(profile.loc["signal"].to_numpy() > 5)) == set(range(19, 27))
+
+
+def test_residue_profile_leaves_out_residues_few_sequences_reach():
+    weights = [np.full(n, 1 / n) for n in (10, 10, 30)]
+    positions = [np.arange(1, n + 1) for n in (10, 10, 30)]
+    profile = residue_profiles(
+        weights, positions, [10, 10, 30], ["a"] * 3, ["a"], max_residue=30, min_sequences=2
+    )
+    values = profile.loc["a"].to_numpy()
+    assert not np.isnan(values[:10]).any()
+    assert np.isnan(values[10:]).all()  # only one sequence is longer than 10
+
+
 def test_sample_per_class_caps_each_class():
     labels = ["a"] * 10 + ["b"] * 3
     rows, capped = sample_per_class(labels, 4, seed=0)
@@ -193,6 +248,8 @@ def test_filter_logo_of_the_demo_run(demo_model, toy):
     width = maxima.widths[-1]
     logo = filter_logo(maxima, width, 0, top_k=5, kind="frequency")
     assert len(logo.windows) == 5
+    assert set(logo.windows["class"]) <= {"terminal", "middle"}
+    assert (logo.windows["start"] >= 1 - width // 2).all()
     assert all(len(w) == width for w in logo.windows["window"])
     assert logo.windows["activation"].is_monotonic_decreasing
     np.testing.assert_allclose(logo.frequencies.sum(axis=1), 1.0)
@@ -200,6 +257,41 @@ def test_filter_logo_of_the_demo_run(demo_model, toy):
     assert figure.layout.barmode == "stack"
     with pytest.raises(AttentionError, match="No filter"):
         filter_logo(maxima, width, maxima.filters)
+
+
+def synthetic_maxima(lengths: list[int], max_length: int | None = None) -> FilterMaxima:
+    """Two filters of width 3: filter 0 fires in class 'a' only, filter 1 everywhere."""
+    labels = ["a", "b"] * (len(lengths) // 2)
+    values = np.array([[5.0 if label == "a" else 0.0, 1.0] for label in labels])
+    values += np.random.default_rng(0).normal(0, 0.1, values.shape)
+    return FilterMaxima(
+        widths=(3,),
+        filters=2,
+        values=values.astype(np.float32),
+        positions=np.full(values.shape, 2),
+        sequences=["A" * min(n, max_length or n) for n in lengths],
+        ids=[f"s{i}" for i in range(len(lengths))],
+        labels=labels,
+        lengths=np.array(lengths),
+        max_length=max_length,
+    )
+
+
+def test_filters_are_ranked_by_how_class_specific_they_are():
+    ranking = filter_specificity(synthetic_maxima([20] * 10))
+    assert ranking["filter"].tolist() == [0, 1]
+    assert ranking.loc[0, "strongest in"] == "a"
+    assert ranking.loc[0, "F"] > 100 > ranking.loc[1, "F"]
+
+
+def test_window_starts_are_residue_numbers_in_the_full_sequence():
+    maxima = synthetic_maxima([100, 8], max_length=10)  # 'ends' keeps 1-5 and 96-100
+    maxima.positions[0, 0] = 7  # the 8th residue the model saw: residue 98 of 100
+    assert maxima.window_start(0, 0, 3) == 97
+    maxima.positions[1, 0] = 0  # a width-3 window at the first residue hangs over the start
+    assert maxima.window_start(1, 0, 3) == 0
+    maxima.positions[1, 0] = 2
+    assert maxima.window_start(1, 0, 3) == 2
 
 
 def test_overlay_draws_rows_of_60_with_a_ruler():

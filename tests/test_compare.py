@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import numpy as np
@@ -12,6 +13,7 @@ from protviz.analysis.compare import (
     compare_runs,
     comparison_table,
     order_test,
+    short_labels,
     shuffle_residues,
     summary_sentences,
 )
@@ -20,6 +22,7 @@ from protviz.io.builtin import motif_position_dataset
 from protviz.model import runs, saved
 from protviz.model.readout import embedding_matrix
 from protviz.report.compare import (
+    PANEL_TITLE,
     baseline_sentences,
     comparison_frame,
     html_report,
@@ -129,14 +132,15 @@ def test_runs_are_compared_on_their_shared_test_sequences(comparison):
     # conv_attention (1.000) against mean (0.500) on the same 200 sequences.
     assert "on the same 200 test sequences" in sentence
     assert "beyond the noise" in sentence
-    assert "Demo: conv_attention on the motif toy is better" in sentence
+    assert "conv_attention is better" in sentence
     assert len(baseline_sentences(comparison)) == 4
 
 
 def test_summary_states_the_measured_numbers(comparison):
-    text = " ".join(summary_sentences(comparison))
+    sentences = summary_sentences(comparison)
+    text = " ".join(sentences)
     conv = comparison.runs[1]
-    assert f"{conv.order.accuracy_drop:+.3f}" in text
+    assert f"a drop of {conv.order.accuracy_drop:.3f}" in text
     assert "cannot move at all" in text
     assert "Residue order matters for this data" in text
 
@@ -160,6 +164,32 @@ class _Collector(HTMLParser):
 
     def handle_data(self, data):
         self.text.append(data)
+
+
+def test_summary_uses_short_labels_and_says_no_drop(comparison):
+    sentences = summary_sentences(comparison)
+    # The runs differ in architecture, so the architecture names them.
+    assert sentences[0].startswith("mean: shuffling")
+    assert sentences[1].startswith("conv_attention: shuffling")
+    assert "(no drop)" in sentences[0]  # the mean model cannot lose anything to shuffling
+    assert "+0.000" not in " ".join(sentences)
+
+
+def test_short_labels_tell_runs_of_one_architecture_apart(demo):
+    mean = demo["demo-motif-mean"][0]
+    twin = replace(mean, run_id="demo-motif-mean-twin")
+    labels = short_labels([mean, twin, demo["demo-motif-conv-attention"][0]])
+    assert labels["demo-motif-conv-attention"] == "conv_attention"
+    assert labels[mean.run_id].startswith("mean (")
+    assert len(set(labels.values())) == 3
+
+
+def test_small_multiple_titles_are_short_with_the_full_name_in_hover(comparison):
+    figure = small_multiples_figure(comparison, comparison.classes)
+    titles = [annotation.text for annotation in figure.layout.annotations]
+    assert titles[:2] == ["mean: averaged", "mean: learned"]
+    assert all(len(title) <= PANEL_TITLE for title in titles)
+    assert comparison.runs[0].run.name in figure.layout.annotations[0].hovertext
 
 
 def test_html_report_is_valid_and_holds_every_table(comparison):

@@ -1,4 +1,4 @@
-"""Built-in data sets."""
+"""Built-in data sets and data-set summaries (composition, lengths, rare classes)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,15 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from protviz.analysis.summary import composition_by_class, length_table
+from protviz.analysis.summary import (
+    composition_by_class,
+    expected_test_counts,
+    length_table,
+    rare_class_message,
+    rare_classes,
+)
 from protviz.core.alphabet import PROTEIN_ALPHABET
-from protviz.core.dataset import ProteinDataError, require_classes
+from protviz.core.dataset import Dataset, ProteinDataError, require_classes
 from protviz.io.builtin import MOTIF, load_builtin, motif_position_dataset
 
 
@@ -71,3 +77,35 @@ def test_single_class_cannot_train():
     one = type(dataset).create("one", ["a", "b"], ["MK", "ML"], ["x", "x"])
     with pytest.raises(ProteinDataError, match="at least 2 classes"):
         require_classes(one)
+
+
+def imbalanced(split: list[str] | None = None) -> Dataset:
+    """200 / 50 / 12 / 3 sequences in four classes."""
+    labels = ["big"] * 200 + ["mid"] * 50 + ["small"] * 12 + ["tiny"] * 3
+    ids = [f"s{i}" for i in range(len(labels))]
+    return Dataset.create("imbalanced", ids, ["MKVL"] * len(labels), labels, split=split)
+
+
+def test_rare_classes_are_those_with_fewer_than_ten_test_sequences():
+    dataset = imbalanced()
+    assert expected_test_counts(dataset).to_dict() == {"big": 40, "mid": 10, "small": 2, "tiny": 1}
+    assert rare_classes(dataset).to_dict() == {"tiny": 1, "small": 2}
+    message = rare_class_message(dataset)
+    assert "2 classes would get fewer than 10 test sequences with 20% held out" in message
+    assert "tiny (1), small (2)" in message
+    assert "unreliable" in message and "larger test fraction" in message
+    assert rare_class_message(dataset, test_fraction=0.5) is not None  # 'tiny' still gets 2
+    assert "small" not in rare_classes(dataset, test_fraction=0.9)
+
+
+def test_rare_classes_of_a_data_set_with_its_own_split():
+    split = ["train"] * 180 + ["test"] * 20 + ["test"] * 50 + ["train"] * 12 + ["train"] * 3
+    message = rare_class_message(imbalanced(split))
+    assert expected_test_counts(imbalanced(split)).to_dict()["small"] == 0
+    assert "with the data set's own split" in message
+    assert "small (0), tiny (0)" in message
+    assert "move more of their sequences into its test split" in message
+
+
+def test_no_warning_when_every_class_is_large_enough():
+    assert rare_class_message(motif_position_dataset(n_pairs=100)) is None

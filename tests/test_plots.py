@@ -1,8 +1,11 @@
-"""Figure factories keep user text literal: labels never become plotly markup."""
+"""Figure factories: user text stays literal (never plotly markup), and a class keeps one
+colour on every page and in every colouring."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pytest
 
 from protviz.analysis.points import points_frame
 from protviz.core.dataset import Dataset
@@ -47,3 +50,92 @@ def test_confusion_matrix_and_scatter_escape_labels_and_ids():
     text = all_text(figure)
     assert "<b>bold" not in text and "<i>P2" not in text
     assert "&lt;i&gt;P2&lt;" in text
+
+
+# --- One colour per class -----------------------------------------------------------------
+
+FLU = Dataset.create(
+    "flu",
+    [f"s{i}" for i in range(8)],
+    ["MKVL"] * 8,
+    ["swine", "avian", "human", "human", "avian", "swine", "canine", "human"],
+)
+"""Four hosts; a run that never predicts 'canine' or 'swine' must not shift the others."""
+
+
+def trace_colours(figure) -> dict[str, str]:
+    """Legend name -> marker colour of every class trace of a figure (read from its dict)."""
+    colours = {}
+    for trace in figure.to_dict()["data"]:
+        colour = trace.get("marker", {}).get("color") or trace.get("line", {}).get("color")
+        if trace.get("name") and isinstance(colour, str):
+            colours[trace["name"]] = colour
+    return colours
+
+
+def scatter(color: str, points):
+    coordinates = np.random.default_rng(0).normal(size=(len(points), 2))
+    return plots.embedding_scatter_figure(coordinates, points, color, classes=FLU.classes)
+
+
+def test_a_class_keeps_its_colour_when_colouring_by_prediction():
+    # Every sequence is predicted 'human' or 'avian': 'canine' and 'swine' never appear.
+    probabilities = np.tile([0.1, 0.1, 0.7, 0.1], (8, 1))
+    probabilities[[1, 4]] = [0.7, 0.1, 0.1, 0.1]
+    points = points_frame(FLU, probabilities, ["avian", "canine", "human", "swine"])
+    by_label = trace_colours(scatter("label", points))
+    by_prediction = trace_colours(scatter("predicted", points))
+    assert set(by_prediction) == {"avian", "human"}
+    for label in by_prediction:
+        assert by_prediction[label] == by_label[label]
+    assert len(set(by_label.values())) == 4
+
+
+def test_a_class_has_the_same_colour_on_every_page():
+    points = points_frame(FLU, np.tile([0.25] * 4, (8, 1)), FLU.classes)
+    explore = trace_colours(scatter("label", points))
+    lengths = trace_colours(plots.length_distribution_figure(FLU))  # Data page
+    bars = plots.class_counts_figure(FLU).to_dict()["data"][0]
+    data_page = dict(zip(bars["x"], bars["marker"]["color"], strict=True))
+    profile = pd.DataFrame(1.0, index=["human", "avian", "swine", "canine"], columns=[0.5])
+    attention = trace_colours(plots.class_profile_figure(profile, FLU.classes))
+    probabilities = plots.probabilities_figure(FLU.classes, np.full(4, 0.25)).to_dict()["data"]
+    attention_bars = dict(
+        zip(probabilities[0]["y"], probabilities[0]["marker"]["color"], strict=True)
+    )
+    for label in FLU.classes:
+        colours = {explore[label], lengths[label], data_page[label], attention[label]}
+        assert colours == {attention_bars[label]}, label
+
+
+def test_class_colours_depend_on_the_class_list_alone():
+    assert plots.class_colors(["b", "a", "c"]) == plots.class_colors(["c", "b", "a", "a"])
+    assert plots.class_colors(["a", "b"])["a"] == plots.OKABE_ITO[0]
+
+
+@pytest.mark.parametrize("n_classes", [2, 8, 9, 11, 12, 13, 23])
+def test_palettes_give_distinct_colours_up_to_23_classes(n_classes):
+    palette = plots.qualitative_palette(n_classes)
+    assert len(palette) == n_classes == len(set(palette))
+
+
+def test_the_class_chart_writes_each_count_on_its_bar():
+    counts = [trace for trace in plots.class_counts_figure(FLU).data if trace.type == "scatter"]
+    assert list(counts[0].text) == ["3", "2", "2", "1"]  # human, avian, swine, canine
+    split_chart = plots.class_counts_figure(DATASET)
+    patterns = {t.name: t.marker.pattern.shape for t in split_chart.data if t.type == "bar"}
+    assert patterns["train"] == "" and patterns["test"] == "x"
+
+
+def test_length_ticks_are_written_in_full():
+    values, texts = plots.log_ticks(35, 4200)
+    assert values[0] <= 35 * 1.5 and values[-1] >= 4200 / 1.5
+    assert "1,000" in texts and "100" in texts
+    assert all("k" not in text for text in texts)
+
+
+def test_long_titles_wrap_and_end_in_an_ellipsis():
+    title = plots.wrap_title("averaged embedding, UMAP (n_neighbors 15, min_dist 0.1, cosine)", 30)
+    assert title.count("<br>") == 1
+    assert all(len(line) <= 30 for line in title.split("<br>"))
+    assert plots.wrap_title("x " * 100, 20, lines=1).endswith("…")

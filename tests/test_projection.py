@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from protviz.analysis.points import nearest_neighbours, points_frame, search_mask, selection_fasta
+from protviz.analysis.points import (
+    nearest_neighbours,
+    points_frame,
+    search_mask,
+    search_summary,
+    searched_columns,
+    selection_fasta,
+    training_split,
+)
 from protviz.analysis.projection import ProjectionError, ProjectionParams, clamp, project
 from protviz.analysis.quality import embedding_quality, knn_accuracy
+from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.model.splits import split_dataset
 
 RNG = np.random.default_rng(0)
 BLOBS = np.vstack([RNG.normal(0, 1, (30, 5)), RNG.normal(8, 1, (30, 5))])
@@ -100,6 +111,58 @@ def test_search_by_text_and_regex():
     assert not search_mask(points, "").any()
     with pytest.raises(ProteinDataError, match="not a valid regular expression"):
         search_mask(points, "(", regex=True)
+
+
+FLU = Dataset.create(
+    "flu",
+    ["CY1", "CY2", "CY3", "CY4"],
+    ["MKVL", "MKVA", "MKVC", "MKVD"],
+    ["swine", "avian", "mammal", "swine"],
+    metadata=pd.DataFrame(
+        {
+            "strain": [
+                "A/swine/Iowa/15/1930",
+                "A/duck/Alberta/35/1976",
+                "A/whale/Maine/1/1984",
+                None,
+            ],
+            "year": [1930, 1976, 1984, 2009],
+        },
+        index=pd.Index(["CY1", "CY2", "CY3", "CY4"], name="id"),
+    ),
+)
+
+
+def test_search_finds_a_strain_in_the_metadata():
+    points = points_frame(FLU, np.full((4, 3), 1 / 3), ["avian", "mammal", "swine"])
+    assert search_mask(points, "whale").tolist() == [False, False, True, False]
+    assert search_mask(points, "A/swine").tolist() == [True, False, False, False]
+    assert search_mask(points, r"/19[78]\d$", regex=True).tolist() == [False, True, True, False]
+    # Numbers are not searched (a year would match too much); a missing strain is no match.
+    assert not search_mask(points, "2009").any()
+    assert not search_mask(points, "nan").any()
+    assert searched_columns(points) == ["id", "label", "strain"]
+
+
+def test_search_says_when_nothing_matches():
+    assert search_summary(0) == "No sequence matches the search."
+    assert search_summary(1).startswith("1 sequence matches")
+    assert search_summary(12).startswith("12 sequences match")
+
+
+def test_training_split_reproduces_the_runs_split():
+    dataset = Dataset.create("split", [f"s{i}" for i in range(40)], ["MKV"] * 40, ["a", "b"] * 20)
+    config = TrainingConfig(arch="mean", seed=3)
+    split = split_dataset(dataset, config)
+    test_ids = {dataset.ids[i] for i in split.test}
+    membership = training_split(dataset, config, test_ids)
+    assert (membership[split.train] == "train").all()
+    assert (membership[split.valid] == "valid").all()
+    assert (membership[split.test] == "test").all()
+    # Test sequences the configuration does not reproduce: train and valid stay together.
+    other = training_split(dataset, config, {"s0", "s1"})
+    assert other[:2].tolist() == ["test", "test"]
+    assert set(other[2:]) == {"train or valid"}
 
 
 def test_nearest_neighbours_exclude_the_sequence_itself():

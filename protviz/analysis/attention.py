@@ -6,7 +6,8 @@
   (:mod:`protviz.analysis.saliency`) for the architectures without attention,
   with the model's prediction.
 - **Class profiles**: the mean relative attention (weight x residues seen, so
-  1 = uniform) along the normalised position, N- to C-terminus, per class.
+  1 = uniform) per class, along the normalised position (N- to C-terminus, in
+  bins), or at each residue number counted from the N- or the C-terminus.
 
 Only the residues the model saw after truncation are scored, at their true
 positions (:func:`protviz.analysis.residues.seen_positions`). The model is read
@@ -46,6 +47,19 @@ RESIDUES_PER_ROW = 60
 
 PROFILE_BINS = 50
 """Bins along the normalised position (N- to C-terminus) of a class profile."""
+
+PROFILE_SCALES: dict[str, str] = {
+    "relative": "relative position",
+    "n_terminus": "residue number",
+    "c_terminus": "from the C-terminus",
+}
+"""The positions a class profile can be drawn along: scale -> its name on the page."""
+
+PROFILE_PERCENTILE = 99
+"""A residue-number profile runs from residue 1 to this percentile of the lengths."""
+
+MIN_SEQUENCES_PER_RESIDUE = 5
+"""Fewest sequences of a class behind a point of a residue-number profile (fewer: left out)."""
 
 SCORE_HELP: dict[str, str] = {
     "attention": (
@@ -270,23 +284,83 @@ def class_profiles(
     return pd.DataFrame(rows, index=pd.Index(list(classes), name="class"), columns=centres)
 
 
+def residue_profiles(
+    weights: Sequence[np.ndarray],
+    positions: Sequence[np.ndarray],
+    lengths: Sequence[int],
+    labels: Sequence[str],
+    classes: Sequence[str],
+    *,
+    max_residue: int,
+    from_end: bool = False,
+    min_sequences: int = MIN_SEQUENCES_PER_RESIDUE,
+) -> pd.DataFrame:
+    """Mean relative attention at each residue number, per class.
+
+    Unlike :func:`class_profiles`, positions are not stretched to the sequence length:
+    residue 30 is residue 30 in every sequence, so a signal at a fixed distance from a
+    terminus stays sharp when the proteins differ in length (truncated forms, say). A
+    residue number is averaged over the sequences of the class long enough to have it
+    (and whose residue there the model saw); one reached by fewer than
+    ``min_sequences`` of them is left out (NaN).
+
+    Args:
+        weights: Per-sequence weights, each ``(n_seen_i,)``.
+        positions: Per-sequence 1-based positions of those residues.
+        lengths: Full length of each sequence.
+        labels: Class of each sequence.
+        classes: Classes to profile, in row order.
+        max_residue: The last residue number shown.
+        from_end: Count residues from the C-terminus (1 = the last residue).
+        min_sequences: Fewest sequences behind a value.
+
+    Returns:
+        Frame of shape ``(len(classes), max_residue)``: index = class, columns =
+        residue numbers ``1..max_residue``.
+    """
+    row_of = {label: row for row, label in enumerate(classes)}
+    sums = np.zeros((len(classes), max_residue))
+    counts = np.zeros((len(classes), max_residue))
+    for w, p, length, label in zip(weights, positions, lengths, labels, strict=True):
+        if label not in row_of:
+            continue
+        residue = length - np.asarray(p) + 1 if from_end else np.asarray(p)
+        kept = residue <= max_residue
+        np.add.at(sums[row_of[label]], residue[kept] - 1, np.asarray(w)[kept] * len(w))
+        np.add.at(counts[row_of[label]], residue[kept] - 1, 1)
+    enough = counts >= max(1, min_sequences)
+    values = np.divide(sums, counts, out=np.full(sums.shape, np.nan), where=enough)
+    return pd.DataFrame(
+        values,
+        index=pd.Index(list(classes), name="class"),
+        columns=pd.RangeIndex(1, max_residue + 1, name="residue"),
+    )
+
+
 @dataclass(frozen=True)
 class ClassProfile:
-    """Per-class attention profile of a data set.
+    """Per-class attention profiles of a data set.
 
     Attributes:
-        profile: See :func:`class_profiles`.
+        profiles: Scale (see :data:`PROFILE_SCALES`) -> the profile: ``relative`` from
+            :func:`class_profiles`, ``n_terminus`` and ``c_terminus`` from
+            :func:`residue_profiles`.
         counts: Sequences used per class.
         capped: Whether classes were sampled down to ``max_per_class``.
         max_per_class: The cap.
         truncated: Sequences the model saw only in part.
     """
 
-    profile: pd.DataFrame
+    profiles: dict[str, pd.DataFrame]
     counts: dict[str, int]
     capped: bool
     max_per_class: int
     truncated: int
+
+    @property
+    def profile(self) -> pd.DataFrame:
+        """The profile along the relative position."""
+        return self.profiles["relative"]
 
     def note(self) -> str:
         """A sentence on the sample and truncation, for the page."""
@@ -334,7 +408,13 @@ def dataset_class_profile(
     lengths = [len(s) for s in sequences]
     positions = [seen_positions(length, max_length, truncation) for length in lengths]
     classes = list(dataset.class_counts.index)
-    profile = class_profiles(weights, positions, lengths, labels, classes, bins=bins)
+    shared = (weights, positions, lengths, labels, classes)
+    max_residue = max(1, int(np.percentile(lengths, PROFILE_PERCENTILE)))
+    profiles = {
+        "relative": class_profiles(*shared, bins=bins),
+        "n_terminus": residue_profiles(*shared, max_residue=max_residue),
+        "c_terminus": residue_profiles(*shared, max_residue=max_residue, from_end=True),
+    }
     counts = {label: labels.count(label) for label in classes}
     truncated = sum(len(p) < length for p, length in zip(positions, lengths, strict=True))
-    return ClassProfile(profile, counts, capped, max_per_class, truncated)
+    return ClassProfile(profiles, counts, capped, max_per_class, truncated)

@@ -204,6 +204,7 @@ class Comparison:
         runs: One entry per run, in the order given.
         notes: Sentences about how it was measured.
         embeddings: Embeddings that need no model, measured on the same rows.
+        classes: The data set's full class list (one colour per class, as on every page).
     """
 
     dataset_name: str
@@ -213,6 +214,11 @@ class Comparison:
     runs: list[RunComparison] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     embeddings: list[EmbeddingMeasure] = field(default_factory=list)
+    classes: list[str] = field(default_factory=list)
+
+    def short_labels(self) -> dict[str, str]:
+        """A short label per run id, for sentences and titles (see :func:`short_labels`)."""
+        return short_labels([entry.run for entry in self.runs])
 
 
 def with_embeddings(comparison: Comparison, embeddings: Sequence[EmbeddingMeasure]) -> Comparison:
@@ -223,6 +229,39 @@ def with_embeddings(comparison: Comparison, embeddings: Sequence[EmbeddingMeasur
         embeddings: Measured on ``comparison.rows`` with ``comparison.params``.
     """
     return replace(comparison, embeddings=list(embeddings))
+
+
+SHORT_NAME = 24
+"""Most characters of a run name inside a short label."""
+
+
+def short_labels(runs: Sequence[RunInfo]) -> dict[str, str]:
+    """Short labels that tell runs apart: the architecture when it is unique among them,
+    else the architecture and the (shortened) name, else also as much of the run id as
+    tells them apart.
+
+    Args:
+        runs: The runs compared.
+
+    Returns:
+        Run id -> label, e.g. ``conv_attention`` or ``lstm (my second try)``.
+    """
+    archs = [run.arch for run in runs]
+    labels = {}
+    for run in runs:
+        if archs.count(run.arch) == 1:
+            labels[run.run_id] = run.arch
+            continue
+        name = run.name if len(run.name) <= SHORT_NAME else run.name[: SHORT_NAME - 1] + "…"
+        labels[run.run_id] = f"{run.arch} ({name})"
+    shown = list(labels.values())
+    ids = [run.run_id for run in runs]
+    longest = max(map(len, ids), default=0)
+    size = next((k for k in range(6, longest) if len({i[:k] for i in ids}) == len(ids)), longest)
+    return {
+        run_id: label if shown.count(label) == 1 else f"{label} [{run_id[:size]}]"
+        for run_id, label in labels.items()
+    }
 
 
 def compare_runs(
@@ -253,7 +292,7 @@ def compare_runs(
     params = params or ProjectionParams()
     rows = sample_rows(dataset, max_sequences, seed)
     labels = np.asarray(dataset.labels)[rows]
-    comparison = Comparison(dataset.name, rows, labels, params)
+    comparison = Comparison(dataset.name, rows, labels, params, classes=dataset.classes)
     if len(rows) < len(dataset):
         comparison.notes.append(
             f"Embeddings are measured on a random sample of {len(rows):,} of the "
@@ -486,12 +525,13 @@ def embedding_sentences(comparison: Comparison) -> list[str]:
         kind: max(comparison.runs, key=lambda entry: entry.quality[kind]["knn_accuracy"])
         for kind in RUN_KINDS_COMPARED
     }
+    label = comparison.short_labels()
     sentences = []
     for measure in comparison.embeddings:
         accuracy = measure.quality["knn_accuracy"]
         compared = [
             f"{accuracy - best[kind].quality[kind]['knn_accuracy']:+.3f} against the best "
-            f"{kind} embedding ({best[kind].run.name}, "
+            f"{kind} embedding ({label[best[kind].run.run_id]}, "
             f"{best[kind].quality[kind]['knn_accuracy']:.3f})"
             for kind in RUN_KINDS_COMPARED
         ]
@@ -508,24 +548,39 @@ def embedding_sentences(comparison: Comparison) -> list[str]:
     return sentences
 
 
+def _accuracy_change(drop: float) -> str:
+    """An accuracy change in words: "no drop", "a drop of 0.034" or "a gain of 0.012"."""
+    if round(drop, 3) == 0:
+        return "no drop"
+    return f"a drop of {drop:.3f}" if drop > 0 else f"a gain of {-drop:.3f}"
+
+
+def _names(labels: Sequence[str]) -> str:
+    """Labels as words: "a", "a and b", "a, b and c"."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
 def summary_sentences(comparison: Comparison) -> list[str]:
     """Plain sentences that state the measured differences (no canned verdicts).
+
+    Runs are named by their short labels (:meth:`Comparison.short_labels`).
 
     Returns:
         One sentence per run, then sentences comparing the runs and on the
         order-invariance of averaging.
     """
+    label = comparison.short_labels()
     sentences = []
     for entry in comparison.runs:
         order = entry.order
         learned = entry.quality["learned"]["knn_accuracy"]
         averaged = entry.quality["averaged"]["knn_accuracy"]
         sentences.append(
-            f"{entry.run.name} ({entry.run.arch}): shuffling the residues of its "
+            f"{label[entry.run.run_id]}: shuffling the residues of its "
             f"{order.sequences:,} test sequences changes {order.prediction_changes:.0%} of its "
             f"predictions and moves accuracy from {order.accuracy:.3f} to "
-            f"{order.shuffled_accuracy:.3f} (a drop of {order.accuracy_drop:+.3f}); its learned "
-            f"embedding moves by a mean cosine distance of {order.learned_shift:.3f}. "
+            f"{order.shuffled_accuracy:.3f} ({_accuracy_change(order.accuracy_drop)}); its "
+            f"learned embedding moves by a mean cosine distance of {order.learned_shift:.3f}. "
             f"5-NN label accuracy is {learned:.3f} in its learned and {averaged:.3f} in its "
             "averaged embedding."
         )
@@ -533,30 +588,12 @@ def summary_sentences(comparison: Comparison) -> list[str]:
         best = max(comparison.runs, key=lambda e: e.quality["learned"]["knn_accuracy"])
         best_averaged = max(comparison.runs, key=lambda e: e.quality["averaged"]["knn_accuracy"])
         sentences.append(
-            f"The best-separated embedding is the learned one of {best.run.name} (5-NN "
+            f"The best-separated embedding is the learned one of {label[best.run.run_id]} (5-NN "
             f"accuracy {best.quality['learned']['knn_accuracy']:.3f}); the best averaged "
-            f"embedding is that of {best_averaged.run.name} "
+            f"embedding is that of {label[best_averaged.run.run_id]} "
             f"({best_averaged.quality['averaged']['knn_accuracy']:.3f})."
         )
-        users = [e.run.name for e in comparison.runs if e.order.accuracy_drop > ORDER_MATTERS]
-        ignorers = [e.run.name for e in comparison.runs if e.order.accuracy_drop <= ORDER_MATTERS]
-        if users:
-            verb = "loses" if len(users) == 1 else "lose"
-            sentences.append(
-                f"Residue order matters for this data: {', '.join(users)} {verb} more than "
-                f"{ORDER_MATTERS:.2f} accuracy when the residues are shuffled"
-                + (
-                    f", while {', '.join(ignorers)} {'does' if len(ignorers) == 1 else 'do'} not."
-                    if ignorers
-                    else "."
-                )
-            )
-        else:
-            sentences.append(
-                "Shuffling the residues costs no run more than "
-                f"{ORDER_MATTERS:.2f} accuracy: on this data the models rely on composition "
-                "rather than order."
-            )
+        sentences.append(_order_sentence(comparison, label))
     largest = max((e.order.averaged_shift for e in comparison.runs), default=0.0)
     sentences.append(
         "The averaged embedding cannot move at all, for any architecture: an average of "
@@ -567,3 +604,27 @@ def summary_sentences(comparison: Comparison) -> list[str]:
         "learned embeddings of LSTM and attention models do."
     )
     return sentences + embedding_sentences(comparison)
+
+
+def _order_sentence(comparison: Comparison, label: dict[str, str]) -> str:
+    """Which runs lose more than :data:`ORDER_MATTERS` accuracy when residues are shuffled."""
+    users = [label[e.run.run_id] for e in comparison.runs if e.order.accuracy_drop > ORDER_MATTERS]
+    ignorers = [
+        label[e.run.run_id] for e in comparison.runs if e.order.accuracy_drop <= ORDER_MATTERS
+    ]
+    if not users:
+        return (
+            "Shuffling the residues costs no run more than "
+            f"{ORDER_MATTERS:.2f} accuracy: on this data the models rely on composition "
+            "rather than order."
+        )
+    verb = "loses" if len(users) == 1 else "lose"
+    sentence = (
+        f"Residue order matters for this data: {_names(users)} {verb} more than "
+        f"{ORDER_MATTERS:.2f} accuracy when the residues are shuffled"
+    )
+    if ignorers:
+        return (
+            sentence + f", while {_names(ignorers)} {'does' if len(ignorers) == 1 else 'do'} not."
+        )
+    return sentence + "."

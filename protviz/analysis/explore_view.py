@@ -11,26 +11,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from protviz.analysis.points import COLOR_CHOICES, nearest_neighbours
+from protviz.analysis.points import COLOR_CHOICES, metadata_columns, nearest_neighbours
 
 DISTANCES = ("cosine", "euclidean")
 """The distances neighbours can be found by."""
 
-NOT_COLOURINGS = ("id", "prediction", "start")
-"""Points columns that are never offered as a colouring."""
-
-NEIGHBOUR_COLUMNS = ["id", "label", "predicted", "confidence"]
-"""The points columns of the neighbour table."""
+NEIGHBOUR_COLUMNS = ["id", "label", "predicted", "confidence", "split"]
+"""The points columns of the neighbour table (when present), before the metadata columns."""
 
 
 def color_choices(points: pd.DataFrame) -> list[str]:
-    """The colourings on offer: the built-in ones ``points`` has (those of predictions only
-    with a run), then every metadata column of ``points``."""
-    return [column for column in COLOR_CHOICES if column in points.columns] + [
-        column
-        for column in points.columns
-        if column not in COLOR_CHOICES and column not in NOT_COLOURINGS
-    ]
+    """The colourings on offer: the built-in ones ``points`` has, then its metadata columns."""
+    built_in = [column for column in COLOR_CHOICES if column in points.columns]
+    return built_in + metadata_columns(points)
 
 
 def anchor_row(points: pd.DataFrame, seq_id: str | None) -> int | None:
@@ -81,10 +74,11 @@ def find_neighbours(
 
 
 def neighbour_table(points: pd.DataFrame, neighbours: Neighbours) -> pd.DataFrame:
-    """The neighbours as a table: rank, ID, label, prediction and confidence (with a run),
-    and distance."""
-    columns = [column for column in NEIGHBOUR_COLUMNS if column in points.columns]
-    table = points.iloc[neighbours.rows][columns].copy()
+    """The neighbours as a table: rank, ID, label, prediction, confidence, split, distance,
+    then the metadata columns."""
+    shown = [column for column in NEIGHBOUR_COLUMNS if column in points.columns]
+    table = points.iloc[neighbours.rows][shown].copy()
     table.insert(0, "rank", range(1, len(neighbours.rows) + 1))
     table[f"{neighbours.metric} distance"] = neighbours.distances.round(4)
-    return table
+    metadata = points.iloc[neighbours.rows][metadata_columns(points)]
+    return pd.concat([table, metadata], axis=1)

@@ -3,7 +3,8 @@
 Each filter's strongest activation is found in every sequence of a data set
 (a random sample per class); the windows of the ``top_k`` sequences that
 activate it most make a logo, as letter frequencies or information content per
-window position.
+window position. Filters are ranked by how class-specific that strongest
+activation is (:func:`filter_specificity`: the ANOVA F statistic across classes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.feature_selection import f_classif
 
 from protviz.analysis.residues import (
     DEFAULT_MAX_PER_CLASS,
@@ -21,6 +23,7 @@ from protviz.analysis.residues import (
     checked_tokens,
     read_per_sequence,
     sample_per_class,
+    seen_positions,
 )
 from protviz.core.alphabet import STANDARD_AMINO_ACIDS
 from protviz.core.dataset import Dataset
@@ -58,6 +61,10 @@ class FilterMaxima:
             the model saw) of that activation.
         sequences: The truncated sequences the model saw.
         ids: Their IDs.
+        labels: Their classes.
+        lengths: Their full lengths (before truncation), shape ``(n_sequences,)``.
+        max_length: The run's truncation length.
+        truncation: The run's truncation policy.
         capped: Whether classes were sampled down to ``max_per_class``.
         max_per_class: The cap.
     """
@@ -68,6 +75,10 @@ class FilterMaxima:
     positions: np.ndarray
     sequences: list[str]
     ids: list[str]
+    labels: list[str]
+    lengths: np.ndarray
+    max_length: int | None = None
+    truncation: str = "ends"
     capped: bool = False
     max_per_class: int = DEFAULT_MAX_PER_CLASS
 
@@ -79,6 +90,20 @@ class FilterMaxima:
                 f"{', '.join(map(str, self.widths))} with filters 0-{self.filters - 1}."
             )
         return self.widths.index(width) * self.filters + filter_index
+
+    def filter_of(self, column: int) -> tuple[int, int]:
+        """The width and filter number of column ``column``."""
+        return self.widths[column // self.filters], column % self.filters
+
+    def window_start(self, row: int, column: int, width: int) -> int:
+        """The residue number (1-based, in the full sequence) where the window of a
+        sequence's strongest activation starts; 0 or less when it hangs over the
+        N-terminus."""
+        start = int(self.positions[row, column]) - (width - 1) // 2
+        if start < 0:
+            return start + 1
+        seen = seen_positions(int(self.lengths[row]), self.max_length, self.truncation)
+        return int(seen[start])
 
 
 def convolution_shape(model: keras.Model) -> tuple[tuple[int, ...], int]:
@@ -138,9 +163,51 @@ def filter_maxima(
         positions=positions,
         sequences=sequences,
         ids=[dataset.ids[i] for i in rows],
+        labels=[dataset.labels[i] for i in rows],
+        lengths=np.array([len(dataset.sequences[i]) for i in rows], dtype=np.int64),
+        max_length=max_length,
+        truncation=truncation,
         capped=capped,
         max_per_class=max_per_class,
     )
+
+
+def filter_specificity(maxima: FilterMaxima) -> pd.DataFrame:
+    """Every filter, most class-specific first.
+
+    A filter's specificity is the one-way ANOVA F statistic of its strongest activation
+    per sequence across the classes (scikit-learn's ``f_classif``): the variance between
+    the class means over the variance within the classes. A high F means the filter
+    fires at very different strengths in different classes; a filter that responds
+    alike everywhere has F near 0.
+
+    Args:
+        maxima: From :func:`filter_maxima`.
+
+    Returns:
+        One row per filter: ``column`` (in ``maxima.values``), ``width``, ``filter``,
+        ``F`` (0 where undefined: one class, or a filter that never varies) and
+        ``strongest in`` (the class with the highest mean activation), sorted by ``F``.
+    """
+    labels = np.asarray(maxima.labels, dtype=object)
+    if len(set(labels)) >= 2:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores, _ = f_classif(maxima.values, labels)
+        scores = np.nan_to_num(scores, nan=0.0, posinf=np.finfo(np.float32).max)
+    else:
+        scores = np.zeros(maxima.values.shape[1])
+    means = pd.DataFrame(maxima.values).groupby(labels).mean()
+    columns = np.arange(maxima.values.shape[1])
+    table = pd.DataFrame(
+        {
+            "column": columns,
+            "width": [maxima.filter_of(c)[0] for c in columns],
+            "filter": [maxima.filter_of(c)[1] for c in columns],
+            "F": scores,
+            "strongest in": means.idxmax(axis=0).to_numpy(),
+        }
+    )
+    return table.sort_values("F", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def activation_window(sequence: str, position: int, width: int) -> str:
@@ -171,7 +238,9 @@ class FilterLogo:
     Attributes:
         width: Kernel width.
         filter_index: Filter number within that width.
-        windows: Top windows, strongest first, with ``id`` and ``activation``.
+        windows: Top windows, strongest first: ``id``, ``class``, ``window``, ``start``
+            (the residue number of the window's first residue in the full sequence,
+            1-based; 0 or less when it hangs over the N-terminus) and ``activation``.
         frequencies: Shape ``(width, 20)``: amino-acid frequency per window
             position (columns ``ACDEFGHIKLMNPQRSTVWY``; X and padding not counted).
         heights: Letter heights of the logo (``kind``), same shape.
@@ -272,8 +341,9 @@ def filter_logo(
     table = pd.DataFrame(
         {
             "id": [maxima.ids[i] for i in best],
+            "class": [maxima.labels[i] for i in best],
             "window": windows,
-            "start": [int(maxima.positions[i, column]) - (width - 1) // 2 + 1 for i in best],
+            "start": [maxima.window_start(i, column, width) for i in best],
             "activation": values[best],
         }
     )

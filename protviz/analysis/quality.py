@@ -111,6 +111,24 @@ def embedding_quality(
     return result
 
 
+QUALITY_COLUMNS = {
+    "silhouette": "silhouette",
+    "knn_accuracy": "5-NN accuracy",
+    "knn_accuracy_projected": "5-NN accuracy in the projection",
+    "trustworthiness": "trustworthiness",
+}
+"""Readable column names for the measures of :func:`embedding_quality` (k = 5), as the
+Compare table names them."""
+
+QUALITY_COLUMN_HELP = {
+    "silhouette": "How tight and well separated the labels are in the embedding (-1 to 1).",
+    "5-NN accuracy": "How often a sequence's 5 nearest neighbours in the embedding share its "
+    "label (leave-one-out).",
+    "5-NN accuracy in the projection": "The same, measured in the 2-D/3-D picture.",
+    "trustworthiness": "How far the picture's neighbourhoods are real ones (0 to 1).",
+}
+"""One sentence per readable quality column (the table's column help)."""
+
 QUALITY_HELP = (
     "Silhouette (-1 to 1) and 5-NN accuracy measure how well the labels separate in the "
     "embedding itself; 5-NN accuracy in the projection and trustworthiness (0 to 1) say how "

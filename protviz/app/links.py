@@ -50,7 +50,8 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "seed": ("Explore", "random seed (t-SNE, UMAP)"),
     "color": (
         "Explore",
-        "colour by: `label`, `predicted`, `correct`, `confidence`, `length` or a metadata column",
+        "colour by: `label`, `predicted`, `correct`, `confidence`, `length`, `split` or a "
+        "metadata column",
     ),
     "q": ("Explore", "search text"),
     "regex": ("Explore", "`true`: the search is a regular expression"),

@@ -30,6 +30,7 @@ from protviz.analysis.compare import Comparison, compare_runs
 from protviz.analysis.embeddings import run_embeddings
 from protviz.analysis.logos import FilterMaxima, filter_maxima
 from protviz.analysis.matrix import MatrixAnalysis, analyse_matrix
+from protviz.analysis.points import split_membership
 from protviz.analysis.projection import Projection, ProjectionParams, project
 from protviz.analysis.quality import embedding_quality
 from protviz.core.config import TrainingConfig
@@ -80,6 +81,14 @@ def cached_vectors(
     """Per-sequence vectors of a run on a data set (cached on disk in the run folder too)."""
     run = runs.get_run(run_id)
     return run_embeddings(run, _dataset, kind, model=cached_model(run_id, run_path))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_split(
+    run_id: str, run_path: str, dataset_hash: str, _run: RunInfo, _dataset: Dataset
+) -> np.ndarray | None:
+    """Each sequence's split as Explore shows it (the run's own, else the data set's)."""
+    return split_membership(_run, _dataset)
 
 
 @st.cache_data(max_entries=32, show_spinner="Projecting...")

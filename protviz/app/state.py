@@ -70,10 +70,14 @@ _DATASET: Slot[Dataset] = Slot("dataset")
 _DATASET_REPORT: Slot[CleaningReport | None] = Slot("dataset_report")
 _DATASET_REF: Slot[str] = Slot("dataset_ref")
 _CURRENT_RUN: Slot[str] = Slot("run_id")
+_CHOSEN_SEQUENCE: Slot[str | None] = Slot("chosen_sequence")
 _SESSION_OWNER: Slot[str] = Slot("session_owner")
 _APPLIED_LINKS: Slot[dict[str, str | None]] = Slot("linked_parameters")
 
 # App state of one page.
+DATA_CHOSEN: Slot[str] = Slot("data_chosen_here")
+"""Data: the reference of the data set last made current on the Data page (its summary then
+leads the page, the chooser folds away)."""
 TRAIN_JOB: Slot[str] = Slot("train_job_id")
 """Train: the training job on show (this session's latest, or the link's ``job``)."""
 TRAIN_RESULT_SHOWN: Slot[str] = Slot("train_result_shown_for")
@@ -285,7 +289,7 @@ class AttentionKeys:
     RUN = "attention_run"
     SEQUENCE = "attention_sequence"
     MAX_PER_CLASS = "attention_max_per_class"
-    LOGO_WIDTH = "attention_logo_width"
+    PROFILE_SCALE = "attention_profile_scale"
     LOGO_FILTER = "attention_logo_filter"
     LOGO_TOP_K = "attention_logo_k"
     LOGO_KIND = "attention_logo_kind"
@@ -351,6 +355,17 @@ def set_current_run(run_id: str) -> None:
 def forget_current_run() -> None:
     """No run is current any more (it was deleted)."""
     _CURRENT_RUN.pop()
+
+
+def chosen_sequence() -> str | None:
+    """The ID of the sequence last chosen on Explore or Attention (the two pages share it,
+    so it stays chosen when the other page is opened from the sidebar), or None."""
+    return _CHOSEN_SEQUENCE.get()
+
+
+def set_chosen_sequence(seq_id: str | None) -> None:
+    """Remember ``seq_id`` (None: no sequence) as the sequence chosen on Explore or Attention."""
+    _CHOSEN_SEQUENCE.set(seq_id)
 
 
 def chosen_dataset() -> Dataset | None:

@@ -14,11 +14,17 @@ from protviz.app import links, state
 from protviz.app.caches import cached_builtin, cached_dataset, store_folder, tidy_store_once
 from protviz.app.errors import as_text
 from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.io.builtin import BUILTINS, builtin_key
 from protviz.model import runs
 from protviz.model.runs import RunInfo
 
 DEFAULT_BUILTIN = "motif"
-"""The built-in data set a session starts with."""
+"""The built-in data set a session starts with when its run's data set cannot be opened."""
+
+FEATURED_RUN = "demo-scl2205-conv-attention"
+"""The shipped run a first visit shows, when it is saved here: a conv_attention model of
+real proteins (SCL2205), whose embeddings and attention have something to show (the motif
+toy's ``mean`` run is a shapeless cloud by design)."""
 
 
 def is_read_only() -> bool:
@@ -68,7 +74,8 @@ def current_dataset(stop_on_broken_link: bool = True) -> Dataset:
     A ``dataset`` parameter this session has not applied yet (a shared link) is loaded
     and made current. One naming no saved data set shows a message with a way back and
     stops the page (unless ``stop_on_broken_link`` is False: then the message is shown
-    and the session's data set is used). The URL always names the data set shown.
+    and the session's data set is used). The default is the data set of the session's
+    run (:func:`default_dataset`). The URL always names the data set shown.
     """
     linked = state.new_link_value("dataset")
     if linked is not None and linked != state.dataset_ref():
@@ -81,10 +88,46 @@ def current_dataset(stop_on_broken_link: bool = True) -> Dataset:
             st.warning(as_text(message), icon=":material/link_off:")
     dataset = state.chosen_dataset()
     if dataset is None:
-        dataset = cached_builtin(DEFAULT_BUILTIN)
-        state.set_current_dataset(dataset, None, DEFAULT_BUILTIN)
+        dataset, ref = default_dataset()
+        state.set_current_dataset(dataset, None, ref)
     state.link_to("dataset", state.dataset_ref())
     return dataset
+
+
+def _open_dataset(ref: str) -> Dataset:
+    """A built-in or saved data set by reference (cached)."""
+    return cached_builtin(ref) if ref in BUILTINS else cached_dataset(ref, store_folder())
+
+
+def session_run() -> RunInfo | None:
+    """The run this session shows: the link's ``run``, else the current run, else the
+    default one (:func:`default_run`); None when no run is saved."""
+    all_runs = runs.list_runs()
+    by_id = {run.run_id: run for run in all_runs}
+    for run_id in (state.link_value("run"), state.current_run_id()):
+        if run_id in by_id:
+            return by_id[run_id]
+    return default_run(all_runs, None) if all_runs else None
+
+
+def dataset_ref_of(run: RunInfo) -> str | None:
+    """The reference of the data set ``run`` was trained on: a built-in key (by name) or
+    its content hash (a saved upload); None when the run does not say."""
+    trained_on = run.record.dataset
+    return builtin_key(trained_on.name) or trained_on.content_hash or None
+
+
+def default_dataset() -> tuple[Dataset, str]:
+    """The data set a session starts with, and its reference: that of the session's run
+    (:func:`session_run`) when it can be opened here, else the built-in motif toy."""
+    run = session_run()
+    ref = dataset_ref_of(run) if run is not None else None
+    if ref is not None:
+        try:
+            return _open_dataset(ref), ref
+        except ProteinDataError:  # not saved here, or p-scldata is not installed
+            pass
+    return cached_builtin(DEFAULT_BUILTIN), DEFAULT_BUILTIN
 
 
 def missing_run_message(run_id: str) -> str:
@@ -110,33 +153,69 @@ def saved_runs_or_stop() -> list[RunInfo]:
     return all_runs
 
 
-def _default_run(all_runs: list[RunInfo], dataset: Dataset | None) -> str:
-    """The newest run trained on ``dataset``, else the newest run."""
-    matching = [
-        run
-        for run in all_runs
-        if dataset is not None and run.record.dataset.content_hash == dataset.content_hash
-    ]
-    return (matching or all_runs)[0].run_id
+def split_by_dataset(
+    all_runs: list[RunInfo], content_hash: str | None
+) -> tuple[list[RunInfo], list[RunInfo]]:
+    """The runs trained on the data set with ``content_hash``, and the others.
+
+    Args:
+        all_runs: The saved runs, newest first.
+        content_hash: The data set's content hash (None: every run counts as trained on it).
+
+    Returns:
+        Both lists, each newest first.
+    """
+    here = [r for r in all_runs if content_hash in (None, r.record.dataset.content_hash)]
+    return here, [r for r in all_runs if r not in here]
 
 
 NO_RUN = ""
 """The run chooser's value for "no run" (where a page offers it)."""
 
 
-def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> RunInfo:
-    """A selectbox of the saved runs that reads and sets the current run.
-
-    The default is the link's ``run`` (when this session has not applied it yet), else
-    the current run, else the newest run trained on ``dataset``, else the newest run.
-    Choosing another run makes it current on every page and writes it into the URL. A
-    link naming a run that is not saved shows a message with a way back and stops the page.
-    When ``dataset`` is given and the run was trained on another data set, a caption says so.
+def default_run(all_runs: list[RunInfo], content_hash: str | None) -> RunInfo:
+    """The run a view starts with: the featured shipped run (:data:`FEATURED_RUN`) when it
+    was trained on the data set, else the newest run trained on it, else the newest run.
 
     Args:
         all_runs: The saved runs, newest first (not empty).
-        dataset: The data set on screen, or None.
+        content_hash: The data set shown, or None when none is chosen yet.
+
+    Returns:
+        The run.
+    """
+    here, _ = split_by_dataset(all_runs, content_hash)
+    featured = [run for run in here if run.run_id == FEATURED_RUN]
+    return (featured or here or all_runs)[0]
+
+
+def run_choice_label(run: RunInfo, trained_here: bool) -> str:
+    """A run in the Run list: its name, id and architecture, and, when it was trained on
+    another data set than the one shown, which."""
+    label = f"{run_label(run)} ({run.arch})"
+    if trained_here:
+        return label
+    return f"{label} · other data set: {run.record.dataset.name or 'unknown'}"
+
+
+def run_picker(
+    all_runs: list[RunInfo], dataset: Dataset | None, key: str, *, note_other_dataset: bool = True
+) -> RunInfo:
+    """A selectbox of the saved runs that reads and sets the current run.
+
+    The default is the link's ``run`` (when this session has not applied it yet), else
+    the current run, else :func:`default_run`. The runs trained on ``dataset`` come first;
+    the others are marked with the data set they were trained on. Choosing another run
+    makes it current on every page and writes it into the URL. A link naming a run that
+    is not saved shows a message with a way back and stops the page.
+
+    Args:
+        all_runs: The saved runs, newest first (not empty).
+        dataset: The current data set, or None (then the runs are ordered by the data set
+            of the default run).
         key: The selectbox's widget key (one per page).
+        note_other_dataset: Say in a caption when the run was trained on another data set
+            than ``dataset`` (for pages that show the run on it).
 
     Returns:
         The chosen run.
@@ -145,8 +224,9 @@ def run_picker(all_runs: list[RunInfo], dataset: Dataset | None, key: str) -> Ru
     _apply_run_link(by_id)
     current = _current_run(all_runs, dataset)
     state.set_widget_value(key, current)
-    _run_selectbox(by_id, key, [])
-    _trained_elsewhere_note(by_id[current], dataset)
+    _run_selectbox(all_runs, dataset, key, [])
+    if note_other_dataset:
+        _trained_elsewhere_note(by_id[current], dataset)
     return by_id[current]
 
 
@@ -178,7 +258,7 @@ def optional_run_picker(
     elif start_without:
         chosen = NO_RUN
     state.set_widget_value(key, chosen)
-    _run_selectbox(by_id, key, [NO_RUN], no_run_label)
+    _run_selectbox(all_runs, dataset, key, [NO_RUN], no_run_label)
     if chosen == NO_RUN:
         state.link_to("run", None)
         return None
@@ -209,16 +289,26 @@ def _current_run(all_runs: list[RunInfo], dataset: Dataset | None) -> str:
     """The current run, or (when it is not saved) the default run, made current."""
     current = state.current_run_id()
     if current not in {run.run_id for run in all_runs}:
-        current = _default_run(all_runs, dataset)
+        content_hash = dataset.content_hash if dataset is not None else None
+        current = default_run(all_runs, content_hash).run_id
         state.set_current_run(current)
     return current
 
 
 def _run_selectbox(
-    by_id: dict[str, RunInfo], key: str, before: list[str], no_run_label: str = ""
+    all_runs: list[RunInfo],
+    dataset: Dataset | None,
+    key: str,
+    before: list[str],
+    no_run_label: str = "",
 ) -> None:
-    """The run selectbox (``before``: choices listed ahead of the runs, i.e. "no run");
-    choosing a run makes it current and writes it into the URL."""
+    """The run selectbox (``before``: choices listed ahead of the runs, i.e. "no run"),
+    the runs trained on ``dataset`` first; choosing a run makes it current and writes it
+    into the URL."""
+    by_id = {run.run_id: run for run in all_runs}
+    home = dataset.content_hash if dataset is not None else None
+    home = home or default_run(all_runs, None).record.dataset.content_hash
+    here, others = split_by_dataset(all_runs, home)
 
     def choose() -> None:
         chosen = state.widget_value(key)
@@ -228,14 +318,16 @@ def _run_selectbox(
 
     st.selectbox(
         "Run",
-        [*before, *by_id],
+        [*before, *(run.run_id for run in here + others)],
         format_func=lambda run_id: (
-            f"{run_label(by_id[run_id])} ({by_id[run_id].arch})"
+            run_choice_label(by_id[run_id], by_id[run_id] in here)
             if run_id in by_id
             else no_run_label
         ),
         key=key,
         on_change=choose,
+        help="The runs trained on the current data set come first; the others say which "
+        "data set they were trained on.",
     )
     chosen = state.widget_value(key)
     if chosen in by_id:

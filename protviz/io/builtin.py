@@ -25,6 +25,9 @@ except ImportError:  # Optional (p-scldata): only the SCL2205 data set needs it.
 MOTIF = "AKGDKICL"
 """The motif planted in the toy sequences (from the question that started protviz)."""
 
+MOTIF_NAME = "motif position (toy)"
+SCL2205_NAME = "SCL2205"
+
 
 def motif_position_dataset(
     n_pairs: int = 500,
@@ -83,7 +86,7 @@ def motif_position_dataset(
             labels.append(label)
             rows.append({"pair": pair, "motif_start": start + 1, "motif_end": start + len(motif)})
     metadata = pd.DataFrame(rows, index=pd.Index(ids, name="id"))
-    return Dataset.create("motif position (toy)", ids, sequences, labels, metadata=metadata)
+    return Dataset.create(MOTIF_NAME, ids, sequences, labels, metadata=metadata)
 
 
 def scl2205_dataset() -> Dataset:
@@ -117,9 +120,9 @@ def scl2205_dataset() -> Dataset:
             lines.append(f'>{entry} location="{location}" split={split_name}\n{sequence}')
     text = "\n".join(lines).encode()
     limits = Limits(max_upload_bytes=max(len(text), Limits().max_upload_bytes))
-    parsed = parse_fasta(text, filename="SCL2205", limits=limits)
+    parsed = parse_fasta(text, filename=SCL2205_NAME, limits=limits)
     rule = LabelRule(kind="key", key="location", split_key="split")
-    dataset, _ = dataset_from_parsed(parsed, rule, name="SCL2205")
+    dataset, _ = dataset_from_parsed(parsed, rule, name=SCL2205_NAME)
     return dataset
 
 
@@ -132,12 +135,14 @@ class BuiltinDataset:
         title: Human-readable name.
         description: One or two sentences for the Data page.
         load: Builds the data set.
+        name: The name of the data set it builds (as runs trained on it record it).
     """
 
     key: str
     title: str
     description: str
     load: Callable[[], Dataset]
+    name: str
 
 
 BUILTINS: dict[str, BuiltinDataset] = {
@@ -152,6 +157,7 @@ BUILTINS: dict[str, BuiltinDataset] = {
                 "composition, so averaging embeddings cannot separate them but an LSTM can."
             ),
             load=motif_position_dataset,
+            name=MOTIF_NAME,
         ),
         BuiltinDataset(
             key="scl2205",
@@ -161,6 +167,7 @@ BUILTINS: dict[str, BuiltinDataset] = {
                 "official train / eval / held-out split (package p-scldata, MIT licence)."
             ),
             load=scl2205_dataset,
+            name=SCL2205_NAME,
         ),
     )
 }
@@ -184,3 +191,8 @@ def load_builtin(key: str) -> Dataset:
             f"Unknown built-in data set {key!r}; choose one of {', '.join(BUILTINS)}."
         )
     return BUILTINS[key].load()
+
+
+def builtin_key(dataset_name: str) -> str | None:
+    """The key of the built-in data set named ``dataset_name`` (as a run records it), or None."""
+    return next((item.key for item in BUILTINS.values() if item.name == dataset_name), None)

@@ -8,8 +8,10 @@ and writes them.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -26,7 +28,7 @@ from protviz.analysis.compare import (
 )
 from protviz.analysis.scores import baseline_comparisons
 from protviz.core.records import RunRecord
-from protviz.report.figures import as_plot_text, class_colors
+from protviz.report.figures import as_plot_text, class_colors, wrap_title
 from protviz.report.sentences import baseline_label, baseline_sentence, compare_sentence
 from protviz.report.tables import range_cell, stopped_text
 
@@ -37,6 +39,10 @@ TABLE_METRICS = {
     "MCC": "mcc",
 }
 """Column of :func:`~protviz.analysis.compare.comparison_table` -> its metric."""
+
+PANEL_TITLE = 44
+"""Most characters of a small-multiple title (about half a 1,400-pixel-wide page); the
+full title is in its hover."""
 
 INTERVAL_COLUMNS = {"test accuracy": "accuracy", "macro F1": "macro_f1"}
 """Table column -> the metric whose 95% interval is shown in the column after it."""
@@ -96,9 +102,10 @@ def noise_sentences(comparison: Comparison, metric: str = "accuracy") -> list[st
     Returns:
         One sentence per pair of runs (or why it cannot be compared).
     """
+    short = comparison.short_labels()
     sentences = []
     for pair in run_pairs(comparison, metric):
-        first, second = pair.first.name, pair.second.name
+        first, second = short[pair.first.run_id], short[pair.second.run_id]
         if pair.comparison is None:
             sentences.append(f"{first} and {second} share too few test sequences to be compared.")
             continue
@@ -125,31 +132,43 @@ def _unequal_care(first: RunRecord, first_name: str, second: RunRecord, second_n
 
 def baseline_sentences(comparison: Comparison, metric: str = "accuracy") -> list[str]:
     """Each run against each of its baselines, on the run's test sequences."""
+    short = comparison.short_labels()
     sentences = []
     for entry in comparison.runs:
         for name, paired in baseline_comparisons(entry.predictions, metric).items():
-            sentences.append(f"{entry.run.name}: {baseline_sentence(name, paired)}")
+            sentences.append(f"{short[entry.run.run_id]}: {baseline_sentence(name, paired)}")
     return sentences
 
 
-def small_multiples_figure(comparison: Comparison, class_order: Sequence[str]) -> go.Figure:
+def small_multiples_figure(comparison: Comparison, classes: Sequence[str]) -> go.Figure:
     """One panel per run and embedding kind, same projection and colours.
+
+    Panels are titled with the runs' short labels (shortened further when needed, the
+    full title in the title's hover), so no title is cut at the panel's edge.
 
     Args:
         comparison: The comparison.
-        class_order: Label order (and colours) for the legend.
+        classes: The data set's full class list: one colour per class (:func:`class_colors`),
+            as on every other page.
 
     Returns:
         A grid of two columns: a row per run (``averaged``, ``learned``), then the
         embeddings that need no model, two to a row.
     """
-    panels = [
-        (f"{entry.run.name}: {kind}", entry.projections[kind].coordinates, comparison.labels)
+    short = comparison.short_labels()
+    panels = [  # (title, full title, coordinates, labels); the kind is never cut
+        _Panel(
+            f"{wrap_title(short[entry.run.run_id], PANEL_TITLE - len(kind) - 2, lines=1)}: {kind}",
+            f"{entry.run.name} ({entry.run.arch}): {kind}",
+            entry.projections[kind].coordinates,
+            comparison.labels,
+        )
         for entry in comparison.runs
         for kind in RUN_KINDS_COMPARED
     ]
     panels += [
-        (
+        _Panel(
+            wrap_title(f"{measure.name}: no model", PANEL_TITLE, lines=1),
             f"{measure.name}: no model",
             measure.projection.coordinates,
             comparison.labels[measure.positions],
@@ -160,37 +179,59 @@ def small_multiples_figure(comparison: Comparison, class_order: Sequence[str]) -
     figure = make_subplots(
         rows=rows,
         cols=2,
-        subplot_titles=[as_plot_text(title) for title, _, _ in panels],
+        subplot_titles=[panel.title for panel in panels],
         horizontal_spacing=0.06,
         vertical_spacing=0.08 / max(1, rows - 1) + 0.04,
     )
-    present = [c for c in class_order if c in set(comparison.labels.tolist())]
-    present += sorted(set(comparison.labels.tolist()) - set(present))
-    colors = class_colors(present)
-    for index, (_, coordinates, labels) in enumerate(panels):
-        for label in present:
-            mask = labels == label
-            figure.add_trace(
-                go.Scattergl(
-                    x=coordinates[mask, 0],
-                    y=coordinates[mask, 1],
-                    mode="markers",
-                    name=as_plot_text(label),
-                    legendgroup=label,
-                    showlegend=index == 0,
-                    marker={"size": 4, "color": colors[label], "opacity": 0.75},
-                    hovertemplate=f"{as_plot_text(label)}<extra></extra>",
-                ),
-                row=index // 2 + 1,
-                col=index % 2 + 1,
-            )
+    for annotation, panel in zip(figure.layout.annotations, panels, strict=True):
+        annotation.hovertext = as_plot_text(panel.full_title)
+    colors = class_colors([*classes, *comparison.labels.tolist()])
+    present = [label for label in colors if label in set(comparison.labels.tolist())]
+    for index, panel in enumerate(panels):
+        _add_panel(figure, panel, present, colors, (index // 2 + 1, index % 2 + 1))
     figure.update_layout(
         height=320 * rows + 80,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        title=f"Same projection for every run: {comparison.params.describe()}",
+        title=wrap_title(f"Same projection for every run: {comparison.params.describe()}", 90),
         legend={"itemsizing": "constant"},
     )
     return figure
+
+
+class _Panel(NamedTuple):
+    """One small multiple: its title (plotly text), full title, points and their labels."""
+
+    title: str
+    full_title: str
+    coordinates: np.ndarray
+    labels: np.ndarray
+
+
+def _add_panel(
+    figure: go.Figure,
+    panel: _Panel,
+    present: Sequence[str],
+    colors: Mapping[str, str],
+    cell: tuple[int, int],
+) -> None:
+    """One panel's points, a trace per class (the legend once, from the first panel)."""
+    row, column = cell
+    for label in present:
+        mask = panel.labels == label
+        figure.add_trace(
+            go.Scattergl(
+                x=panel.coordinates[mask, 0],
+                y=panel.coordinates[mask, 1],
+                mode="markers",
+                name=as_plot_text(label),
+                legendgroup=label,
+                showlegend=row == 1 and column == 1,
+                marker={"size": 4, "color": colors[label], "opacity": 0.75},
+                hovertemplate=f"{as_plot_text(label)}<extra></extra>",
+            ),
+            row=row,
+            col=column,
+        )
 
 
 def html_report(

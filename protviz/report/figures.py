@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from protviz.analysis.points import CLASS_COLUMNS, metadata_columns
 from protviz.analysis.summary import composition_by_class
 from protviz.core.alphabet import physicochemical_class
 from protviz.core.dataset import SPLITS, Dataset
@@ -28,6 +29,72 @@ OKABE_ITO = [
 ]
 """The Okabe-Ito palette, distinguishable with the common colour-vision deficiencies."""
 
+SAFE = [
+    "#88CCEE",
+    "#CC6677",
+    "#DDCC77",
+    "#117733",
+    "#332288",
+    "#AA4499",
+    "#44AA99",
+    "#999933",
+    "#882255",
+    "#661100",
+    "#888888",
+]
+"""CARTO's colour-blind-safe 'Safe' palette (Paul Tol's muted scheme, extended): 9 to 11
+classes."""
+
+TOL_RAINBOW = [
+    "#E8ECFB", "#D9CCE3", "#D1BBD7", "#CAACCB", "#BA8DB4", "#AE76A3", "#AA6F9E", "#994F88",
+    "#882E72", "#1965B0", "#437DBF", "#5289C7", "#6195CF", "#7BAFDE", "#4EB265", "#90C987",
+    "#CAE0AB", "#F7F056", "#F7CB45", "#F6C141", "#F4A736", "#F1932D", "#EE8026", "#E8601C",
+    "#E65518", "#DC050C", "#A5170E", "#72190E", "#42150A",
+]  # fmt: skip
+"""Paul Tol's discrete rainbow (Tol 2021, *Colour Schemes*, fig. 22; tol_colors.py)."""
+
+TOL_RAINBOW_CUTS: dict[int, list[int]] = {
+    12: [2, 5, 8, 9, 11, 13, 14, 16, 17, 20, 23, 25],
+    13: [2, 5, 8, 9, 11, 13, 14, 15, 16, 17, 20, 23, 25],
+    14: [2, 5, 8, 9, 11, 13, 14, 15, 16, 17, 19, 21, 23, 25],
+    15: [2, 5, 8, 9, 11, 13, 14, 15, 16, 17, 19, 21, 23, 25, 27],
+    16: [2, 4, 6, 8, 9, 11, 13, 14, 15, 16, 17, 19, 21, 23, 25, 27],
+    17: [2, 4, 6, 7, 8, 9, 11, 13, 14, 15, 16, 17, 19, 21, 23, 25, 27],
+    18: [2, 4, 6, 7, 8, 9, 11, 13, 14, 15, 16, 17, 19, 21, 23, 25, 26, 27],
+    19: [1, 3, 4, 6, 7, 8, 9, 11, 13, 14, 15, 16, 17, 19, 21, 23, 25, 26, 27],
+    20: [1, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 19, 21, 23, 25, 26, 27],
+    21: [1, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 20, 22, 24, 25, 26, 27],
+    22: [1, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 20, 22, 24, 25, 26, 27, 28],
+    23: [0, 1, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 20, 22, 24, 25, 26, 27, 28],
+}  # fmt: skip
+"""Tol's choice of rainbow colours for each number of classes from 12 to 23: the cut that
+keeps them apart for colour-blind readers at that number."""
+
+MISSING_COLOR = "#999999"
+"""The colour of a value outside the class list (e.g. a class a run never learned)."""
+
+
+def qualitative_palette(n_colors: int) -> list[str]:
+    """``n_colors`` colour-blind-safe colours for categories.
+
+    Up to 8: Okabe-Ito; 9 to 11: CARTO 'Safe'; 12 to 23: Paul Tol's discrete rainbow cut
+    for that number; beyond 23, Tol's 23 colours repeat (the legend and hover still name
+    every category).
+
+    Args:
+        n_colors: How many categories.
+
+    Returns:
+        A list of ``n_colors`` hex colours.
+    """
+    if n_colors <= len(OKABE_ITO):
+        base = OKABE_ITO
+    elif n_colors <= len(SAFE):
+        base = SAFE
+    else:
+        base = [TOL_RAINBOW[i] for i in TOL_RAINBOW_CUTS[min(n_colors, 23)]]
+    return [base[i % len(base)] for i in range(n_colors)]
+
 
 def as_plot_text(value: object) -> str:
     """Text for a plotly label, legend entry or hover: user text stays literal.
@@ -39,29 +106,69 @@ def as_plot_text(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def class_colors(classes: Sequence[str]) -> dict[str, str]:
-    """Assign each class a colour from a colour-blind-safe palette.
+def wrap_title(text: str, width: int, *, lines: int = 2) -> str:
+    """A title as plotly text, wrapped at ``width`` characters into at most ``lines`` lines.
 
-    Up to eight classes get Okabe-Ito colours; more classes get Carto's 'Safe'
-    palette, then repeat it.
+    Plotly neither wraps nor shortens titles: a long one is cut at the figure's edge.
+    Words are kept whole; what does not fit in ``lines`` lines ends in an ellipsis.
 
     Args:
-        classes: Class names in display order.
+        text: The title (user text stays literal: see :func:`as_plot_text`).
+        width: Most characters per line.
+        lines: Most lines.
 
     Returns:
-        Class name mapped to a hex colour, stable for the same order.
+        The wrapped title, lines joined with ``<br>``.
     """
-    palette = OKABE_ITO if len(classes) <= len(OKABE_ITO) else px.colors.qualitative.Safe
-    return {label: palette[i % len(palette)] for i, label in enumerate(classes)}
+    wrapped = textwrap.wrap(text, width) or [""]
+    if len(wrapped) > lines:
+        last = " ".join(wrapped[lines - 1 :])
+        wrapped = [*wrapped[: lines - 1], last[: max(1, width - 1)].rstrip() + "…"]
+    return "<br>".join(as_plot_text(line) for line in wrapped)
+
+
+def class_colors(classes: Iterable[str]) -> dict[str, str]:
+    """One colour per class: a function of the full class list alone.
+
+    The classes are sorted first, so the same list in any order gives the same colours,
+    and a colouring that shows only some of the classes (a run's predictions that never
+    name one of them) takes each colour from the full list: the others keep theirs.
+    Colour-blind-safe palettes: see :func:`qualitative_palette`.
+
+    Args:
+        classes: The data set's full class list (with, for a run trained on another data
+            set, the run's classes); any order, repeats ignored.
+
+    Returns:
+        Class name mapped to a hex colour.
+    """
+    ordered = sorted({str(label) for label in classes})
+    return dict(zip(ordered, qualitative_palette(len(ordered)), strict=True))
 
 
 def _layout(figure: go.Figure, title: str, height: int = 420) -> go.Figure:
-    figure.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    """Title, height and margins (the top margin grows with the title's lines)."""
+    top = 50 + 22 * title.count("<br>")
+    figure.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": top, "b": 10})
     return figure
 
 
+SPLIT_COLORS = {
+    "train": "#0072B2",
+    "valid": "#E69F00",
+    "test": "#D55E00",
+    "train or valid": "#56B4E9",
+    "not used": "#BBBBBB",
+}
+"""One colour per split (the train / valid / test colouring on Explore)."""
+
+SPLIT_PATTERNS = {"train": "", "valid": "/", "test": "x"}
+"""The fill pattern of each split in the class chart (its colour stays the class's)."""
+
+
 def class_counts_figure(dataset: Dataset) -> go.Figure:
-    """Bar chart of sequences per class, largest first (split stacked when present).
+    """Bar chart of sequences per class, largest first, each bar in its class colour with
+    its count on top (the split stacked, by fill pattern, when the data set has one).
 
     Args:
         dataset: The data set.
@@ -70,36 +177,79 @@ def class_counts_figure(dataset: Dataset) -> go.Figure:
         The figure.
     """
     counts = dataset.class_counts
-    colors = class_colors(list(counts.index))
+    colors = [class_colors(dataset.classes)[label] for label in counts.index]
+    names = [as_plot_text(label) for label in counts.index]
     if dataset.split is None:
         figure = go.Figure(
             go.Bar(
-                x=[as_plot_text(c) for c in counts.index],
+                x=names,
                 y=counts.to_numpy(),
-                marker_color=[colors[c] for c in counts.index],
+                marker_color=colors,
                 hovertemplate="%{x}: %{y:,} sequences<extra></extra>",
+                showlegend=False,
             )
         )
     else:
-        frame = dataset.to_frame().groupby(["label", "split"]).size().rename("n").reset_index()
-        frame["label"] = frame["label"].map(as_plot_text)
-        frame["split"] = frame["split"].map(as_plot_text)
-        figure = px.bar(
-            frame,
-            x="label",
-            y="n",
-            color="split",
-            category_orders={
-                "label": [as_plot_text(c) for c in counts.index],
-                "split": [as_plot_text(s) for s in _split_order(dataset)],
-            },
-            color_discrete_sequence=OKABE_ITO,
-            labels={"label": "class", "n": "sequences"},
+        figure = _split_bars(dataset, names, colors)
+    figure.add_trace(
+        go.Scatter(
+            x=names,
+            y=counts.to_numpy(),
+            mode="text",
+            text=[f"{count:,}" for count in counts],
+            textposition="top center",
+            cliponaxis=False,
+            hoverinfo="skip",
+            showlegend=False,
         )
-        figure.update_layout(barmode="stack")
+    )
     figure.update_xaxes(title="class", type="category")
-    figure.update_yaxes(title="sequences")
+    figure.update_yaxes(title="sequences", range=[0, 1.12 * max(counts.max(), 1)])
     return _layout(figure, f"Sequences per class ({len(dataset):,} in all)")
+
+
+def _split_bars(dataset: Dataset, names: list[str], colors: list[str]) -> go.Figure:
+    """One stacked bar trace per split, in the class colours, told apart by fill pattern."""
+    per_split = (
+        dataset.to_frame()
+        .groupby(["split", "label"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=list(dataset.class_counts.index), fill_value=0)
+    )
+    figure = go.Figure()
+    for split in _split_order(dataset):
+        shape = SPLIT_PATTERNS.get(split, ".")
+        values = per_split.loc[split].to_numpy()
+        figure.add_trace(
+            go.Bar(
+                x=names,
+                y=values,
+                marker={"color": colors, "pattern": {"shape": shape, "fgopacity": 0.45}},
+                text=[f"{value:,}" if value else "" for value in values],
+                textposition="inside",
+                insidetextanchor="middle",
+                name=as_plot_text(split),
+                legendgroup=split,
+                showlegend=False,
+                hovertemplate=f"%{{x}}, {as_plot_text(split)}: %{{y:,}} sequences<extra></extra>",
+            )
+        )
+        figure.add_trace(  # the legend entry: the pattern on grey
+            go.Bar(
+                x=[None],
+                y=[None],
+                name=as_plot_text(split),
+                legendgroup=split,
+                marker={"color": "#777777", "pattern": {"shape": shape, "fgopacity": 0.45}},
+            )
+        )
+    figure.update_layout(
+        barmode="stack",
+        uniformtext={"minsize": 9, "mode": "hide"},
+        legend={"title": {"text": "split"}},
+    )
+    return figure
 
 
 def _split_order(dataset: Dataset) -> list[str]:
@@ -108,8 +258,31 @@ def _split_order(dataset: Dataset) -> list[str]:
     return standard + sorted(present - set(SPLITS))
 
 
+def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+    """Readable ticks for a log axis from ``low`` to ``high``: 1-2-5 steps per decade (1-3,
+    or only powers of ten, over wider ranges), written in full (``1,000``, not ``1k``).
+
+    Args:
+        low: The smallest value shown (above 0).
+        high: The largest value shown.
+
+    Returns:
+        Tick values and their texts.
+    """
+    low, high = max(float(low), 1e-9), max(float(high), float(low))
+    decades = np.log10(high) - np.log10(low)
+    steps = (1, 2, 5) if decades <= 3 else (1, 3) if decades <= 5 else (1,)
+    values = [
+        step * 10.0**power
+        for power in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+        for step in steps
+    ]
+    shown = [v for v in values if low / 1.5 <= v <= high * 1.5]
+    return shown, [f"{v:,.0f}" if v >= 1 else f"{v:g}" for v in shown]
+
+
 def length_distribution_figure(dataset: Dataset) -> go.Figure:
-    """Box plots of sequence length per class, on a log axis.
+    """Box plots of sequence length per class, on a log axis with readable ticks.
 
     Args:
         dataset: The data set.
@@ -118,7 +291,7 @@ def length_distribution_figure(dataset: Dataset) -> go.Figure:
         The figure.
     """
     classes = list(dataset.class_counts.index)
-    colors = class_colors(classes)
+    colors = class_colors(dataset.classes)
     frame = dataset.to_frame()
     figure = go.Figure()
     for label in classes:
@@ -132,7 +305,14 @@ def length_distribution_figure(dataset: Dataset) -> go.Figure:
                 hoverinfo="x+name",
             )
         )
-    figure.update_xaxes(title="sequence length (residues, log scale)", type="log")
+    lengths = dataset.lengths
+    tick_values, tick_texts = log_ticks(lengths.min(), lengths.max())
+    figure.update_xaxes(
+        title="sequence length (residues, log scale)",
+        type="log",
+        tickvals=tick_values,
+        ticktext=tick_texts,
+    )
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_layout(showlegend=False)
     return _layout(figure, "Sequence length per class", height=max(300, 40 * len(classes) + 120))
@@ -255,8 +435,14 @@ def confusion_matrix_figure(
     return _layout(figure, title, height=max(360, 32 * len(names) + 160))
 
 
-HOVER_COLUMNS = ("id", "label", "prediction", "length", "start")
-"""Columns of the points frame shown on hover, when present."""
+HOVER_COLUMNS = ("id", "label", "prediction", "split", "length", "start")
+"""Columns of the points frame shown on hover, when present (then its metadata columns)."""
+
+HOVER_METADATA = 8
+"""Most metadata columns shown on hover (all of them are in the selection table)."""
+
+HOVER_TEXT = 60
+"""Most characters of one value shown on hover."""
 
 
 def is_categorical(values: pd.Series) -> bool:
@@ -270,10 +456,19 @@ def is_categorical(values: pd.Series) -> bool:
     return pd.api.types.is_integer_dtype(values) and values.nunique() <= 12
 
 
+def _hover_value(value: object) -> str:
+    """One value as hover text: literal, shortened, '—' when missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "—"
+    text = str(value)
+    return as_plot_text(text if len(text) <= HOVER_TEXT else text[: HOVER_TEXT - 1] + "…")
+
+
 def _hover(frame: pd.DataFrame) -> tuple[np.ndarray, str]:
     columns = [c for c in HOVER_COLUMNS if c in frame.columns]
-    data = np.column_stack([frame.index.to_numpy()] + [frame[c].map(as_plot_text) for c in columns])
-    lines = [f"{c}: %{{customdata[{i + 1}]}}" for i, c in enumerate(columns)]
+    columns += metadata_columns(frame)[:HOVER_METADATA]
+    data = np.column_stack([frame.index.to_numpy()] + [frame[c].map(_hover_value) for c in columns])
+    lines = [f"{as_plot_text(c)}: %{{customdata[{i + 1}]}}" for i, c in enumerate(columns)]
     return data, "<br>".join(lines) + "<extra></extra>"
 
 
@@ -315,7 +510,7 @@ def embedding_scatter_figure(
     highlight: np.ndarray | None = None,
     neighbours: Sequence[int] = (),
     anchor: int | None = None,
-    class_order: Sequence[str] | None = None,
+    classes: Sequence[str] | None = None,
     marker_size: int = 5,
 ) -> go.Figure:
     """Interactive scatter plot of projected sequence embeddings (WebGL in 2-D).
@@ -326,16 +521,18 @@ def embedding_scatter_figure(
     Args:
         coordinates: Shape ``(n, 2)`` or ``(n, 3)``.
         points: One row per point, index ``0..n-1``; ``color`` names a column.
-            Hover shows ``id``, ``label``, ``prediction``, ``length`` and
-            ``start`` when present. Every trace carries the row index as
-            ``customdata[0]``, so a selection maps back to rows.
+            Hover shows ``id``, ``label``, ``prediction``, ``split``, ``length``
+            and ``start`` when present, then the metadata columns. Every trace
+            carries the row index as ``customdata[0]``, so a selection maps back to rows.
         color: The column to colour by.
-        title: Figure title.
+        title: Figure title (plotly text: see :func:`wrap_title`).
         highlight: Boolean mask, shape ``(n,)``: points drawn with a ring
             (e.g. search matches).
         neighbours: Rows drawn with a ring as nearest neighbours of ``anchor``.
         anchor: Row drawn as a star (the sequence whose neighbours are shown).
-        class_order: Order (and colours) of categorical values, e.g. the classes.
+        classes: The full class list: the true and predicted labels take their colours
+            from it (:func:`class_colors`), so a class keeps its colour in both colourings
+            whichever classes are present.
         marker_size: Marker size in pixels.
 
     Returns:
@@ -344,9 +541,26 @@ def embedding_scatter_figure(
     shared = _ScatterPoints(coordinates, *_hover(points))
     values = points[color]
     if is_categorical(values):
-        traces = _category_traces(shared, values, class_order, marker_size)
+        colors = _value_colors(color, values, classes)
+        traces = _category_traces(shared, values, colors, marker_size)
     else:
         traces = [_colour_scale_trace(shared, values, color, marker_size)]
+    traces += _ring_traces(shared, highlight, neighbours, anchor, marker_size)
+    figure = go.Figure(traces)
+    dims = coordinates.shape[1]
+    figure.update_layout(legend={"itemsizing": "constant"}, dragmode="lasso" if dims == 2 else None)
+    return _layout(figure, title, height=560)
+
+
+def _ring_traces(
+    shared: _ScatterPoints,
+    highlight: np.ndarray | None,
+    neighbours: Sequence[int],
+    anchor: int | None,
+    marker_size: int,
+) -> list[go.Scattergl | go.Scatter3d]:
+    """Rings around search matches and nearest neighbours, and a star on the anchor."""
+    traces = []
     rings = [
         ("search matches", np.flatnonzero(highlight) if highlight is not None else [], "#000000"),
         ("nearest neighbours", np.asarray(neighbours, dtype=int), "#D55E00"),
@@ -362,31 +576,43 @@ def embedding_scatter_figure(
     if anchor is not None:
         marker = {"size": marker_size + 10, "symbol": "diamond", "color": "#D55E00"}
         traces.append(shared.trace(np.array([anchor]), name="chosen sequence", marker=marker))
-    figure = go.Figure(traces)
-    dims = coordinates.shape[1]
-    figure.update_layout(legend={"itemsizing": "constant"}, dragmode="lasso" if dims == 2 else None)
-    return _layout(figure, title, height=560)
+    return traces
+
+
+def _value_colors(column: str, values: pd.Series, classes: Sequence[str] | None) -> dict[str, str]:
+    """The colour of every value of a categorical colouring, in legend order.
+
+    Class columns (true and predicted label) take one colour per class from the full
+    class list; the split takes :data:`SPLIT_COLORS`; any other column gets a palette
+    over its sorted values.
+    """
+    present = sorted(set(values.astype(str)))
+    if column in CLASS_COLUMNS and classes is not None:
+        palette = class_colors(classes)
+        return {value: palette.get(value, MISSING_COLOR) for value in sorted(palette) + present}
+    if column == "split":
+        others = class_colors(v for v in present if v not in SPLIT_COLORS)
+        return {**SPLIT_COLORS, **others}
+    return class_colors(present)
 
 
 def _category_traces(
     shared: _ScatterPoints,
     values: pd.Series,
-    class_order: Sequence[str] | None,
+    colors: Mapping[str, str],
     marker_size: int,
 ) -> list[go.Scattergl | go.Scatter3d]:
-    """One trace per value, in ``class_order`` first, then the others sorted."""
+    """One trace per value present, in the order of ``colors``."""
     labels = values.astype(str)
-    present = list(dict.fromkeys(labels))
-    order = [c for c in (class_order or []) if c in present]
-    order += sorted(c for c in present if c not in order)
-    colors = class_colors(order)
+    present = set(labels)
     return [
         shared.trace(
             np.flatnonzero((labels == value).to_numpy()),
             name=as_plot_text(value),
-            marker={"size": marker_size, "color": colors[value], "opacity": 0.8},
+            marker={"size": marker_size, "color": color, "opacity": 0.8},
         )
-        for value in order
+        for value, color in colors.items()
+        if value in present
     ]
 
 
@@ -410,8 +636,12 @@ def _colour_scale_trace(
 
 # --- Embedding matrix and Attention pages -------------------------------------------------
 
-PHYSICOCHEMICAL_COLORS = class_colors(
-    ["hydrophobic", "aromatic", "polar", "positive", "negative", "special", "unknown"]
+PHYSICOCHEMICAL_COLORS = dict(
+    zip(
+        ["hydrophobic", "aromatic", "polar", "positive", "negative", "special", "unknown"],
+        OKABE_ITO,
+        strict=False,
+    )
 )
 """A colour per physico-chemical class of amino acids (``unknown`` for X)."""
 
@@ -662,23 +892,26 @@ def residue_scores_line_figure(scores: np.ndarray, kind: str) -> go.Figure:
     return _layout(figure, f"{kind.capitalize()} along the sequence", height=300)
 
 
-def probabilities_figure(class_names: Sequence[str], probabilities: np.ndarray) -> go.Figure:
+def probabilities_figure(
+    class_names: Sequence[str], probabilities: np.ndarray, *, classes: Sequence[str] | None = None
+) -> go.Figure:
     """Horizontal bars of predicted class probabilities.
 
     Args:
         class_names: Classes, in output order.
         probabilities: Shape ``(n_classes,)``.
+        classes: The full class list the colours come from (default: ``class_names``).
 
     Returns:
         The figure.
     """
-    colors = class_colors(list(class_names))
+    colors = class_colors(class_names if classes is None else classes)
     figure = go.Figure(
         go.Bar(
             x=np.asarray(probabilities),
             y=[as_plot_text(c) for c in class_names],
             orientation="h",
-            marker_color=[colors[c] for c in class_names],
+            marker_color=[colors.get(c, MISSING_COLOR) for c in class_names],
             hovertemplate="%{y}: %{x:.3f}<extra></extra>",
         )
     )
@@ -688,17 +921,34 @@ def probabilities_figure(class_names: Sequence[str], probabilities: np.ndarray) 
     return _layout(figure, "Predicted class probabilities", height=height)
 
 
-def class_profile_figure(profile: pd.DataFrame, class_order: Sequence[str]) -> go.Figure:
-    """One line per class: mean relative attention along the normalised position.
+PROFILE_AXES: dict[str, tuple[str, str, str]] = {
+    "relative": (
+        "position (0 = N-terminus, 1 = C-terminus)",
+        "position %{x:.0%}",
+        ".0%",
+    ),
+    "n_terminus": ("residue number (1 = the first residue)", "residue %{x}", ""),
+    "c_terminus": ("residues from the C-terminus (1 = the last residue)", "residue -%{x}", ""),
+}
+"""Per profile scale: the x axis title, the position in the hover, and the tick format."""
+
+
+def class_profile_figure(
+    profile: pd.DataFrame, classes: Sequence[str], *, scale: str = "relative"
+) -> go.Figure:
+    """One line per class: mean relative attention along the sequence.
 
     Args:
-        profile: Index = class, columns = bin centres in (0, 1).
-        class_order: Classes in colour order.
+        profile: Index = class; columns = bin centres in (0, 1) (``relative``) or
+            1-based residue numbers (``n_terminus``, ``c_terminus``).
+        classes: The full class list the colours come from (:func:`class_colors`).
+        scale: ``relative``, ``n_terminus`` or ``c_terminus`` (see :data:`PROFILE_AXES`).
 
     Returns:
         The figure (1 = uniform attention).
     """
-    colors = class_colors(list(class_order))
+    colors = class_colors(classes)
+    axis_title, position, tick_format = PROFILE_AXES[scale]
     figure = go.Figure()
     centres = np.asarray(profile.columns, dtype=float)
     for label in profile.index:
@@ -709,12 +959,13 @@ def class_profile_figure(profile: pd.DataFrame, class_order: Sequence[str]) -> g
                 y=np.where(np.isnan(values), None, values),
                 mode="lines",
                 name=as_plot_text(label),
-                line={"color": colors.get(label, "#777777")},
-                hovertemplate=f"{label}<br>position %{{x:.0%}}<br>%{{y:.2f}}<extra></extra>",
+                line={"color": colors.get(label, MISSING_COLOR)},
+                connectgaps=False,
+                hovertemplate=f"{as_plot_text(label)}<br>{position}<br>%{{y:.2f}}<extra></extra>",
             )
         )
     figure.add_hline(y=1, line={"dash": "dot", "color": "#999999"})
-    figure.update_xaxes(title="position (0 = N-terminus, 1 = C-terminus)", tickformat=".0%")
+    figure.update_xaxes(title=axis_title, tickformat=tick_format)
     figure.update_yaxes(title="mean relative attention (1 = uniform)")
     return _layout(figure, "Attention profile per class", height=420)
 

@@ -210,8 +210,7 @@ def results_ui(comparison: Comparison) -> None:
         "'averaged shift' the largest change of the averaged embedding (zero by construction)."
     )
     embeddings_table_ui(comparison)
-    class_order = comparison.runs[0].run.class_names
-    figure = small_multiples_figure(comparison, class_order)
+    figure = small_multiples_figure(comparison, comparison.classes)
     st.plotly_chart(figure, key="small_multiples")
     st.download_button(
         "Download this comparison as a standalone HTML report",

@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from protviz.analysis.summary import length_table
+from protviz.analysis.summary import length_table, rare_class_message
 from protviz.app import state
 from protviz.app.caches import cached_parse, cached_table
 from protviz.app.errors import as_text, show_error
 from protviz.app.state import DataKeys
-from protviz.core.dataset import Dataset, ProteinDataError
+from protviz.core.dataset import CleaningReport, Dataset, ProteinDataError
 from protviz.io.datastore import save_dataset
 from protviz.io.fasta import (
     FASTA_SUFFIXES,
@@ -37,6 +37,26 @@ from protviz.io.rule_builder import (
 from protviz.report import figures as plots
 
 SPLITS_SHOWN = ("train", "valid", "test")
+
+
+def lead_to(dataset: Dataset, report: CleaningReport | None, ref: str) -> None:
+    """Make ``dataset`` current and rerun the page, which then leads with it (its summary
+    first, the chooser folded away)."""
+    state.set_current_dataset(dataset, report, ref)
+    state.DATA_CHOSEN.set(ref)
+    st.rerun()
+
+
+def chosen_note_ui(dataset: Dataset) -> None:
+    """Say which data set was just made current, and where to go with it."""
+    st.success(
+        as_text(
+            f"Now working on '{dataset.name}': {len(dataset):,} sequences, "
+            f"{len(dataset.classes)} classes. Its summary is below; train on it on the Train "
+            "page, or explore a run on it."
+        ),
+        icon=":material/check_circle:",
+    )
 
 
 def upload_ui() -> None:
@@ -101,7 +121,7 @@ def _read_table(table_file: UploadedFile) -> pd.DataFrame:
 def _use_upload(
     parsed: ParsedFasta, rule: LabelRule, table: pd.DataFrame | None, name: str
 ) -> None:
-    """Make the upload the current data set, saved on the server (for share links)."""
+    """Save the upload on the server (for share links) and make it the current data set."""
     try:
         dataset, report = dataset_from_parsed(parsed, rule, name=name, label_table=table)
         ref = save_dataset(dataset)
@@ -115,7 +135,7 @@ def _use_upload(
             icon=":material/error:",
         )
         return
-    state.set_current_dataset(dataset, report, ref)
+    lead_to(dataset, report, ref)
 
 
 def rule_ui(parsed: ParsedFasta, table: pd.DataFrame | None, digest: str) -> LabelRule:
@@ -215,6 +235,9 @@ def summary_ui(dataset: Dataset) -> None:
     st.divider()
     st.subheader(as_text(f"Current data set: {dataset.name}"))
     _numbers_ui(dataset)
+    rare = rare_class_message(dataset)
+    if rare is not None:
+        st.warning(as_text(rare), icon=":material/warning:")
     report = state.dataset_report()
     if report is not None:
         messages = report.messages()

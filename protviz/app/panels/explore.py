@@ -21,17 +21,28 @@ from protviz.analysis.explore_view import (
 )
 from protviz.analysis.kinds import DATASET_KINDS, RUN_KINDS
 from protviz.analysis.kmer import kmer_cache_path
-from protviz.analysis.points import COLOR_CHOICES, points_frame, search_mask, selection_fasta
+from protviz.analysis.points import (
+    COLOR_CHOICES,
+    points_frame,
+    search_mask,
+    search_summary,
+    searched_columns,
+    selection_fasta,
+)
 from protviz.analysis.projection import METHOD_NAMES, METHODS, METRICS, Projection, ProjectionParams
-from protviz.analysis.quality import QUALITY_HELP
+from protviz.analysis.quality import QUALITY_COLUMN_HELP, QUALITY_COLUMNS, QUALITY_HELP
 from protviz.analysis.sources import CoveredVectors
 from protviz.app import state
 from protviz.app.caches import store_folder
 from protviz.app.errors import as_text
-from protviz.app.model_caches import cached_projection, cached_quality, cached_vectors
+from protviz.app.model_caches import (
+    cached_projection,
+    cached_quality,
+    cached_split,
+    cached_vectors,
+)
 from protviz.app.panels.embeddings import kind_help, kind_link_values, no_run_vectors
 from protviz.app.state import EXPLORE_VIEW, ExploreKeys
-from protviz.app.widgets import three_decimals
 from protviz.core.dataset import Dataset
 from protviz.model.runs import RunInfo
 from protviz.report import figures as plots
@@ -41,6 +52,9 @@ SIDE_BY_SIDE = ["averaged", "learned"]
 
 QUICK_KMER_SEQUENCES = 5_000
 """Data sets up to this size get their k-mer profile measured without being asked."""
+
+TITLE_WIDTH = {1: 90, 2: 44}
+"""Most characters per title line, by plots side by side (about what fits at 1,400 px)."""
 
 BOUNDS: dict[str, tuple[float, float]] = {
     "perplexity": (2, 100),
@@ -103,11 +117,13 @@ def run_vectors(run: RunInfo, dataset: Dataset, kind: str) -> np.ndarray:
 
 
 def run_points(run: RunInfo | None, dataset: Dataset) -> pd.DataFrame:
-    """The points frame of ``dataset`` (one row per sequence), with ``run``'s predictions."""
+    """The points frame of ``dataset`` (one row per sequence), with ``run``'s predictions
+    and split."""
     if run is None:
         return points_frame(dataset)
     probabilities = run_vectors(run, dataset, "probabilities")
-    return points_frame(dataset, probabilities, run.class_names)
+    split = cached_split(run.run_id, str(run.path), dataset.content_hash, run, dataset)
+    return points_frame(dataset, probabilities, run.class_names, split)
 
 
 def kind_vectors(run: RunInfo | None, dataset: Dataset, kind: str) -> CoveredVectors:
@@ -157,8 +173,13 @@ def _choices(points: pd.DataFrame) -> dict[str, list | tuple]:
 
 
 def bind_view(points: pd.DataFrame) -> list[str]:
-    """Seed the view's widgets from their defaults or a new link. Returns the colourings."""
+    """Seed the view's widgets from their defaults or a new link (the chosen sequence from
+    the one chosen on Attention, when it is here). Returns the colourings."""
     choices = _choices(points)
+    if state.widget_value(ExploreKeys.NEIGHBOUR_OF) is None:
+        chosen = state.chosen_sequence()
+        if chosen in choices["seq"]:
+            state.set_widget_value(ExploreKeys.NEIGHBOUR_OF, chosen)
     for widget in EXPLORE_VIEW:
         state.bind_to_link(
             widget, choices=choices.get(widget.parameter), bounds=BOUNDS.get(widget.parameter)
@@ -215,15 +236,20 @@ def _projection_ui(method: str, dims: int) -> ProjectionParams:
 
 
 def search_ui(points: pd.DataFrame) -> Search:
-    """The search box; a caption counts the matches, which are ringed in the plot."""
+    """The search box (ID, label and text metadata); a caption counts the matches, which
+    are ringed in the plot."""
     query_column, regex_column = st.columns([4, 1])
+    searched = searched_columns(points)
     query = query_column.text_input(
-        "Search ID or label", key=ExploreKeys.QUERY, placeholder="e.g. P31946 or mitochondrial"
+        "Search ID, label or metadata",
+        key=ExploreKeys.QUERY,
+        placeholder="e.g. P31946, mitochondrial or A/swine",
+        help=as_text("Looks in: " + ", ".join(searched) + " (case-insensitive)."),
     )
     regex = regex_column.checkbox("Regular expression", key=ExploreKeys.REGEX)
     highlight = search_mask(points, query, regex=regex)
     if query:
-        st.caption(f"{int(highlight.sum()):,} sequence(s) match the search; they are ringed.")
+        st.caption(search_summary(int(highlight.sum())))
     return Search(query=query, regex=regex, highlight=highlight)
 
 
@@ -253,9 +279,10 @@ def scatter_ui(
     search: Search,
     neighbours: Neighbours,
     names: dict[str, str],
-    class_order: list[str],
+    classes: list[str],
 ) -> list[int]:
-    """One scatter plot per kind shown, side by side. Returns the data set rows selected.
+    """One scatter plot per kind shown, side by side (titles wrapped to fit). Returns the
+    data set rows selected.
 
     Args:
         embedded: The kinds shown, by kind.
@@ -265,21 +292,23 @@ def scatter_ui(
         search: The search (its mask covers the whole data set).
         neighbours: Nearest neighbours, as positions in ``shown``.
         names: Kind -> its name.
-        class_order: Label order (and colours).
+        classes: The data set's classes (one colour per class).
     """
     events = []
     highlight = search.highlight[shown.index.to_numpy()]
+    width = TITLE_WIDTH[len(view.kinds)]
     for column, kind in zip(st.columns(len(view.kinds)), view.kinds, strict=True):
         projection = embedded[kind].projection
+        title = f"{names[kind]} embedding, {projection.params.describe()}"
         figure = plots.embedding_scatter_figure(
             projection.coordinates,
             shown,
             view.color,
-            title=f"{names[kind]} embedding, {projection.params.describe()}",
+            title=plots.wrap_title(title, width),
             highlight=highlight,
             neighbours=neighbours.rows,
             anchor=neighbours.anchor,
-            class_order=class_order,
+            classes=classes,
         )
         events.append(
             column.plotly_chart(
@@ -383,6 +412,7 @@ def neighbours_ui(
         key=ExploreKeys.NEIGHBOUR_OF,
         placeholder="Type to search an ID",
     )
+    state.set_chosen_sequence(state.widget_value(ExploreKeys.NEIGHBOUR_OF))
     middle.slider("k", 1, 50, key=ExploreKeys.NEIGHBOURS)
     right.radio("Distance", list(DISTANCES), key=ExploreKeys.DISTANCE)
     if neighbours.anchor is None:
@@ -447,7 +477,14 @@ def quality_ui(
         for kind in names
         if kind in embedded
     ]
-    table = pd.DataFrame(measured).set_index("embedding")
-    measures = [column for column in table.columns if column != "sequences"]
-    st.dataframe(table, key="quality_table", column_config=three_decimals(measures))
+    table = pd.DataFrame(measured).set_index("embedding").rename(columns=QUALITY_COLUMNS)
+    st.dataframe(
+        table,
+        key="quality_table",
+        column_config={
+            c: st.column_config.NumberColumn(format="%.3f", help=QUALITY_COLUMN_HELP.get(c))
+            for c in table.columns
+            if c != "sequences"
+        },
+    )
     st.caption(QUALITY_HELP)
