@@ -142,6 +142,20 @@ def chromium() -> Iterator:
             browser.close()
 
 
+def fresh_page(browser, timeout_ms: int, **options):
+    """A page in a new browser context (no cookies, no Streamlit session), 1400 x 1100.
+
+    Args:
+        browser: From :func:`chromium`.
+        timeout_ms: The page's default timeout.
+        options: More options of the context (e.g. ``accept_downloads=True``).
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, **options)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    return page
+
+
 def start_training(page, url: str, arch: str, epochs: int, patience: int) -> str:
     """Start a training on the Train page, wait until its job is shown; return the job id.
 
