@@ -174,7 +174,7 @@ def test_the_kmer_quality_row_measures_the_kmer_vectors(home):
     dataset = load_builtin("motif")
     vectors = dataset_kmer_embeddings(dataset, home=home)  # cached by the page
     assert vectors.shape == (1000, 64)
-    measured = quality(at).loc["kmer", "knn_accuracy"]
+    measured = quality(at).loc["kmer", "5-NN accuracy"]
     assert measured == pytest.approx(knn_accuracy(vectors, np.asarray(dataset.labels)))
     # The toy's pairs share most of their 1-3-mers but not their class: a bag of short
     # words cannot tell where the motif sits.

@@ -29,6 +29,7 @@ def test_explore_measures_averaged_against_learned(explore):
     table = quality(explore)
     assert list(table.index) == ["averaged", "learned", "probabilities", "kmer"]
     assert list(table.columns) == [
+        "sequences",
         "silhouette",
         "5-NN accuracy",
         "5-NN accuracy in the projection",
