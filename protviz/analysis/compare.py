@@ -39,6 +39,7 @@ from protviz.core.dataset import Dataset
 from protviz.model.bootstrap import PairedDifference
 from protviz.model.readout import embedding_matrix
 from protviz.model.runs import RunInfo, load_predictions
+from protviz.model.shuffling import shuffle_residues
 
 if TYPE_CHECKING:
     import keras
@@ -47,20 +48,6 @@ if TYPE_CHECKING:
 
 ORDER_MATTERS = 0.05
 """An accuracy drop above this (5 points) counts as 'the model uses residue order'."""
-
-
-def shuffle_residues(sequences: Sequence[str], seed: int = 0) -> list[str]:
-    """Permute the residues of each sequence (its composition stays the same).
-
-    Args:
-        sequences: Sequences to shuffle.
-        seed: Random seed.
-
-    Returns:
-        The shuffled sequences, same order and lengths.
-    """
-    rng = np.random.default_rng(seed)
-    return ["".join(rng.permutation(list(sequence))) for sequence in sequences]
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,11 @@ subset 0.387 accuracy at 1e-2 against 0.317 at 3e-3); the recurrent models and
 1e-2), and the plateau schedule halves the rate from there.
 """
 
+_LATER_FIELDS = ("split", "split_column", "identity", "shuffle_residues", "control_of")
+"""Fields added after runs were first saved: :meth:`TrainingConfig.to_dict` leaves them out
+while they hold their defaults, so a record read from an older ``run.json`` is written back
+as it was."""
+
 _WHOLE_NUMBERS = ("embedding_dim", "units", "conv_filters", "epochs", "batch_size", "patience")
 
 
@@ -251,10 +256,26 @@ class TrainingConfig:
             self, epochs=epochs_done + more_epochs, time_budget_seconds=time_budget_seconds
         )
 
+    def shuffled_control(self, run_id: str | None) -> TrainingConfig:
+        """The configuration of the shuffled control of the run trained with this one.
+
+        Args:
+            run_id: The run it controls (None when it is not saved).
+
+        Returns:
+            This configuration, trained and tested on residue-shuffled sequences.
+        """
+        return dataclasses.replace(self, shuffle_residues=True, control_of=run_id)
+
     def to_dict(self) -> dict[str, Any]:
-        """The configuration as JSON-serialisable data."""
+        """The configuration as JSON-serialisable data (the split and control fields only
+        when they differ from their defaults)."""
         data = dataclasses.asdict(self)
         data["conv_widths"] = list(self.conv_widths)
+        defaults = {f.name: f.default for f in dataclasses.fields(self)}
+        for name in _LATER_FIELDS:
+            if data[name] == defaults[name]:
+                del data[name]
         return data
 
     @classmethod

@@ -204,9 +204,10 @@ def _carve_groups(
     """Split ``indices`` into (rest, carved) with whole groups on each side.
 
     The carved part is the fold of a seeded ``StratifiedGroupKFold`` whose size is
-    closest to ``fraction`` of ``indices`` (stratified as well as the groups allow).
+    closest to ``fraction`` of ``indices`` (stratified as well as the groups allow;
+    with fewer groups than folds, one fold per group).
     """
-    folds = _folds(fraction)
+    folds = min(_folds(fraction), len(set(groups[indices].tolist())))
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     target = fraction * len(indices)
     with warnings.catch_warnings():  # "least populated class has fewer members than folds"
@@ -229,9 +230,9 @@ def group_split(
 
     Sides are stratified by class as well as the groups allow (scikit-learn's
     ``StratifiedGroupKFold``); their sizes follow the fractions as closely as the
-    group sizes allow. When too few groups are left for a validation split by
-    group, validation sequences are drawn at random from the training groups (a
-    note says so; test scores are unaffected).
+    group sizes allow. When a single group is left for training and validation,
+    validation sequences are drawn at random from it (a note says so; test scores
+    are unaffected).
 
     Args:
         labels: Class label per sequence, length ``n``.
@@ -261,7 +262,7 @@ def group_split(
     rest, test = _carve_groups(everything, label_array, group_codes, test_fraction, seed)
     notes = []
     valid_share = valid_fraction / (1.0 - test_fraction)
-    if len(set(group_codes[rest].tolist())) >= _folds(valid_share):
+    if len(set(group_codes[rest].tolist())) >= 2:
         train, valid = _carve_groups(rest, label_array, group_codes, valid_share, seed)
     else:
         train, valid, _ = _carve(rest, label_array, valid_share, seed)
