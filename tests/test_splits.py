@@ -131,7 +131,7 @@ def test_a_low_threshold_leaves_too_few_clusters(families, monkeypatch):
     identical = Dataset.create(
         "copies", [f"s{i}" for i in range(10)], ["MKVLAAGIVALLLAAGCSS"] * 10, ["a", "b"] * 5
     )
-    with pytest.raises(SplitError, match="1 clusters.*higher identity threshold"):
+    with pytest.raises(SplitError, match=r"1 clusters.*higher identity threshold"):
         split_dataset(identical, TrainingConfig(split="cluster", identity=0.9))
 
 
@@ -160,13 +160,13 @@ def test_metadata_split_keeps_the_motif_pairs_whole():
 
 
 def test_metadata_split_names_the_columns_when_one_is_missing(families):
-    with pytest.raises(SplitError, match="no metadata column 'year'.*its columns: study"):
+    with pytest.raises(SplitError, match=r"no metadata column 'year'.*its columns: study"):
         split_dataset(families, TrainingConfig(split="metadata", split_column="year"))
 
 
 def test_metadata_split_with_too_few_groups_says_how_many_it_needs():
     labels = ["a", "b"] * 10
-    with pytest.raises(SplitError, match="3 groups; a test share of 20%.*at least 5"):
+    with pytest.raises(SplitError, match=r"3 groups; a test share of 20%.*at least 5"):
         group_split(labels, ["x", "y", "z"] * 6 + ["x", "y"])
 
 
@@ -223,9 +223,11 @@ def test_the_record_keeps_the_split_and_the_control(families):
         "control_of": "parent1",
     }
     record = RunRecord.from_dict(data)
-    assert record.split == SplitInfo(kind="cluster", identity=0.5, method="kmer", groups={"test": 3})
+    assert record.split == SplitInfo(
+        kind="cluster", identity=0.5, method="kmer", groups={"test": 3}
+    )
     assert record.control_of == "parent1"
     assert RunRecord.from_dict(record.to_dict()) == record
     assert RunRecord.from_dict({**data, "split": {}}).split.kind == "random"
-    with pytest.raises(RunRecordError, match="'split.kind' must be one of"):
+    with pytest.raises(RunRecordError, match=r"'split.kind' must be one of"):
         RunRecord.from_dict({**data, "split": {"kind": "by_year"}})

@@ -198,8 +198,10 @@ class TrainingConfig:
                 "split_column='year'."
             )
         identity = self.identity
-        if not isinstance(identity, int | float) or isinstance(identity, bool) or not (
-            0.0 < identity <= 1.0
+        if (
+            not isinstance(identity, int | float)
+            or isinstance(identity, bool)
+            or not (0.0 < identity <= 1.0)
         ):
             return f"identity must be in (0, 1], e.g. 0.5 for 50%; got {self.identity!r}."
         if self.shuffle_residues not in (True, False):
