@@ -86,6 +86,9 @@ MODELS_TABLE_SELECTION: Slot[str | None] = Slot("models_last_table_selection")
 COMPARE_JOBS: Slot[list[str]] = Slot("compare_job_ids")
 """Compare: the jobs started by "train all four architectures"."""
 
+CONTROL_JOBS: Slot[list[str]] = Slot("compare_control_job_ids")
+"""Compare: the jobs started by "train the shuffled control"."""
+
 
 @dataclass(frozen=True)
 class LinkedWidget:
@@ -142,6 +145,9 @@ class TrainKeys:
     CONV_FILTERS = "train_conv_filters"
     CLASS_WEIGHTS = "train_class_weighting"
     USE_SPLIT = "train_use_split"
+    SPLIT_KIND = "train_split_kind"
+    SPLIT_COLUMN = "train_split_column"
+    IDENTITY = "train_identity"
     VALID_FRACTION = "train_val"
     TEST_FRACTION = "train_test"
     NAME = "train_name"
@@ -218,6 +224,7 @@ class ExploreKeys:
     NEIGHBOURS = "explore_k"
     DISTANCE = "explore_distance"
     NEIGHBOUR_OF = "explore_seq"
+    QUALITY_ON = "explore_quality_on"
     ATTENTION_SEQUENCE = "attention_seq"
     DOWNLOAD_IDS = "download_selection_ids"
     DOWNLOAD_FASTA = "download_selection_fasta"
@@ -293,7 +300,13 @@ class CompareKeys:
     METHOD = "compare_method"
     METRIC = "compare_metric"
     MAX_SEQUENCES = "compare_max_sequences"
+    MEASURE_ON = "compare_measure_on"
     DOWNLOAD = "download_report"
+
+    @staticmethod
+    def train_control(run_id: str) -> str:
+        """Key of "Train the shuffled control" of one run."""
+        return f"compare_control_{run_id}"
 
 
 COMPARE_VIEW: tuple[LinkedWidget, ...] = (

@@ -271,17 +271,23 @@ def group_split(
             f"sequences were drawn at random from the training {unit}, so early stopping may "
             "be optimistic (test scores are not affected)."
         )
-    missing = sorted(set(label_array[test].tolist()) - set(label_array[train].tolist()))
-    if missing:
-        notes.append(
-            f"No training sequence has the class(es) {', '.join(missing)}; the test "
-            "sequences of those classes cannot be predicted right."
-        )
+    notes += _untrained_classes(label_array, train, test)
     counts = {
         name: len(set(group_codes[part].tolist()))
         for name, part in (("train", train), ("valid", valid), ("test", test))
     }
     return Split(train, valid, test, "groups", tuple(notes), groups=counts)
+
+
+def _untrained_classes(labels: np.ndarray, train: np.ndarray, test: np.ndarray) -> list[str]:
+    """A note when test classes have no training sequence (whole groups can do that)."""
+    missing = sorted(set(labels[test].tolist()) - set(labels[train].tolist()))
+    if not missing:
+        return []
+    return [
+        f"No training sequence has the class(es) {', '.join(missing)}; the test sequences "
+        "of those classes cannot be predicted right."
+    ]
 
 
 def _own_split_note(dataset: Dataset, config: TrainingConfig) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from protviz.analysis.compare import test_indices
 from protviz.analysis.explore_view import (
     DISTANCES,
     Neighbours,
@@ -28,6 +29,7 @@ from protviz.app.state import EXPLORE_VIEW, ExploreKeys
 from protviz.core.dataset import Dataset
 from protviz.model.runs import RunInfo
 from protviz.report import figures as plots
+from protviz.report.sentences import split_text
 
 SIDE_BY_SIDE = ["averaged", "learned"]
 """The kinds shown side by side (what the architecture adds to averaging)."""
@@ -311,6 +313,26 @@ def neighbours_ui(points: pd.DataFrame, neighbours: Neighbours, kind: str, run: 
     attention_link(anchor_id, run)
 
 
+QUALITY_ON = {"test": "the run's test sequences", "all": "all sequences"}
+"""Which sequences embedding quality is measured on -> how the choice reads."""
+
+
+def _quality_rows(run: RunInfo, dataset: Dataset) -> tuple[np.ndarray, str]:
+    """The rows to measure quality on (the run's test sequences by default) and their name."""
+    everything = np.arange(len(dataset))
+    if run.record.dataset.content_hash != dataset.content_hash:
+        return everything, f"all {len(dataset):,} sequences (the run was not trained on them)"
+    choice = st.radio(
+        "Measure on", list(QUALITY_ON), format_func=QUALITY_ON.get, horizontal=True,
+        key=ExploreKeys.QUALITY_ON, help="Test sequences were not seen in training; on "
+        "training sequences a learned embedding separates the labels better than it generalises.",
+    )  # fmt: skip
+    if choice == "all":
+        return everything, f"all {len(dataset):,} sequences, training sequences included"
+    rows = test_indices(run, dataset)
+    return rows, f"the run's {len(rows):,} test sequences ({split_text(run.record)})"
+
+
 def quality_ui(
     run: RunInfo,
     dataset: Dataset,
@@ -332,7 +354,8 @@ def quality_ui(
         missing = [kind for kind in EMBEDDING_KINDS if kind not in vectors]
         more_vectors, more_projections = project_kinds(run, dataset, missing, params)
         vectors, projections = vectors | more_vectors, projections | more_projections
-    labels = np.asarray(dataset.labels)
+    rows, described = _quality_rows(run, dataset)
+    labels = np.asarray(dataset.labels)[rows]
     measured = [
         {
             "embedding": kind,
@@ -341,14 +364,16 @@ def quality_ui(
                 dataset.content_hash,
                 kind,
                 params,
-                vectors[kind],
+                described,
+                vectors[kind][rows],
                 labels,
-                projections[kind].coordinates,
+                projections[kind].coordinates[rows],
             ),
         }
         for kind in EMBEDDING_KINDS
         if kind in projections
     ]
+    st.caption(as_text(f"Measured on {described}."))
     table = pd.DataFrame(measured).set_index("embedding")
     st.dataframe(
         table,

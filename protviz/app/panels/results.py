@@ -21,6 +21,7 @@ from protviz.report.sentences import (
     baseline_sentence,
     class_weighting_sentence,
     range_text,
+    split_text,
     stop_sentence,
 )
 from protviz.report.tables import scores_frame
@@ -43,6 +44,14 @@ def scores_ui(run: RunInfo) -> None:
     """The headline with intervals, the baselines beside the network, and what they say."""
     network, *baselines = run_scores(run)
     headline_ui(network)
+    st.caption(as_text(f"Scores on the test sequences of the {split_text(run.record)}."))
+    if run.record.control_of:
+        st.caption(
+            as_text(
+                f"This is the shuffled control of run {run.record.control_of}: the same "
+                "architecture and settings, trained and tested on residue-shuffled sequences."
+            )
+        )
     if network.n:
         st.caption(
             f"Intervals: 95% bootstrap over the {network.n:,} test sequences (a score moves "
@@ -92,13 +101,13 @@ def continue_ui(run: RunInfo) -> None:
     if right.button("Continue training", key=ContinueKeys.start(run.run_id), type="primary"):
         config = record.config.continuation(len(record.history), int(more), minutes * 60 or None)
         job = default_queue().submit(
-            _training_dataset(run), config, owner=state.session_owner(), parent=run.run_id
+            training_dataset(run), config, owner=state.session_owner(), parent=run.run_id
         )
         state.TRAIN_JOB.set(job)
         st.switch_page("pages/train.py")
 
 
-def _training_dataset(run: RunInfo) -> Dataset:
+def training_dataset(run: RunInfo) -> Dataset:
     """The data set the run was trained on: the current one, else a saved or built-in one.
 
     Raises:
