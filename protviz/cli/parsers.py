@@ -131,11 +131,15 @@ def _add_split_options(parser: argparse.ArgumentParser) -> None:
         "--split",
         choices=SPLIT_KINDS,
         help="random: the data set's own split or a stratified one (default); metadata: whole "
-        "groups of --split-column on one side; cluster: whole clusters of sequences at "
+        "groups of --split-by on one side; cluster: whole clusters of sequences at "
         "--identity or more on one side (MMseqs2 when installed, else shared 5-mers)",
     )
     split.add_argument(
-        "--split-column", metavar="COLUMN", help="metadata split: the column, e.g. year"
+        "--split-by",
+        dest="metadata_column",
+        metavar="COLUMN",
+        help="metadata split: the metadata column whose groups stay whole, e.g. year "
+        "(--split-column names the label table's split column)",
     )
     split.add_argument(
         "--identity",

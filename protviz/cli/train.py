@@ -36,7 +36,6 @@ _CONFIG_OPTIONS = (
     "seed",
     "lr_schedule",
     "split",
-    "split_column",
     "identity",
 )
 """``train`` options passed to :class:`TrainingConfig` as they are, when given."""
@@ -125,7 +124,14 @@ def _refuse_settings(args: argparse.Namespace, rule: str, allowed: tuple[str, ..
     """Refuse hyper-parameter options other than ``allowed`` (a run's settings are kept)."""
     given = [
         f"--{name.replace('_', '-')}"
-        for name in (*_CONFIG_OPTIONS, "arch", "conv_widths", "max_length", "class_weights")
+        for name in (
+            *_CONFIG_OPTIONS,
+            "arch",
+            "conv_widths",
+            "max_length",
+            "class_weights",
+            "metadata_column",
+        )
         if name not in allowed and getattr(args, name) is not None
     ]
     if args.ignore_split:
@@ -169,6 +175,8 @@ def config_from_args(args: argparse.Namespace) -> TrainingConfig:
             ) from None
     if args.class_weights is not None:
         options["class_weights"] = args.class_weights
+    if args.metadata_column is not None:
+        options["split_column"] = args.metadata_column
     if args.time_cap_minutes is not None:
         options["time_budget_seconds"] = args.time_cap_minutes * 60 or None
     options["use_dataset_split"] = not args.ignore_split
