@@ -8,7 +8,14 @@ from protviz.analysis.compare import with_embeddings
 from protviz.app.errors import as_text, page_errors, section_errors
 from protviz.app.model_caches import cached_comparison
 from protviz.app.navigation import use_app_navigation
-from protviz.app.panels.compare import results_ui, runs_ui, settings_ui, train_all_ui
+from protviz.app.panels.compare import (
+    controls_ui,
+    measure_on_ui,
+    results_ui,
+    runs_ui,
+    settings_ui,
+    train_all_ui,
+)
 from protviz.app.panels.embeddings import compare_embeddings_ui, compare_measures
 from protviz.app.widgets import current_dataset, share_link_ui
 from protviz.model import runs
@@ -33,12 +40,14 @@ def main() -> None:
     )
     with section_errors():
         train_all_ui(dataset)
-    chosen = runs_ui(runs.list_runs(), dataset)
+    all_runs = runs.list_runs()
+    chosen = runs_ui(all_runs, dataset)
     if len(chosen) < 2:
         st.info("Choose at least two runs (or train all four architectures above).")
         st.stop()
     params, max_sequences = settings_ui(len(dataset))
     no_model = compare_embeddings_ui(dataset)
+    measure_on = measure_on_ui()
     share_link_ui(
         {
             "runs": [run.run_id for run in chosen],
@@ -53,9 +62,12 @@ def main() -> None:
         params,
         max_sequences,
         dataset,
+        measure_on,
     )
     measures = compare_measures(comparison, no_model, dataset, max_sequences)
     results_ui(with_embeddings(comparison, measures))
+    with section_errors():
+        controls_ui(comparison, all_runs)
 
 
 with page_errors():

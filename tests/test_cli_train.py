@@ -166,3 +166,20 @@ def test_the_command_line_imports_tensorflow_only_in_handlers():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_metadata_split_and_the_shuffled_control_from_the_command_line(tmp_path, capsys):
+    home = ["--home", str(tmp_path)]
+    args = ["train", "--builtin", "motif", "--arch", "mean", "--epochs", "1", "--units", "4"]
+    assert main([*args, "--split", "metadata", "--split-by", "pair", *home, "--json"]) == 0
+    parent = last_json(capsys.readouterr().out)
+    assert parent["split"]["kind"] == "metadata" and parent["split"]["column"] == "pair"
+    assert parent["split_text"].startswith("metadata split by 'pair'")
+    assert main(["train", "--shuffled-control", parent["run_id"], *home, "--json"]) == 0
+    control = last_json(capsys.readouterr().out)
+    assert control["control_of"] == parent["run_id"]
+    assert control["split_sizes"] == parent["split_sizes"]
+    assert main(["train", "--shuffled-control", parent["run_id"], "--units", "8", *home]) == 2
+    assert "keeps the run's settings" in capsys.readouterr().err
+    assert main([*args, "--split", "metadata", "--split-by", "year", *home]) == 2
+    assert "no metadata column 'year'" in capsys.readouterr().err

@@ -142,7 +142,8 @@ def test_summary_states_the_measured_numbers(comparison):
     conv = comparison.runs[1]
     assert f"a drop of {conv.order.accuracy_drop:.3f}" in text
     assert "cannot move at all" in text
-    assert "Residue order matters for this data" in text
+    assert "not what order is worth on this data" in text
+    assert "on the 200 test sequences the runs share" in text
 
 
 class _Collector(HTMLParser):

@@ -45,6 +45,7 @@ from protviz.core.dataset import Dataset
 from protviz.model.bootstrap import PairedDifference
 from protviz.model.readout import embedding_matrix
 from protviz.model.runs import RunInfo, load_predictions
+from protviz.model.shuffling import shuffle_residues
 
 if TYPE_CHECKING:
     import keras
@@ -53,20 +54,6 @@ if TYPE_CHECKING:
 
 ORDER_MATTERS = 0.05
 """An accuracy drop above this (5 points) counts as 'the model uses residue order'."""
-
-
-def shuffle_residues(sequences: Sequence[str], seed: int = 0) -> list[str]:
-    """Permute the residues of each sequence (its composition stays the same).
-
-    Args:
-        sequences: Sequences to shuffle.
-        seed: Random seed.
-
-    Returns:
-        The shuffled sequences, same order and lengths.
-    """
-    rng = np.random.default_rng(seed)
-    return ["".join(rng.permutation(list(sequence))) for sequence in sequences]
 
 
 @dataclass(frozen=True)
@@ -95,6 +82,24 @@ class OrderTest:
     def accuracy_drop(self) -> float:
         """Accuracy lost by shuffling (negative if shuffling helped)."""
         return self.accuracy - self.shuffled_accuracy
+
+
+def _order_test_sentence(comparison: Comparison, label: dict[str, str]) -> str:
+    """What the order test says, and what it does not (runs named by their short labels)."""
+    users = [label[e.run.run_id] for e in comparison.runs if e.order.accuracy_drop > ORDER_MATTERS]
+    said = (
+        f"{_names(users)} {'loses' if len(users) == 1 else 'lose'} more than "
+        f"{ORDER_MATTERS:.2f} accuracy when its test sequences are shuffled"
+        if users
+        else f"No run loses more than {ORDER_MATTERS:.2f} accuracy when its test sequences "
+        "are shuffled"
+    )
+    return (
+        f"{said}. The order test feeds a model trained on ordered sequences inputs unlike "
+        "anything it saw in training: it shows how much the model relies on order, not "
+        "what order is worth on this data. The shuffled control answers that: the same "
+        "architecture and settings trained and tested on shuffled sequences."
+    )
 
 
 def _cosine_distances(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -161,12 +166,34 @@ def test_indices(run: RunInfo, dataset: Dataset) -> np.ndarray:
     return np.arange(len(dataset))
 
 
-def sample_rows(dataset: Dataset, max_sequences: int | None, seed: int = 0) -> np.ndarray:
-    """Up to ``max_sequences`` rows, drawn at random with a seed (all rows when None)."""
-    rows = np.arange(len(dataset))
+def sample_rows(
+    dataset: Dataset, max_sequences: int | None, seed: int = 0, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Up to ``max_sequences`` of ``rows`` (default: every row), drawn at random with a seed
+    (all of them when None)."""
+    rows = np.arange(len(dataset)) if rows is None else np.asarray(rows)
     if max_sequences is None or len(rows) <= max_sequences:
         return rows
     return np.sort(np.random.default_rng(seed).choice(rows, max_sequences, replace=False))
+
+
+MEASURED_ON = ("test", "all")
+"""Which sequences embedding quality is measured on: the compared runs' shared test
+sequences (the default: none of the runs trained on them), or every sequence."""
+
+
+def shared_test_rows(runs: Sequence[RunInfo], dataset: Dataset) -> np.ndarray | None:
+    """The rows in the test set of every run trained on ``dataset`` (sorted).
+
+    Returns:
+        The rows, or None when no run was trained on this data set (every row is
+        then new to every run) or the runs share no test sequence.
+    """
+    trained_here = [r for r in runs if r.record.dataset.content_hash == dataset.content_hash]
+    if not trained_here:
+        return None
+    shared = set.intersection(*(set(test_indices(r, dataset).tolist()) for r in trained_here))
+    return np.array(sorted(shared), dtype=int) if shared else None
 
 
 @dataclass
@@ -205,6 +232,9 @@ class Comparison:
         notes: Sentences about how it was measured.
         embeddings: Embeddings that need no model, measured on the same rows.
         classes: The data set's full class list (one colour per class, as on every page).
+        measured_on: ``test`` when the embeddings, their quality and projections
+            use the runs' shared test sequences only; ``all`` for every sequence
+            (training sequences included).
     """
 
     dataset_name: str
@@ -215,6 +245,14 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     embeddings: list[EmbeddingMeasure] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
+    measured_on: str = "all"
+
+    @property
+    def measured_text(self) -> str:
+        """Which sequences the quality numbers come from, in words."""
+        if self.measured_on == "test":
+            return f"the {len(self.rows):,} test sequences the runs share (unseen in training)"
+        return f"{len(self.rows):,} sequences, training sequences included"
 
     def short_labels(self) -> dict[str, str]:
         """A short label per run id, for sentences and titles (see :func:`short_labels`)."""
@@ -272,6 +310,7 @@ def compare_runs(
     max_sequences: int | None = 3000,
     seed: int = 0,
     vectors: dict[tuple[str, str], np.ndarray] | None = None,
+    measure_on: str = "test",
 ) -> Comparison:
     """Measure two to four runs on one data set.
 
@@ -285,18 +324,33 @@ def compare_runs(
         seed: Seed of the sample and of the order test's shuffle.
         vectors: Optional precomputed vectors by ``(run_id, kind)`` for the
             whole data set (e.g. from the run's cache).
+        measure_on: ``test`` (default): embeddings, their quality and projections
+            on the runs' shared test sequences (every sequence when no run was
+            trained on this data set, or they share none, with a note); ``all``:
+            every sequence.
 
     Returns:
         The comparison.
     """
     params = params or ProjectionParams()
-    rows = sample_rows(dataset, max_sequences, seed)
+    candidates, note = None, ""
+    if measure_on == "test":
+        candidates = shared_test_rows([run for run, _ in runs_and_models], dataset)
+        if candidates is None:
+            note = "No compared run was trained on these sequences (or they share no test "
+            note += "sequence): embeddings are measured on every sequence."
+    rows = sample_rows(dataset, max_sequences, seed, candidates)
     labels = np.asarray(dataset.labels)[rows]
-    comparison = Comparison(dataset.name, rows, labels, params, classes=dataset.classes)
-    if len(rows) < len(dataset):
+    measured = "test" if candidates is not None else "all"
+    comparison = Comparison(
+        dataset.name, rows, labels, params, classes=dataset.classes, measured_on=measured
+    )
+    comparison.notes += [note] if note else []
+    pool = len(dataset) if candidates is None else len(candidates)
+    if len(rows) < pool:
         comparison.notes.append(
             f"Embeddings are measured on a random sample of {len(rows):,} of the "
-            f"{len(dataset):,} sequences (seed {seed})."
+            f"{pool:,} sequences (seed {seed})."
         )
     sequences = [dataset.sequences[i] for i in rows]
     for run, model in runs_and_models:
@@ -358,6 +412,50 @@ def _measure_run(
     )
     predictions = load_predictions(run.run_id, run.path.parent)
     return RunComparison(run, quality, projections, order, run_scores(run), predictions)
+
+
+@dataclass(frozen=True)
+class ControlPair:
+    """A run and its shuffled control, paired on the test sequences they share (by ID).
+
+    Attributes:
+        run: The run, trained on ordered sequences.
+        control: Its newest shuffled control (``control_of`` names the run), or None.
+        comparison: Run minus control (a paired bootstrap over the sequence IDs:
+            the inputs differ, the sequences are the same), or None without a control
+            or with too few shared test sequences.
+    """
+
+    run: RunInfo
+    control: RunInfo | None
+    comparison: PairedDifference | None
+
+
+def control_pairs(
+    comparison: Comparison, candidates: Sequence[RunInfo], metric: str = "accuracy"
+) -> list[ControlPair]:
+    """Each compared run that is not itself a control, with its shuffled control.
+
+    Args:
+        comparison: The comparison.
+        candidates: Where to look for controls (every saved run).
+        metric: One of :data:`~protviz.core.records.HEADLINE_METRICS`.
+
+    Returns:
+        One pair per compared run trained on ordered sequences, in the order given.
+    """
+    pairs = []
+    for entry in comparison.runs:
+        if entry.run.record.config.shuffle_residues:
+            continue
+        controls = [c for c in candidates if c.record.control_of == entry.run.run_id]
+        control = max(controls, key=lambda c: c.record.created, default=None)
+        paired = None
+        if control is not None:
+            control_predictions = load_predictions(control.run_id, control.path.parent)
+            paired = runs_comparison(entry.predictions, control_predictions, metric)
+        pairs.append(ControlPair(entry.run, control, paired))
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -433,7 +531,7 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
     """One row per run: test metrics, cost, embedding quality, and the order test.
 
     Returns:
-        Index: run names. Columns: ``architecture``, ``test accuracy``,
+        Index: run names. Columns: ``architecture``, ``split`` (its kind), ``test accuracy``,
         ``balanced accuracy``, ``macro F1``, ``MCC``, ``training (s)``, ``parameters``, then for
         ``averaged`` and ``learned``: ``silhouette``, ``5-NN accuracy``,
         ``trustworthiness``; then ``accuracy after shuffling``,
@@ -445,7 +543,9 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
         metrics = record.metrics
         row = {
             "run": entry.run.name,
-            "architecture": record.config.arch,
+            "architecture": record.config.arch
+            + (" (shuffled control)" if record.config.shuffle_residues else ""),
+            "split": record.split.kind,
             "test accuracy": metrics.accuracy,
             "balanced accuracy": metrics.balanced_accuracy,
             "macro F1": metrics.macro_f1,
@@ -566,8 +666,9 @@ def summary_sentences(comparison: Comparison) -> list[str]:
     Runs are named by their short labels (:meth:`Comparison.short_labels`).
 
     Returns:
-        One sentence per run, then sentences comparing the runs and on the
-        order-invariance of averaging.
+        One sentence per run (its order test, described for what it is, and its
+        5-NN accuracies with the sequences they were measured on), then sentences
+        comparing the runs and on the order-invariance of averaging.
     """
     label = comparison.short_labels()
     sentences = []
@@ -576,13 +677,13 @@ def summary_sentences(comparison: Comparison) -> list[str]:
         learned = entry.quality["learned"]["knn_accuracy"]
         averaged = entry.quality["averaged"]["knn_accuracy"]
         sentences.append(
-            f"{label[entry.run.run_id]}: shuffling the residues of its "
+            f"{label[entry.run.run_id]}, order test: shuffling the residues of its "
             f"{order.sequences:,} test sequences changes {order.prediction_changes:.0%} of its "
             f"predictions and moves accuracy from {order.accuracy:.3f} to "
             f"{order.shuffled_accuracy:.3f} ({_accuracy_change(order.accuracy_drop)}); its "
             f"learned embedding moves by a mean cosine distance of {order.learned_shift:.3f}. "
-            f"5-NN label accuracy is {learned:.3f} in its learned and {averaged:.3f} in its "
-            "averaged embedding."
+            f"5-NN label accuracy on {comparison.measured_text} is {learned:.3f} in its "
+            f"learned and {averaged:.3f} in its averaged embedding."
         )
     if len(comparison.runs) >= 2:
         best = max(comparison.runs, key=lambda e: e.quality["learned"]["knn_accuracy"])
@@ -593,7 +694,7 @@ def summary_sentences(comparison: Comparison) -> list[str]:
             f"embedding is that of {label[best_averaged.run.run_id]} "
             f"({best_averaged.quality['averaged']['knn_accuracy']:.3f})."
         )
-        sentences.append(_order_sentence(comparison, label))
+    sentences.append(_order_test_sentence(comparison, label))
     largest = max((e.order.averaged_shift for e in comparison.runs), default=0.0)
     sentences.append(
         "The averaged embedding cannot move at all, for any architecture: an average of "
@@ -604,27 +705,3 @@ def summary_sentences(comparison: Comparison) -> list[str]:
         "learned embeddings of LSTM and attention models do."
     )
     return sentences + embedding_sentences(comparison)
-
-
-def _order_sentence(comparison: Comparison, label: dict[str, str]) -> str:
-    """Which runs lose more than :data:`ORDER_MATTERS` accuracy when residues are shuffled."""
-    users = [label[e.run.run_id] for e in comparison.runs if e.order.accuracy_drop > ORDER_MATTERS]
-    ignorers = [
-        label[e.run.run_id] for e in comparison.runs if e.order.accuracy_drop <= ORDER_MATTERS
-    ]
-    if not users:
-        return (
-            "Shuffling the residues costs no run more than "
-            f"{ORDER_MATTERS:.2f} accuracy: on this data the models rely on composition "
-            "rather than order."
-        )
-    verb = "loses" if len(users) == 1 else "lose"
-    sentence = (
-        f"Residue order matters for this data: {_names(users)} {verb} more than "
-        f"{ORDER_MATTERS:.2f} accuracy when the residues are shuffled"
-    )
-    if ignorers:
-        return (
-            sentence + f", while {_names(ignorers)} {'does' if len(ignorers) == 1 else 'do'} not."
-        )
-    return sentence + "."

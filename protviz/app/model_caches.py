@@ -105,11 +105,13 @@ def cached_quality(
     dataset_hash: str,
     kind: str,
     params: ProjectionParams,
+    measured_on: str,
     _vectors: np.ndarray,
     _labels: np.ndarray,
     _coordinates: np.ndarray,
 ) -> dict:
-    """Silhouette, k-NN accuracy and trustworthiness of one kind and projection."""
+    """Silhouette, k-NN accuracy and trustworthiness of one kind and projection, on the
+    sequences ``measured_on`` names (part of the cache key)."""
     return embedding_quality(_vectors, _labels, _coordinates, metric=params.metric)
 
 
@@ -192,6 +194,7 @@ def cached_comparison(
     params: ProjectionParams,
     max_sequences: int,
     _dataset: Dataset,
+    measure_on: str = "test",
 ) -> Comparison:
     """The comparison of the runs on the data set (keyed by runs, data set and settings).
 
@@ -201,6 +204,9 @@ def cached_comparison(
         params: The projection of every panel.
         max_sequences: The most sequences embedded (a seeded sample beyond that).
         _dataset: The data set.
+        measure_on: ``test`` (the runs' shared test sequences) or ``all``.
     """
     pairs = [(runs.get_run(run_id), cached_model(run_id, path)) for run_id, path in run_keys]
-    return compare_runs(pairs, _dataset, params=params, max_sequences=max_sequences)
+    return compare_runs(
+        pairs, _dataset, params=params, max_sequences=max_sequences, measure_on=measure_on
+    )

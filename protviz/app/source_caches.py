@@ -46,10 +46,12 @@ def cached_measure(
     dataset_hash: str,
     params: ProjectionParams,
     max_sequences: int,
+    rows_key: str,
     _covered: CoveredVectors,
     _rows: np.ndarray,
     _labels: np.ndarray,
 ) -> EmbeddingMeasure:
     """An embedding that needs no run, measured on Compare's sample of the data set
-    (keyed by kind, data set, projection and sample size)."""
+    (keyed by kind, data set, projection, sample size and ``rows_key``, a digest of the
+    rows measured: the compared runs' shared test sequences, or a sample of all)."""
     return measure_embedding(kind, name, _covered, _rows, _labels, params)

@@ -98,6 +98,9 @@ EXPLORE_UPLOAD: Slot[tuple[str, MatchReport | str]] = Slot("explore_embedding_up
 """Explore: ``(upload id, outcome)`` of the last embedding file read: its match report or
 the error, shown again on every rerun without reading the file again."""
 
+CONTROL_JOBS: Slot[list[str]] = Slot("compare_control_job_ids")
+"""Compare: the jobs started by "train the shuffled control"."""
+
 
 @dataclass(frozen=True)
 class LinkedWidget:
@@ -154,6 +157,9 @@ class TrainKeys:
     CONV_FILTERS = "train_conv_filters"
     CLASS_WEIGHTS = "train_class_weighting"
     USE_SPLIT = "train_use_split"
+    SPLIT_KIND = "train_split_kind"
+    SPLIT_COLUMN = "train_split_column"
+    IDENTITY = "train_identity"
     VALID_FRACTION = "train_val"
     TEST_FRACTION = "train_test"
     NAME = "train_name"
@@ -230,6 +236,7 @@ class ExploreKeys:
     NEIGHBOURS = "explore_k"
     DISTANCE = "explore_distance"
     NEIGHBOUR_OF = "explore_seq"
+    QUALITY_ON = "explore_quality_on"
     ATTENTION_SEQUENCE = "attention_seq"
     DOWNLOAD_IDS = "download_selection_ids"
     DOWNLOAD_FASTA = "download_selection_fasta"
@@ -316,7 +323,13 @@ class CompareKeys:
     METRIC = "compare_metric"
     MAX_SEQUENCES = "compare_max_sequences"
     EMBEDDINGS = "compare_embeddings"
+    MEASURE_ON = "compare_measure_on"
     DOWNLOAD = "download_report"
+
+    @staticmethod
+    def train_control(run_id: str) -> str:
+        """Key of "Train the shuffled control" of one run."""
+        return f"compare_control_{run_id}"
 
 
 COMPARE_VIEW: tuple[LinkedWidget, ...] = (

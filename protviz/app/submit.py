@@ -19,6 +19,8 @@ from protviz.model.runs import RunInfo
 
 CONTINUED = " (continued)"
 """Appended to a run's name for the run that continues it."""
+SHUFFLED_CONTROL = " (shuffled control)"
+"""Appended to a run's name for its shuffled-training control."""
 
 
 def submit(
@@ -53,10 +55,27 @@ def submit_continuation(run: RunInfo, config: TrainingConfig) -> str:
         DatasetNotFoundError: If the run's data set is not on this server.
         JobQueueFullError: If the queue is full.
     """
+    return _submit_for_run(run, config, CONTINUED, parent=run.run_id)
+
+
+def submit_control(run: RunInfo) -> str:
+    """Queue the shuffled-training control of ``run`` (its architecture and settings, trained
+    and tested on residue-shuffled sequences, see
+    :meth:`~protviz.core.config.TrainingConfig.shuffled_control`); return the job's id.
+
+    Raises:
+        DatasetNotFoundError: If the run's data set is not on this server.
+        JobQueueFullError: If the queue is full.
+    """
+    config = run.record.config.shuffled_control(run.run_id)
+    return _submit_for_run(run, config, SHUFFLED_CONTROL, parent=None)
+
+
+def _submit_for_run(run: RunInfo, config: TrainingConfig, suffix: str, parent: str | None) -> str:
+    """Queue one job on the data set ``run`` was trained on, named after it."""
     ref = find_dataset_ref(run.record.dataset.content_hash, store_folder())
-    name = f"{run.name[: runs.MAX_NAME_LENGTH - len(CONTINUED)]}{CONTINUED}"
-    dataset_name = run.record.dataset.name
-    spec = JobSpec(config, ref, dataset_name, name, run.run_id)
+    name = f"{run.name[: runs.MAX_NAME_LENGTH - len(suffix)]}{suffix}"
+    spec = JobSpec(config, ref, run.record.dataset.name, name, parent)
     (job_id,) = jobs.submit_jobs([spec], owner=state.session_owner())
     keep_jobs_moving()
     return job_id

@@ -40,6 +40,8 @@ CONFIG_OPTIONS = (
     "patience",
     "seed",
     "lr_schedule",
+    "split",
+    "identity",
 )
 """``train`` options passed to :class:`TrainingConfig` as they are, when given."""
 
@@ -76,6 +78,8 @@ def config_from_args(args: argparse.Namespace) -> TrainingConfig:
             ) from None
     if args.class_weights is not None:
         options["class_weights"] = args.class_weights
+    if args.metadata_column is not None:
+        options["split_column"] = args.metadata_column
     if args.time_cap_minutes is not None:
         options["time_budget_seconds"] = args.time_cap_minutes * 60 or None
     options["use_dataset_split"] = not args.ignore_split

@@ -15,7 +15,7 @@ from pathlib import Path
 from protviz.analysis.kinds import DATASET_KINDS, KIND_HELP, RUN_KINDS
 from protviz.analysis.projection import METHODS, METRICS
 from protviz.cli.common import add_label_options
-from protviz.core.config import ARCHITECTURE_NAMES, LR_SCHEDULES
+from protviz.core.config import ARCHITECTURE_NAMES, DEFAULT_IDENTITY, LR_SCHEDULES, SPLIT_KINDS
 
 Commands = argparse._SubParsersAction
 """The sub-parsers of the ``python -m protviz`` parser."""
@@ -125,6 +125,38 @@ def _add_hyper_parameters(parser: argparse.ArgumentParser) -> None:
         "--ignore-split",
         action="store_true",
         help="ignore the data set's own split and use a stratified split",
+    )
+    _add_split_options(parser)
+
+
+def _add_split_options(parser: argparse.ArgumentParser) -> None:
+    """How the sequences are split, and the shuffled control."""
+    split = parser.add_argument_group("splits that do not leak, and the shuffled control")
+    split.add_argument(
+        "--split",
+        choices=SPLIT_KINDS,
+        help="random: the data set's own split or a stratified one (default); metadata: whole "
+        "groups of --split-by on one side; cluster: whole clusters of sequences at "
+        "--identity or more on one side (MMseqs2 when installed, else shared 5-mers)",
+    )
+    split.add_argument(
+        "--split-by",
+        dest="metadata_column",
+        metavar="COLUMN",
+        help="metadata split: the metadata column whose groups stay whole, e.g. year "
+        "(--split-column names the label table's split column)",
+    )
+    split.add_argument(
+        "--identity",
+        type=float,
+        metavar="X",
+        help=f"cluster split: identity threshold in (0, 1] (default {DEFAULT_IDENTITY})",
+    )
+    split.add_argument(
+        "--shuffled-control",
+        metavar="RUN",
+        help="train the shuffled control of a saved run: its architecture and settings, "
+        "trained and tested on residue-shuffled sequences; saves a new run",
     )
 
 

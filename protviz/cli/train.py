@@ -19,16 +19,26 @@ from protviz.io.datastore import find_dataset
 from protviz.model import runs
 from protviz.model.progress import ProgressBar
 from protviz.model.training import train
+from protviz.report.sentences import split_text
 
 _CONTINUE_OPTIONS = ("epochs", "time_cap_minutes")
 """The only hyper-parameter options ``--continue`` takes (a continued run keeps the rest)."""
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Train (or continue) and save a run; return its id, folder, scores and timings."""
+    """Train (or continue, or train a shuffled control) and save a run; return its id,
+    folder, scores and timings."""
+    if args.shuffled_control and args.continue_from:
+        raise ProteinDataError("Give --continue or --shuffled-control, not both.")
     parent = runs.get_run(args.continue_from, args.home) if args.continue_from else None
-    dataset = _dataset(args, parent.record if parent else None)
-    config = config_from_args(args) if parent is None else _continuation(args, parent.record)
+    controlled = runs.get_run(args.shuffled_control, args.home) if args.shuffled_control else None
+    if controlled is not None:
+        _refuse_settings(args, "--shuffled-control keeps the run's settings", ())
+        dataset = _dataset(args, controlled.record)
+        config = controlled.record.config.shuffled_control(controlled.run_id)
+    else:
+        dataset = _dataset(args, parent.record if parent else None)
+        config = config_from_args(args) if parent is None else _continuation(args, parent.record)
     result = train(
         dataset,
         config,
@@ -49,6 +59,9 @@ def run_summary(record: RunRecord, run_dir: str) -> dict[str, Any]:
         "arch": record.config.arch,
         "dataset": record.dataset.name,
         "split_sizes": record.split_sizes,
+        "split": record.split.to_dict(),
+        "split_text": split_text(record),
+        "control_of": record.control_of,
         "epochs_run": record.epochs_run,
         "best_epoch": record.best_epoch,
         "stop_reason": record.stop_reason,
@@ -80,18 +93,34 @@ def _dataset(args: argparse.Namespace, parent: RunRecord | None) -> Dataset:
     return dataset_from_args(args)
 
 
-def _continuation(args: argparse.Namespace, record: RunRecord) -> TrainingConfig:
-    """The parent's configuration with ``--epochs`` more epochs and the ``--time-cap-minutes``."""
+def _refuse_settings(args: argparse.Namespace, rule: str, allowed: tuple[str, ...]) -> None:
+    """Refuse hyper-parameter options other than ``allowed`` (a run's settings are kept)."""
     given = [
         f"--{name.replace('_', '-')}"
-        for name in (*CONFIG_OPTIONS, "arch", "conv_widths", "max_length", "class_weights")
-        if name not in _CONTINUE_OPTIONS and getattr(args, name) is not None
-    ]
-    if given or args.ignore_split:
-        raise ProteinDataError(
-            f"--continue keeps the run's settings; leave out {', '.join(given) or '--ignore-split'}"
-            " (only --epochs, the number of more epochs, and --time-cap-minutes apply)."
+        for name in (
+            *CONFIG_OPTIONS,
+            "arch",
+            "conv_widths",
+            "max_length",
+            "class_weights",
+            "metadata_column",
         )
+        if name not in allowed and getattr(args, name) is not None
+    ]
+    if args.ignore_split:
+        given.append("--ignore-split")
+    if given:
+        extra = (
+            " (only --epochs, the number of more epochs, and --time-cap-minutes apply)"
+            if allowed
+            else ""
+        )
+        raise ProteinDataError(f"{rule}; leave out {', '.join(given)}{extra}.")
+
+
+def _continuation(args: argparse.Namespace, record: RunRecord) -> TrainingConfig:
+    """The parent's configuration with ``--epochs`` more epochs and the ``--time-cap-minutes``."""
+    _refuse_settings(args, "--continue keeps the run's settings", _CONTINUE_OPTIONS)
     config = record.config
     more = args.epochs if args.epochs is not None else config.epochs
     time_cap = config.time_budget_seconds
@@ -112,6 +141,9 @@ def format(result: dict[str, Any]) -> str:
     ]
     if result["stop_reason"]:
         lines.append(stop_text(result["stop_reason"], result["still_improving"]))
+    lines.append(f"split: {result['split_text']}")
+    if result["control_of"]:
+        lines.append(f"shuffled control of run {result['control_of']}")
     lines.append("test: " + scores_text(result["metrics"]))
     for name, baseline in result["baselines"].items():
         lines.append(f"{name} baseline: " + scores_text(baseline))

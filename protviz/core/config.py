@@ -17,6 +17,15 @@ from protviz.core.truncation import TRUNCATION_POLICIES, Truncation, truncation_
 ARCHITECTURE_NAMES = ("mean", "lstm", "bilstm", "conv_attention")
 """The architectures :func:`protviz.model.architectures.build_model` builds."""
 
+SPLIT_KINDS = ("random", "metadata", "cluster")
+"""How a run's sequences are split (``TrainingConfig.split``): ``random`` (the data set's
+own split when it has one and ``use_dataset_split`` allows it, else a seeded stratified
+shuffle), ``metadata`` (whole groups of a metadata column on one side) or ``cluster``
+(whole clusters of similar sequences on one side); see :mod:`protviz.model.splits`."""
+
+DEFAULT_IDENTITY = 0.5
+"""The identity threshold of a ``cluster`` split when none is chosen."""
+
 LR_SCHEDULES = ("plateau", "constant")
 """Learning-rate schedules: halve on a validation-loss plateau, or keep it constant."""
 
@@ -34,6 +43,16 @@ subset 0.387 accuracy at 1e-2 against 0.317 at 3e-3); the recurrent models and
 ``conv_attention`` reach 1.000 on the motif toy at 3e-3 (``conv_attention`` fails at
 1e-2), and the plateau schedule halves the rate from there.
 """
+
+_LATER_FIELDS = ("split", "split_column", "identity", "shuffle_residues", "control_of")
+"""Fields added after runs were first saved: :meth:`TrainingConfig.to_dict` leaves them out
+while they hold their defaults, so a record read from an older ``run.json`` is written back
+as it was."""
+
+_ABSENT_MEANS = {"lr_schedule": "constant"}
+"""Fields whose absence from an older ``run.json`` means a value other than today's default
+(runs saved before the learning-rate schedule trained at a constant rate): read as that
+value, and left out again when it holds it."""
 
 _WHOLE_NUMBERS = ("embedding_dim", "units", "conv_filters", "epochs", "batch_size", "patience")
 
@@ -73,6 +92,17 @@ class TrainingConfig:
         time_budget_seconds: The time cap: stop after the last epoch that fits in
             this many seconds of training (judged by the previous epoch's
             duration); the first epoch always runs. None: no limit.
+        split: How to split the sequences, one of :data:`SPLIT_KINDS`.
+        split_column: The metadata column whose groups a ``metadata`` split keeps
+            whole (e.g. ``year``, ``lineage``, ``study``).
+        identity: A ``cluster`` split's threshold: sequences at or above this
+            identity (0 to 1) to one another end up on the same side.
+        shuffle_residues: Train and test on residue-shuffled sequences (the
+            shuffled control): composition kept, a fresh shuffle of every training
+            sequence each epoch, validation and test sequences shuffled once with
+            ``seed``.
+        control_of: The run whose shuffled control this is (with
+            ``shuffle_residues``), or None.
     """
 
     arch: str = "conv_attention"
@@ -94,10 +124,20 @@ class TrainingConfig:
     seed: int = 0
     patience: int = 6
     time_budget_seconds: float | None = 1800.0
+    split: str = "random"
+    split_column: str | None = None
+    identity: float = DEFAULT_IDENTITY
+    shuffle_residues: bool = False
+    control_of: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "conv_widths", tuple(int(w) for w in self.conv_widths))
-        problem = self._shape_problem() or self._rate_problem() or self._truncation_problem()
+        problem = (
+            self._shape_problem()
+            or self._rate_problem()
+            or self._truncation_problem()
+            or self._split_problem()
+        )
         if problem is not None:
             raise TrainingConfigError(problem)
 
@@ -153,6 +193,28 @@ class TrainingConfig:
             )
         return truncation_problem(self.max_length, self.truncation)
 
+    def _split_problem(self) -> str | None:
+        """The split kind, its column or threshold, and the shuffled control."""
+        if self.split not in SPLIT_KINDS:
+            return f"split must be one of {', '.join(SPLIT_KINDS)}; got {self.split!r}."
+        if self.split == "metadata" and not self.split_column:
+            return (
+                "A metadata split needs the column whose groups stay whole, e.g. "
+                "split_column='year'."
+            )
+        identity = self.identity
+        if (
+            not isinstance(identity, int | float)
+            or isinstance(identity, bool)
+            or not (0.0 < identity <= 1.0)
+        ):
+            return f"identity must be in (0, 1], e.g. 0.5 for 50%; got {self.identity!r}."
+        if self.shuffle_residues not in (True, False):
+            return f"shuffle_residues must be true or false; got {self.shuffle_residues!r}."
+        if self.control_of is not None and not self.shuffle_residues:
+            return "control_of names the parent of a shuffled control: set shuffle_residues too."
+        return None
+
     @property
     def lr_patience(self) -> int:
         """Epochs without improvement before the ``plateau`` schedule halves the rate.
@@ -201,14 +263,33 @@ class TrainingConfig:
             self, epochs=epochs_done + more_epochs, time_budget_seconds=time_budget_seconds
         )
 
+    def shuffled_control(self, run_id: str | None) -> TrainingConfig:
+        """The configuration of the shuffled control of the run trained with this one.
+
+        Args:
+            run_id: The run it controls (None when it is not saved).
+
+        Returns:
+            This configuration, trained and tested on residue-shuffled sequences.
+        """
+        return dataclasses.replace(self, shuffle_residues=True, control_of=run_id)
+
     def to_dict(self) -> dict[str, Any]:
-        """The configuration as JSON-serialisable data."""
+        """The configuration as JSON-serialisable data (the split and control fields only
+        when they differ from their defaults)."""
         data = dataclasses.asdict(self)
         data["conv_widths"] = list(self.conv_widths)
+        defaults = {f.name: f.default for f in dataclasses.fields(self)}
+        for name in _LATER_FIELDS:
+            if data[name] == defaults[name]:
+                del data[name]
+        for name, before in _ABSENT_MEANS.items():
+            if data[name] == before:
+                del data[name]
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrainingConfig:
         """Rebuild a configuration from :meth:`to_dict` output (unknown keys ignored)."""
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**(_ABSENT_MEANS | {k: v for k, v in data.items() if k in names}))

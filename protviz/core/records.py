@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from protviz.core.alphabet import PROTEIN_ALPHABET
-from protviz.core.config import TrainingConfig
+from protviz.core.config import SPLIT_KINDS, TrainingConfig
 from protviz.core.errors import ProtvizError
 
 RECORD_FILE = "run.json"
@@ -224,6 +224,56 @@ class DatasetRef:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SplitInfo:
+    """How a run's sequences were split (``run.json``'s ``split``).
+
+    Runs saved before protviz offered other splits were all ``random`` (the data
+    set's own split or a stratified one: ``dataset.split_source`` says which).
+
+    Attributes:
+        kind: ``random``, ``metadata`` or ``cluster`` (see
+            :data:`~protviz.core.config.SPLIT_KINDS`).
+        column: The metadata column whose groups were kept whole.
+        identity: The identity threshold of a cluster split.
+        method: How clusters were found: ``mmseqs2`` or ``kmer``.
+        groups: Groups (or clusters) per split, ``train``, ``valid``, ``test``.
+        extra: Entries this version of protviz does not know, kept as they are.
+    """
+
+    kind: str = "random"
+    column: str | None = _optional(None)
+    identity: float | None = _optional(None)
+    method: str = _optional("")
+    groups: Mapping[str, int] = field(default_factory=dict, metadata={"optional": True})
+    extra: Mapping[str, Any] = _extra()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", dict(self.groups))
+
+    @classmethod
+    def from_fields(cls, fields: _Fields) -> SplitInfo:
+        """Read the ``split`` object."""
+        kind = fields.get("kind", TEXT, "random")
+        if kind not in SPLIT_KINDS:
+            raise RunRecordError(
+                f"{RECORD_FILE}: 'split.kind' must be one of {', '.join(SPLIT_KINDS)}; got "
+                f"{kind!r}. {_FIX}"
+            )
+        return cls(
+            kind=kind,
+            column=fields.get("column", TEXT, None),
+            identity=fields.get("identity", NUMBER, None),
+            method=fields.get("method", TEXT, ""),
+            groups=fields.mapping("groups", WHOLE, {}),
+            extra=fields.extra(cls),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return _to_dict(self)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Timings:
     """How long a run took, in seconds (``run.json``'s ``timings``); None when unknown.
 
@@ -381,6 +431,8 @@ class RunRecord:
         class_names: Class names in the order of the model's outputs.
         dataset: The data set it was trained on.
         split_sizes: Sequences per split (``train``, ``valid``, ``test``).
+        split: How the sequences were split (kind, column or threshold, method,
+            groups per split).
         metrics: Test-set scores.
         history: One mapping per epoch: ``epoch`` and the Keras logs (``loss``,
             ``accuracy``, ``val_loss``, ``val_accuracy``, ``learning_rate``, ...);
@@ -403,6 +455,9 @@ class RunRecord:
             :mod:`protviz.model.baselines`; the fitted baselines are in the run
             folder's ``baselines.json``). Empty for runs saved without them.
         parent: The run this one continued training from (None: trained from scratch).
+        control_of: The run whose shuffled control this is: the same architecture and
+            settings, trained and tested on residue-shuffled sequences (None: not a
+            control).
         parameters: Trainable and other weights of the model.
         timings: How long training took.
         device: What it trained on, e.g. ``CPU (16 cores, x86_64)``.
@@ -423,6 +478,7 @@ class RunRecord:
     class_names: tuple[str, ...]
     dataset: DatasetRef
     split_sizes: Mapping[str, int] = field(default_factory=dict)
+    split: SplitInfo = field(default_factory=SplitInfo, metadata={"optional": True})
     metrics: Metrics = field(default_factory=Metrics)
     history: tuple[Mapping[str, float], ...] = ()
     epochs_run: int | None = None
@@ -434,6 +490,7 @@ class RunRecord:
     class_weighting_reason: str = _optional("")
     baselines: Mapping[str, Metrics] = field(default_factory=dict, metadata={"optional": True})
     parent: str | None = _optional(None)
+    control_of: str | None = _optional(None)
     parameters: int | None = None
     timings: Timings = field(default_factory=Timings)
     device: str = ""
@@ -481,6 +538,7 @@ class RunRecord:
             class_names=_class_names(fields),
             dataset=DatasetRef.from_fields(fields.nested("dataset", hint=_DATASET_HINT)),
             split_sizes=fields.mapping("split_sizes", WHOLE, {}),
+            split=SplitInfo.from_fields(fields.nested("split", {})),
             metrics=Metrics.from_fields(fields.nested("metrics", {})),
             history=fields.items("history", OBJECT, []),
             epochs_run=fields.get("epochs_run", WHOLE, None),
@@ -492,6 +550,7 @@ class RunRecord:
             class_weighting_reason=fields.get("class_weighting_reason", TEXT, ""),
             baselines=_baselines(fields),
             parent=fields.get("parent", TEXT, None),
+            control_of=fields.get("control_of", TEXT, None),
             parameters=fields.get("parameters", WHOLE, None),
             timings=Timings.from_fields(fields.nested("timings", {})),
             device=fields.get("device", TEXT, ""),

@@ -28,6 +28,7 @@ from protviz.model.encoding import (
     bucket_batches,
     pad_batch,
 )
+from protviz.model.shuffling import shuffle_tokens
 
 
 @dataclass
@@ -42,6 +43,7 @@ class _BatchGenerator:
     seed: int
     batches_per_bucket: int
     epoch: int = 0
+    shuffle_residues: bool = False
 
     def plan(self, epoch: int) -> list[np.ndarray]:
         lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.int64, count=len(self.tokens))
@@ -55,9 +57,13 @@ class _BatchGenerator:
 
     def __call__(self) -> Iterator:
         batches = self.plan(self.epoch)
+        residue_rng = np.random.default_rng([self.seed, self.epoch, 1])
         self.epoch += 1
         for indices in batches:
-            inputs = pad_batch([self.tokens[i] for i in indices])
+            tokens = [self.tokens[i] for i in indices]
+            if self.shuffle_residues:
+                tokens = shuffle_tokens(tokens, residue_rng)
+            inputs = pad_batch(tokens)
             if self.labels is None:
                 yield inputs
             elif self.sample_weights is None:
@@ -95,6 +101,7 @@ def training_dataset(
     seed: int = 0,
     batches_per_bucket: int = DEFAULT_BATCHES_PER_BUCKET,
     first_epoch: int = 0,
+    shuffle_residues: bool = False,
 ) -> tf.data.Dataset:
     """Build a ``tf.data`` pipeline of bucketed, per-batch-padded labeled batches.
 
@@ -111,6 +118,8 @@ def training_dataset(
         batches_per_bucket: Bucket size in batches.
         first_epoch: The epoch of the first pass (a continued run goes on with
             the shuffles its parent would have drawn next).
+        shuffle_residues: Permute the residues of every sequence afresh each epoch
+            (seed ``[seed, epoch, 1]``): the shuffled control's training batches.
 
     Returns:
         A dataset of ``(tokens (batch, longest_in_batch) int32, labels (batch,) int32)``
@@ -130,7 +139,15 @@ def training_dataset(
         )
     weights = None if sample_weights is None else np.asarray(sample_weights, dtype=np.float32)
     generator = _BatchGenerator(
-        tokens, labels, weights, batch_size, shuffle, seed, batches_per_bucket, first_epoch
+        tokens,
+        labels,
+        weights,
+        batch_size,
+        shuffle,
+        seed,
+        batches_per_bucket,
+        first_epoch,
+        shuffle_residues,
     )
     return _to_tf_dataset(generator, len(generator.plan(first_epoch)))
 

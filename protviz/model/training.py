@@ -21,6 +21,12 @@
    (:class:`~protviz.core.records.RunRecord`), test predictions (the network's
    and the baselines') and baselines in the run store (:mod:`protviz.model.runs`).
 
+``TrainingConfig(shuffle_residues=True, control_of=run_id)`` trains the shuffled
+control of a run: the same architecture and settings (so the same split), trained
+on residue-shuffled sequences (a fresh shuffle each epoch) and tested on its test
+sequences shuffled once with the seed; the baselines are fitted and scored on the
+unshuffled sequences, as for any run.
+
 ``train(dataset, config, parent=run_id)`` continues a saved run instead: its
 model and optimizer state are loaded and trained for more epochs on the same
 split, and a new run records ``parent``.
@@ -64,7 +70,7 @@ from protviz import __version__
 from protviz.core.alphabet import PROTEIN_ALPHABET
 from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset, ProteinDataError, require_classes
-from protviz.core.records import DatasetRef, Metrics, RunRecord, Timings
+from protviz.core.records import DatasetRef, Metrics, RunRecord, SplitInfo, Timings
 from protviz.core.truncation import Truncation
 from protviz.model import runs
 from protviz.model.architectures import build_model
@@ -86,6 +92,7 @@ from protviz.model.progress import (
 )
 from protviz.model.runs import RunInfo
 from protviz.model.saved import load_model
+from protviz.model.shuffling import control_inputs
 from protviz.model.splits import Split, balanced_class_weights, class_weighting, split_dataset
 
 EVALUATE_BATCH_SIZE = 64
@@ -332,9 +339,12 @@ class _Prepared:
         class_names: Classes of the sequences in the split, sorted.
         label_ids: Class index per sequence of the data set, shape ``(n,)``;
             -1 for sequences the split leaves out.
-        tokens: Token ids per sequence of the data set (truncated).
+        tokens: Token ids per sequence of ``inputs`` (truncated).
         class_weighted: Whether training weights the classes.
         class_weighting_reason: Why (see :func:`~protviz.model.splits.class_weighting`).
+        inputs: The sequences the network reads: the data set's, or for the
+            shuffled control its validation and test sequences shuffled once
+            (:func:`~protviz.model.shuffling.control_inputs`).
     """
 
     split: Split
@@ -343,6 +353,7 @@ class _Prepared:
     tokens: list[np.ndarray]
     class_weighted: bool
     class_weighting_reason: str
+    inputs: list[str]
 
     def tokens_of(self, indices: np.ndarray) -> list[np.ndarray]:
         """The encoded sequences at ``indices``."""
@@ -409,9 +420,18 @@ def _prepare(dataset: Dataset, config: TrainingConfig) -> _Prepared:
     class_names = sorted(set(labels[used].tolist()))
     class_index = {label: i for i, label in enumerate(class_names)}
     label_ids = np.array([class_index.get(label, -1) for label in labels], dtype=np.int32)
-    tokens = encode_all(dataset.sequences, config.max_length, config.truncation)
+    inputs = list(dataset.sequences)
+    if config.shuffle_residues:
+        inputs = control_inputs(
+            inputs,
+            np.concatenate([split.valid, split.test]),
+            seed=config.seed,
+            max_length=config.max_length,
+            truncation=config.truncation,
+        )
+    tokens = encode_all(inputs, config.max_length, config.truncation)
     weighted, reason = class_weighting(labels[split.train].tolist(), config.class_weights)
-    return _Prepared(split, class_names, label_ids, tokens, weighted, reason)
+    return _Prepared(split, class_names, label_ids, tokens, weighted, reason, inputs)
 
 
 def _training_data(
@@ -437,6 +457,7 @@ def _training_data(
         shuffle=True,
         seed=config.seed,
         first_epoch=first_epoch,
+        shuffle_residues=config.shuffle_residues,
     )
     if len(split.valid) == 0:
         return train_data, None
@@ -561,7 +582,6 @@ def _fitted(
 
 def _evaluate(
     model: keras.Model,
-    dataset: Dataset,
     prepared: _Prepared,
     config: TrainingConfig,
     reporter: ProgressAndCancel,
@@ -573,7 +593,7 @@ def _evaluate(
     if len(test):
         probabilities = predict_probabilities(
             model,
-            [dataset.sequences[i] for i in test],
+            [prepared.inputs[i] for i in test],
             max_length=config.max_length,
             truncation=config.truncation,
             batch_size=EVALUATE_BATCH_SIZE,
@@ -647,6 +667,8 @@ def _run_record(
     split, fitted = outcome.prepared.split, outcome.fitted
     parent = start.parent
     default_name = f"{config.arch} on {dataset.name}"
+    if config.shuffle_residues:
+        default_name += " (shuffled control)"
     if parent is not None:
         default_name = f"{parent.name} (continued)"
     return RunRecord(
@@ -664,6 +686,13 @@ def _run_record(
             split_notes=split.notes,
         ),
         split_sizes=split.sizes(),
+        split=SplitInfo(
+            kind=split.kind,
+            column=split.column,
+            identity=split.identity,
+            method=split.method,
+            groups=split.groups,
+        ),
         metrics=Metrics.from_dict(outcome.evaluated.metrics),
         history=fitted.history,
         epochs_run=len(fitted.history),
@@ -678,6 +707,7 @@ def _run_record(
             for name, scores in outcome.baseline_scores.items()
         },
         parent=None if parent is None else parent.run_id,
+        control_of=config.control_of,
         parameters=outcome.parameters,
         timings=outcome.timings,
         device=device_name(),
@@ -809,7 +839,7 @@ def train(
     baselines, baseline_scores = _fit_baselines(dataset, prepared, config)
     reporter = _reporter(progress, cancel, config, start)
     model, fitted = _fit(prepared, config, start, reporter)
-    evaluated = _evaluate(model, dataset, prepared, config, reporter)
+    evaluated = _evaluate(model, prepared, config, reporter)
     if cancel is not None and cancel.is_set():
         raise TrainingCancelled("Training was cancelled; nothing was saved.")
     timings = _timings(prepared, fitted, evaluated, started)

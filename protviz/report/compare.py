@@ -20,6 +20,7 @@ from protviz.analysis.compare import (
     RUN_KINDS_COMPARED,
     BaselineEntry,
     Comparison,
+    ControlPair,
     baseline_entries,
     comparison_table,
     embedding_quality_table,
@@ -28,9 +29,19 @@ from protviz.analysis.compare import (
 )
 from protviz.analysis.scores import baseline_comparisons
 from protviz.core.records import RunRecord
+from protviz.model.bootstrap import PairedDifference
 from protviz.report.figures import as_plot_text, class_colors, wrap_title
-from protviz.report.sentences import baseline_label, baseline_sentence, compare_sentence
-from protviz.report.tables import range_cell, stopped_text
+from protviz.report.sentences import (
+    baseline_label,
+    baseline_sentence,
+    care_problem,
+    compare_sentence,
+    interval_text,
+    range_text,
+    same_split,
+    split_text,
+)
+from protviz.report.tables import range_cell
 
 TABLE_METRICS = {
     "test accuracy": "accuracy",
@@ -97,7 +108,8 @@ def _baseline_row(entry: BaselineEntry, name_runs: bool) -> dict[str, object]:
 
 def noise_sentences(comparison: Comparison, metric: str = "accuracy") -> list[str]:
     """Every pair of runs compared on their shared test sequences: is the difference beyond
-    the noise? A pair where a run stopped at a cap while still improving says so.
+    the noise? Only runs trained with equal care (both converged) and split the same way
+    are compared; otherwise the sentence says why they cannot be.
 
     Returns:
         One sentence per pair of runs (or why it cannot be compared).
@@ -106,27 +118,81 @@ def noise_sentences(comparison: Comparison, metric: str = "accuracy") -> list[st
     sentences = []
     for pair in run_pairs(comparison, metric):
         first, second = short[pair.first.run_id], short[pair.second.run_id]
-        if pair.comparison is None:
+        problem = _pair_problem(pair.first.record, first, pair.second.record, second)
+        if problem:
+            sentences.append(problem)
+        elif pair.comparison is None:
             sentences.append(f"{first} and {second} share too few test sequences to be compared.")
-            continue
-        text = compare_sentence(pair.comparison, first, second)
-        caveat = _unequal_care(pair.first.record, first, pair.second.record, second)
-        sentences.append(text + (f" {caveat}" if caveat else ""))
+        else:
+            split = split_text(pair.first.record)
+            sentences.append(f"{compare_sentence(pair.comparison, first, second)} ({split}.)")
     return sentences
 
 
-def _unequal_care(first: RunRecord, first_name: str, second: RunRecord, second_name: str) -> str:
-    """A warning when a run had not converged (it may be under-trained), else empty text."""
-    unfinished = [
-        f"{name} ({stopped_text(record)})"
-        for name, record in ((first_name, first), (second_name, second))
-        if record.still_improving
-    ]
-    if not unfinished:
-        return ""
+def _pair_problem(first: RunRecord, first_name: str, second: RunRecord, second_name: str) -> str:
+    """Why two runs cannot be compared fairly (unequal care or other splits), else empty."""
+    care = care_problem({first_name: first, second_name: second})
+    if care:
+        return (
+            f"{first_name} and {second_name} cannot be compared fairly: {care}. Continue "
+            "training until early stopping ends it, then compare."
+        )
+    if not same_split(first, second):
+        return (
+            f"{first_name} and {second_name} cannot be compared: they were tested on "
+            f"different splits ({split_text(first)}; {split_text(second)})."
+        )
+    return ""
+
+
+def control_sentences(pairs: Sequence[ControlPair]) -> list[str]:
+    """What order is worth on this data: each run against its shuffled control.
+
+    Returns:
+        One sentence per run: the gap with its paired interval, why it cannot be
+        read, or that the run has no control yet.
+    """
+    sentences = []
+    for pair in pairs:
+        name = pair.run.name
+        if pair.control is None:
+            sentences.append(
+                f"{name} has no shuffled control yet: train it to learn what residue order "
+                "is worth on this data."
+            )
+            continue
+        control = f"its shuffled control ({pair.control.name})"
+        care = care_problem({name: pair.run.record, control: pair.control.record})
+        if care:
+            sentences.append(f"{name} and {control} cannot be compared fairly: {care}.")
+        elif pair.comparison is None:
+            sentences.append(f"{name} and {control} share too few test sequences to compare.")
+        else:
+            sentences.append(_order_worth(pair.comparison, name, control, pair.run.record))
+    return sentences
+
+
+def _order_worth(paired: PairedDifference, name: str, control: str, record: RunRecord) -> str:
+    """The gap between a run and its shuffled control, as what order is worth."""
+    gap = paired.difference
+    detail = (
+        f"{gap.estimate:+.3f}, {paired.confidence:.0%} CI "
+        f"{range_text(gap.low, gap.high, signed=True)}"
+    )
+    if paired.within_noise:
+        verdict = (
+            f"order adds nothing beyond the noise on this data (gap {detail}): composition "
+            "carries what this architecture learns"
+        )
+    elif gap.estimate > 0:
+        verdict = f"residue order is worth {gap.estimate:.3f} {paired.metric} here (gap {detail})"
+    else:
+        verdict = f"the shuffled control does better, beyond the noise (gap {detail})"
     return (
-        f"But {' and '.join(unfinished)} stopped while still improving: this compares "
-        "models trained with unequal care; continue training before reading much into it."
+        f"What order is worth: {name} scores {interval_text(paired.first)} {paired.metric} on "
+        f"the same {paired.n:,} test sequences ({split_text(record)}) on which {control}, "
+        f"trained and tested on residue-shuffled sequences, scores "
+        f"{interval_text(paired.second, confidence=None)}: {verdict}."
     )
 
 

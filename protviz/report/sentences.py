@@ -155,6 +155,67 @@ def baseline_sentence(name: str, comparison: PairedDifference) -> str:
     )
 
 
+SPLIT_METHOD_NAMES = {"mmseqs2": "MMseqs2", "kmer": "shared 5-mers"}
+"""Clustering method -> how a sentence names it."""
+
+
+def _group_counts(record: RunRecord, unit: str) -> str:
+    groups = record.split.groups
+    if not groups:
+        return ""
+    counts = " / ".join(f"{groups.get(part, 0):,}" for part in ("train", "valid", "test"))
+    return f"; {counts} {unit} in train / valid / test"
+
+
+def split_text(record: RunRecord) -> str:
+    """The split a run's scores come from, e.g. ``cluster split at 50% identity
+    (MMseqs2; 40 / 5 / 10 clusters in train / valid / test)``."""
+    split = record.split
+    if split.kind == "cluster":
+        method = SPLIT_METHOD_NAMES.get(split.method, split.method or "unknown method")
+        identity = "?" if split.identity is None else f"{split.identity:.0%}"
+        return f"cluster split at {identity} identity ({method}{_group_counts(record, 'clusters')})"
+    if split.kind == "metadata":
+        counts = _group_counts(record, "groups").removeprefix("; ")
+        return f"metadata split by '{split.column}'" + (f" ({counts})" if counts else "")
+    if record.dataset.split_source == "dataset":
+        return "the data set's own split"
+    if record.dataset.split_source == "stratified":
+        return f"random stratified split (seed {record.config.seed})"
+    return "random split"
+
+
+def same_split(first: RunRecord, second: RunRecord) -> bool:
+    """Whether two runs were split the same way (kind, column, threshold, method)."""
+    keys = ("kind", "column", "identity", "method")
+    one, other = first.split, second.split
+    return all(getattr(one, key) == getattr(other, key) for key in keys) and (
+        first.dataset.split_source == second.dataset.split_source
+    )
+
+
+def care_problem(records: dict[str, RunRecord]) -> str | None:
+    """Why runs were not trained with equal care (None when every one converged).
+
+    Args:
+        records: Run name -> its record.
+
+    Returns:
+        E.g. ``mean on X stopped because it reached the epoch cap, not because
+        validation loss stopped improving``, or None.
+    """
+    problems = []
+    for name, record in records.items():
+        if record.stop_reason is None:
+            problems.append(f"{name} was saved before protviz recorded why training stopped")
+        elif record.stop_reason != "converged":
+            problems.append(
+                f"{name} stopped because {STOP_REASONS[record.stop_reason]}, not because "
+                "validation loss stopped improving"
+            )
+    return "; ".join(problems) or None
+
+
 def stopping_plan(config: TrainingConfig) -> str:
     """When training will stop, and what the learning rate does, before it starts."""
     caps = [f"after {config.epochs} epochs"]

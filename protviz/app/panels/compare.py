@@ -9,6 +9,7 @@ import streamlit as st
 from protviz.analysis.compare import (
     QUALITY_COLUMNS,
     Comparison,
+    control_pairs,
     embedding_quality_table,
     summary_sentences,
 )
@@ -18,7 +19,7 @@ from protviz.app.errors import as_text, page_errors
 from protviz.app.panels.jobs import view_or_none
 from protviz.app.panels.train import hyperparameter_input
 from protviz.app.state import COMPARE_VIEW, CompareKeys
-from protviz.app.submit import submit
+from protviz.app.submit import submit, submit_control
 from protviz.app.widgets import is_read_only, read_only_notice, run_label, three_decimals
 from protviz.core.dataset import Dataset, require_classes
 from protviz.model.config_form import every_architecture
@@ -27,6 +28,7 @@ from protviz.model.runs import RunInfo
 from protviz.report.compare import (
     baseline_sentences,
     comparison_frame,
+    control_sentences,
     html_report,
     noise_sentences,
     small_multiples_figure,
@@ -129,9 +131,9 @@ def _progress_bar(view: JobView) -> None:
             st.caption(as_text(view.record.error))
 
 
-def jobs_progress_ui(jobs: list[JobView]) -> None:
-    """The four jobs' progress, refreshed every second; once all are done, their runs are
-    chosen for comparison."""
+def jobs_progress_ui(jobs: list[JobView], *, add_to_selection: bool = False) -> None:
+    """The jobs' progress, refreshed every second; once all are done, their runs are
+    chosen for comparison (added to the chosen runs with ``add_to_selection``)."""
 
     @st.fragment(run_every=1.0 if any(not job.is_finished for job in jobs) else None)
     def progress() -> None:
@@ -144,10 +146,34 @@ def jobs_progress_ui(jobs: list[JobView]) -> None:
                 not job.is_finished for job in jobs
             ):
                 done = [v.record.run_id for v in views if v is not None and v.status == "done"]
+                if add_to_selection:
+                    kept = list(state.widget_value(CompareKeys.RUNS) or [])
+                    done = [*kept, *(run for run in done if run not in kept)]
                 state.set_widget_value(CompareKeys.RUNS, done[:MOST_RUNS])
                 st.rerun(scope="app")
 
     progress()
+
+
+MEASURE_ON = {
+    "test": "test sequences (unseen in training)",
+    "all": "all sequences (training ones included)",
+}
+"""Which sequences the embeddings are measured on -> how the choice reads."""
+
+
+def measure_on_ui() -> str:
+    """Measure embedding quality on the runs' shared test sequences (default) or on all."""
+    return st.radio(
+        "Measure the embeddings on",
+        list(MEASURE_ON),
+        format_func=MEASURE_ON.get,
+        horizontal=True,
+        key=CompareKeys.MEASURE_ON,
+        help="Test sequences: those in the test set of every compared run, which no run "
+        "trained on. All: training sequences too, where a model's embedding looks better "
+        "than it generalises.",
+    )
 
 
 def settings_ui(n_sequences: int) -> tuple[ProjectionParams, int]:
@@ -176,11 +202,44 @@ def settings_ui(n_sequences: int) -> tuple[ProjectionParams, int]:
     return ProjectionParams(method=method, metric=metric), int(max_sequences)
 
 
+def controls_ui(comparison: Comparison, all_runs: list[RunInfo]) -> None:
+    """What order is worth: each run against its shuffled control, or a button to train it."""
+    st.subheader("What residue order is worth: the shuffled control")
+    st.caption(
+        "A run's shuffled control has the same architecture and settings and the same split, "
+        "but is trained on residue-shuffled sequences (composition kept, a fresh shuffle "
+        "every epoch) and tested on its test sequences shuffled once. The gap between the "
+        "two, paired on the same sequence IDs, is what order is worth on this data."
+    )
+    pairs = control_pairs(comparison, all_runs)
+    for pair, sentence in zip(pairs, control_sentences(pairs), strict=True):
+        st.markdown("- " + as_text(sentence))
+        if pair.control is None and not is_read_only():
+            _train_control_button(pair.run)
+    jobs = [view_or_none(job) for job in state.CONTROL_JOBS.get() or []]
+    jobs = [job for job in jobs if job is not None]
+    if jobs:
+        jobs_progress_ui(jobs, add_to_selection=True)
+
+
+def _train_control_button(run: RunInfo) -> None:
+    """ "Train the shuffled control" of one run: a job through the same training queue."""
+    if st.button(
+        f"Train the shuffled control of {run.name}",
+        key=CompareKeys.train_control(run.run_id),
+        icon=":material/shuffle:",
+    ):
+        job = submit_control(run)
+        state.CONTROL_JOBS.set([*(state.CONTROL_JOBS.get() or []), job])
+        st.rerun()
+
+
 def results_ui(comparison: Comparison) -> None:
     """Summary, table, small multiples, the order test's explanation, and the export."""
     st.subheader("What the numbers say")
     for sentence in summary_sentences(comparison) + noise_sentences(comparison):
         st.markdown("- " + as_text(sentence))
+    st.caption(as_text(f"Embedding quality and the projections: {comparison.measured_text}."))
     for note in comparison.notes:
         st.caption(note)
     with st.expander("Each run against simple baselines on its own test sequences"):
@@ -193,7 +252,7 @@ def results_ui(comparison: Comparison) -> None:
         column_config={
             column: st.column_config.NumberColumn(format="%.3f")
             for column in table.columns
-            if column not in ("architecture", "parameters", "training (s)")
+            if column not in ("architecture", "split", "parameters", "training (s)")
             and not column.endswith("95% CI")
         },
     )
@@ -204,7 +263,8 @@ def results_ui(comparison: Comparison) -> None:
     )
     st.caption(
         "Silhouette and 5-NN accuracy: how well the labels separate in each embedding; "
-        "trustworthiness: how faithful the 2-D projection is. Order test: every test "
+        f"trustworthiness: how faithful the 2-D projection is (measured on "
+        f"{comparison.measured_text}). Order test: every test "
         "sequence's residues are shuffled (composition kept); 'accuracy drop' is what the "
         "model loses, 'learned shift' the mean cosine distance its learned embedding moves, "
         "'averaged shift' the largest change of the averaged embedding (zero by construction)."

@@ -9,6 +9,8 @@ changes nothing.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -244,6 +246,7 @@ def compare_measures(
             dataset.content_hash,
             comparison.params,
             max_sequences,
+            hashlib.sha256(np.asarray(comparison.rows).tobytes()).hexdigest(),
             no_run_vectors(kind, dataset),
             comparison.rows,
             comparison.labels,

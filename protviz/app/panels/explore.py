@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from protviz.analysis.compare import test_indices
 from protviz.analysis.explore_view import (
     DISTANCES,
     Neighbours,
@@ -46,6 +47,7 @@ from protviz.app.state import EXPLORE_VIEW, ExploreKeys
 from protviz.core.dataset import Dataset
 from protviz.model.runs import RunInfo
 from protviz.report import figures as plots
+from protviz.report.sentences import split_text
 
 SIDE_BY_SIDE = ["averaged", "learned"]
 """The kinds shown side by side (what the architecture adds to averaging)."""
@@ -429,6 +431,49 @@ def neighbours_ui(
     attention_link(anchor_id, run)
 
 
+QUALITY_ON = {"test": "the run's test sequences", "all": "all sequences"}
+"""Which sequences embedding quality is measured on -> how the choice reads."""
+
+
+def _quality_rows(run: RunInfo | None, dataset: Dataset) -> tuple[np.ndarray, str]:
+    """The rows to measure quality on (the run's test sequences by default) and their name."""
+    everything = np.arange(len(dataset))
+    if run is None:
+        return everything, f"all {len(dataset):,} sequences (no run: no test split)"
+    if run.record.dataset.content_hash != dataset.content_hash:
+        return everything, f"all {len(dataset):,} sequences (the run was not trained on them)"
+    choice = st.radio(
+        "Measure on", list(QUALITY_ON), format_func=QUALITY_ON.get, horizontal=True,
+        key=ExploreKeys.QUALITY_ON, help="Test sequences were not seen in training; on "
+        "training sequences a learned embedding separates the labels better than it generalises.",
+    )  # fmt: skip
+    if choice == "all":
+        return everything, f"all {len(dataset):,} sequences, training sequences included"
+    rows = test_indices(run, dataset)
+    return rows, f"the run's {len(rows):,} test sequences ({split_text(run.record)})"
+
+
+def _every_kind(
+    run: RunInfo | None,
+    dataset: Dataset,
+    params: ProjectionParams,
+    embedded: dict[str, Embedded],
+    names: dict[str, str],
+) -> dict[str, Embedded]:
+    """``embedded`` with every other embedding on offer projected too, but a k-mer profile
+    that would take long (not computed yet on a large data set), with a caption."""
+    missing = [kind for kind in names if kind not in embedded]
+    slow = [kind for kind in missing if kind in DATASET_KINDS and not _kmer_ready(dataset)]
+    if slow:
+        st.caption(
+            "The k-mer profile of this data set is not computed yet: choose kmer as the "
+            "embedding once to compute it (about a minute at 20,000 sequences), and it "
+            "is measured here from then on."
+        )
+    missing = [kind for kind in missing if kind not in slow]
+    return embedded | project_kinds(run, dataset, missing, params)
+
+
 def quality_ui(
     run: RunInfo | None,
     dataset: Dataset,
@@ -449,34 +494,29 @@ def quality_ui(
         value=params.method == "pca",
         key=ExploreKeys.measure_all(params.method),
     ):
-        missing = [kind for kind in names if kind not in embedded]
-        slow = [kind for kind in missing if kind in DATASET_KINDS and not _kmer_ready(dataset)]
-        if slow:
-            st.caption(
-                "The k-mer profile of this data set is not computed yet: choose kmer as the "
-                "embedding once to compute it (about a minute at 20,000 sequences), and it "
-                "is measured here from then on."
-            )
-        missing = [kind for kind in missing if kind not in slow]
-        embedded = embedded | project_kinds(run, dataset, missing, params)
+        embedded = _every_kind(run, dataset, params, embedded, names)
+    rows, described = _quality_rows(run, dataset)
     labels = np.asarray(dataset.labels)
+    kept = {kind: np.isin(shown.covered.rows, rows) for kind, shown in embedded.items()}
     measured = [
         {
             "embedding": names[kind],
-            "sequences": len(embedded[kind].covered.rows),
+            "sequences": int(kept[kind].sum()),
             **cached_quality(
                 _cache_run_id(run, kind),
                 dataset.content_hash,
                 kind,
                 params,
-                embedded[kind].covered.vectors,
-                labels[embedded[kind].covered.rows],
-                embedded[kind].projection.coordinates,
+                described,
+                embedded[kind].covered.vectors[kept[kind]],
+                labels[embedded[kind].covered.rows[kept[kind]]],
+                embedded[kind].projection.coordinates[kept[kind]],
             ),
         }
         for kind in names
         if kind in embedded
     ]
+    st.caption(as_text(f"Measured on {described}."))
     table = pd.DataFrame(measured).set_index("embedding").rename(columns=QUALITY_COLUMNS)
     st.dataframe(
         table,

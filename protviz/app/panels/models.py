@@ -16,6 +16,7 @@ from protviz.model import runs
 from protviz.model.archive import export_run, import_run
 from protviz.model.runs import RunInfo, RunStoreError
 from protviz.report import figures as plots
+from protviz.report.sentences import split_text
 from protviz.report.tables import per_class_frame, stopped_text
 
 
@@ -64,6 +65,8 @@ def settings_frame(run: RunInfo) -> pd.DataFrame:
             "data set": record.dataset.name,
             "data set hash": record.dataset.content_hash,
             "split sizes": record.split_sizes,
+            "split": split_text(record),
+            "shuffled control of": record.control_of or "",
             "class weighting": _weighting_text(record),
             "epochs run": record.epochs_run,
             "best epoch": record.best_epoch,

@@ -19,6 +19,7 @@ from protviz.report.sentences import (
     baseline_sentence,
     class_weighting_sentence,
     range_text,
+    split_text,
     stop_sentence,
 )
 from protviz.report.tables import per_class_frame, scores_frame
@@ -41,6 +42,14 @@ def scores_ui(run: RunInfo) -> None:
     """The headline with intervals, the baselines beside the network, and what they say."""
     network, *baselines = run_scores(run)
     headline_ui(network)
+    st.caption(as_text(f"Scores on the test sequences of the {split_text(run.record)}."))
+    if run.record.control_of:
+        st.caption(
+            as_text(
+                f"This is the shuffled control of run {run.record.control_of}: the same "
+                "architecture and settings, trained and tested on residue-shuffled sequences."
+            )
+        )
     if network.n:
         st.caption(
             f"Intervals: 95% bootstrap over the {network.n:,} test sequences (a score moves "

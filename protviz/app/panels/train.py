@@ -7,8 +7,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from protviz.app.errors import as_text
 from protviz.app.state import TrainKeys
-from protviz.core.config import TrainingConfig
+from protviz.core.config import DEFAULT_IDENTITY, TrainingConfig
 from protviz.core.dataset import Dataset
+from protviz.model.clusters import METHOD_TITLES, available_method
 from protviz.model.config_form import (
     BATCH_SIZES,
     CLASS_WEIGHTING,
@@ -20,7 +21,7 @@ from protviz.model.config_form import (
     form_config,
     parse_widths,
 )
-from protviz.model.splits import IMBALANCE_RATIO, class_weighting, split_dataset
+from protviz.model.splits import IMBALANCE_RATIO, SplitError, class_weighting, split_dataset
 from protviz.report.sentences import stopping_plan
 
 ARCHITECTURE_HELP = {
@@ -68,6 +69,7 @@ def settings_ui(dataset: Dataset) -> tuple[TrainingConfig, str]:
     )
     values = _model_settings_ui(arch) | _stopping_settings_ui(arch) | _split_settings_ui(dataset)
     config = form_config(arch=arch, **values)
+    split_preview(dataset, config)
     st.caption(as_text(stopping_plan(config)))
     st.caption(as_text(_class_weighting_note(dataset, config)))
     default_name = default_run_name(arch, dataset.name)
@@ -135,6 +137,17 @@ def _stopping_settings_ui(arch: str) -> dict[str, object]:
     }  # fmt: skip
 
 
+SPLIT_HELP = {
+    "random": "Random: the data set's own split when it has one, else a stratified shuffle. "
+    "Near-identical sequences can land on both sides, which overstates accuracy.",
+    "metadata": "By a metadata column (year, lineage, study): whole groups go to one side, "
+    "so the test asks about groups never seen in training.",
+    "cluster": "By clusters of similar sequences: sequences at or above the identity "
+    "threshold to one another stay on one side (as DeepLoc partitions its data).",
+}
+"""Split kind -> what it does, shown under its name."""
+
+
 def _split_settings_ui(dataset: Dataset) -> dict[str, object]:
     """Class weights and the train/valid/test split, by configuration field."""
     class_weights = st.segmented_control(
@@ -145,8 +158,13 @@ def _split_settings_ui(dataset: Dataset) -> dict[str, object]:
         help="Automatic: when the largest training class has more than "
         f"{IMBALANCE_RATIO} times the sequences of the smallest, so rare classes get predicted.",
     )
+    kind = st.radio(
+        "Split", list(SPLIT_HELP), captions=list(SPLIT_HELP.values()), horizontal=False,
+        key=TrainKeys.SPLIT_KIND,
+    )  # fmt: skip
+    values: dict[str, object] = {"split": kind, **_split_kind_ui(dataset, kind)}
     use_split = False
-    if dataset.split is not None:
+    if dataset.split is not None and kind == "random":
         use_split = st.checkbox(
             "Use the data set's own train/valid/test split", value=True, key=TrainKeys.USE_SPLIT
         )
@@ -161,12 +179,45 @@ def _split_settings_ui(dataset: Dataset) -> dict[str, object]:
             "Test fraction", *RANGES["test_fraction"], test_fraction, 0.05,
             key=TrainKeys.TEST_FRACTION,
         )  # fmt: skip
-    return {
+    return values | {
         "class_weights": class_weights or "automatic",
         "use_dataset_split": use_split,
         "valid_fraction": valid_fraction,
         "test_fraction": test_fraction,
     }
+
+
+def _split_kind_ui(dataset: Dataset, kind: str) -> dict[str, object]:
+    """The column of a metadata split, or the threshold of a cluster split (and its method)."""
+    if kind == "metadata":
+        columns = [str(column) for column in dataset.metadata.columns]
+        if not columns:
+            raise SplitError(
+                f"'{dataset.name}' has no metadata columns to split by. Add them to the FASTA "
+                "headers (e.g. >id|label|year=2009) on the Data page, or choose another split."
+            )
+        return {"split_column": st.selectbox("Keep groups of", columns, key=TrainKeys.SPLIT_COLUMN)}
+    if kind == "cluster":
+        identity = st.slider(
+            "Identity threshold", 0.3, 1.0, DEFAULT_IDENTITY, 0.05, key=TrainKeys.IDENTITY,
+            help="Sequences at least this identical (over the shorter one's length) stay on "
+            "one side, and so does everything linked to them.",
+        )  # fmt: skip
+        st.caption(as_text(f"Clusters are found with {METHOD_TITLES[available_method()]}."))
+        return {"identity": identity}
+    return {}
+
+
+def split_preview(dataset: Dataset, config: TrainingConfig) -> None:
+    """The split this configuration makes: sizes, groups and notes (or why it cannot)."""
+    split = split_dataset(dataset, config)
+    sizes = split.sizes()
+    text = f"Split: {sizes['train']:,} train, {sizes['valid']:,} validation, {sizes['test']:,} test"
+    if split.groups:
+        unit = "clusters" if split.kind == "cluster" else "groups"
+        counts = " / ".join(f"{split.groups[part]:,}" for part in ("train", "valid", "test"))
+        text += f" ({counts} {unit})"
+    st.caption(as_text(text + ". " + " ".join(split.notes)))
 
 
 def _class_weighting_note(dataset: Dataset, config: TrainingConfig) -> str:
