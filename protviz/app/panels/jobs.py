@@ -160,9 +160,9 @@ def preparing_ui(view: JobView) -> None:
     if step not in steps:
         steps.append(step)
     lines = [
-        f"- :material/check: {name}" if index < current else f"- **{name}...**"
-        if index == current else f"- {name}"
-        for index, name in enumerate(steps)
+        f"- :material/check: {text}" if index < current else f"- **{text}...**"
+        if index == current else f"- {text}"
+        for index, text in enumerate(map(as_text, steps))
     ]  # fmt: skip
     worker = view.record.worker
     where = f" in process {worker.pid} on {worker.host}" if worker is not None else ""
@@ -174,7 +174,7 @@ def preparing_ui(view: JobView) -> None:
         ),
         icon=":material/hourglass_top:",
     )
-    st.markdown(as_text("\n".join(lines)))
+    st.markdown("\n".join(lines))
 
 
 def curves_ui(view: JobView) -> None:
@@ -249,6 +249,7 @@ def result_ui(view: JobView) -> None:
     except RunStoreError as error:
         show_error(error)
         return
+    stages_ui(stage_of(view))
     if state.TRAIN_RESULT_SHOWN.get() != view.job_id:
         state.TRAIN_RESULT_SHOWN.set(view.job_id)
         state.set_current_run(run.run_id)
