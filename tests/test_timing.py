@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from protviz.core.config import ARCHITECTURE_NAMES, TrainingConfig
+from protviz.core.dataset import Dataset
+from protviz.core.records import RunRecord
 from protviz.model.progress import PREPARATION_STEPS, Progress, progress_line
-from protviz.model.timing import TimeLeft
+from protviz.model.timing import (
+    SHIPPED_SOURCE,
+    Speed,
+    TimeLeft,
+    choose_speed,
+    estimate_training_time,
+    run_speed,
+    shipped_speeds,
+    training_residues,
+)
+from protviz.report.sentences import training_time_sentence
+from tests.conftest import ROOT
 
 
 def run_epoch(
@@ -163,3 +178,79 @@ def test_an_upper_bound_reads_as_at_most():
         elapsed_seconds=12.0, eta_seconds=90.0, eta_kind="upper_bound",
     )  # fmt: skip
     assert "ETA at most 1m30s" in progress_line(progress)
+
+
+# --------------------------------------------------------------------------- before training
+
+
+def speed(arch="bilstm", rate=1000.0, parameters=10_000, source="run 'a'") -> Speed:
+    return Speed(arch, rate, parameters, "CPU (2 cores, x86_64)", source)
+
+
+def test_a_saved_run_of_the_same_architecture_is_scaled_by_residues_and_parameters():
+    config = TrainingConfig(arch="bilstm", epochs=10, time_budget_seconds=None)
+    estimate = estimate_training_time(config, 20_000, 50_000, [speed(), speed(arch="lstm")])
+    assert estimate.speed == speed()
+    assert estimate.epoch_seconds == pytest.approx(50_000 / 1000.0 * 2)
+    assert (estimate.epochs, estimate.seconds, estimate.capped_by_time) == (10, 1000.0, False)
+
+
+def test_the_mean_model_is_not_scaled_by_its_parameters():
+    config = TrainingConfig(arch="mean", epochs=2, time_budget_seconds=None)
+    estimate = estimate_training_time(config, 5_000, 10_000, [speed("mean", 500.0, 600)])
+    assert estimate.epoch_seconds == pytest.approx(20.0)
+
+
+def test_the_time_cap_bounds_the_estimate():
+    config = TrainingConfig(arch="bilstm", epochs=100, time_budget_seconds=600.0)
+    estimate = estimate_training_time(config, 10_000, 70_000, [speed()])  # 70 s per epoch
+    assert estimate.capped_by_time
+    assert estimate.epochs == 8  # the cap's rule: the 9th would end after 600 s
+    assert estimate.seconds == pytest.approx(560.0)
+    slow = estimate_training_time(config, 10_000, 7_000_000, [speed()])  # one 7000 s epoch
+    assert slow.seconds == 600.0
+
+
+def test_the_closest_saved_run_is_preferred_to_the_shipped_measurement():
+    near = speed(parameters=30_000, source="run 'near'")
+    far = speed(parameters=1_000, source="run 'far'")
+    shipped = speed(parameters=20_000, source=SHIPPED_SOURCE)
+    assert choose_speed("bilstm", 20_000, [far, shipped, near]) == near
+    assert choose_speed("bilstm", 20_000, [shipped]) == shipped
+    assert choose_speed("conv_attention", 20_000, [near]) is None
+
+
+def test_runs_saved_before_residues_were_timed_give_no_speed():
+    record = RunRecord.from_dict(
+        json.loads((ROOT / "models/demo-motif-mean/run.json").read_text("utf-8"))
+    )
+    assert run_speed("demo", record) is None
+    timed = replace(record, timings=replace(record.timings, residues_per_second=900.0))
+    assert run_speed("demo", timed) == Speed(
+        "mean", 900.0, record.parameters, record.device, "run 'demo'"
+    )
+
+
+def test_training_residues_are_the_truncated_training_split():
+    dataset = Dataset.create(
+        "d", [f"s{i}" for i in range(4)], ["A" * 10, "C" * 30, "D" * 5, "E" * 50],
+        ["x", "x", "y", "y"], split=["train", "train", "valid", "test"],
+    )  # fmt: skip
+    config = TrainingConfig(max_length=20, use_dataset_split=True)
+    assert training_residues(dataset, config) == 10 + 20
+
+
+def test_the_shipped_measurements_cover_every_architecture():
+    assert {speed.arch for speed in shipped_speeds()} == set(ARCHITECTURE_NAMES)
+    assert all(s.residues_per_second > 0 and s.parameters > 0 for s in shipped_speeds())
+
+
+def test_the_sentence_says_what_it_is_based_on_and_that_early_stopping_ends_sooner():
+    config = TrainingConfig(arch="bilstm", epochs=100, time_budget_seconds=600.0)
+    estimate = estimate_training_time(config, 10_000, 70_000, [speed()])
+    text = training_time_sentence(estimate, config)
+    assert "about 70 s per epoch, at most 9 min for 8 epochs" in text
+    assert "the time cap of 10 minutes allows about 8 epochs" in text
+    assert "Early stopping usually ends training sooner" in text
+    assert "Based on run 'a' (bilstm, 10,000 parameters, 1,000 residues/s" in text
+    assert "No estimate" in training_time_sentence(None, config)

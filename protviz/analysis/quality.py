@@ -8,6 +8,8 @@ seeded samples.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from sklearn.manifold import trustworthiness
 from sklearn.metrics import silhouette_score
@@ -62,6 +64,7 @@ def embedding_quality(
     metric: str = "euclidean",
     k: int = 5,
     seed: int = 0,
+    progress: Callable[[str, float], None] | None = None,
 ) -> dict[str, float | None]:
     """How well an embedding separates labels, and how faithful its projection is.
 
@@ -72,6 +75,8 @@ def embedding_quality(
         metric: Distance in the original space.
         k: Neighbours for k-NN accuracy and trustworthiness.
         seed: Seed for subsampling large data sets.
+        progress: Told the readable name of each measure as it starts, and the fraction
+            of the measures done.
 
     Returns:
         ``silhouette`` (-1 to 1, higher: labels form tighter, better separated
@@ -83,6 +88,7 @@ def embedding_quality(
         for silhouette and trustworthiness.
     """
     labels = np.asarray(labels)
+    report = progress or (lambda step, fraction: None)
     rng = np.random.default_rng(seed)
     sample = np.arange(len(labels))
     if len(sample) > QUALITY_SAMPLE:
@@ -91,24 +97,35 @@ def embedding_quality(
     knn_rows = np.arange(len(labels))
     if len(knn_rows) > KNN_SAMPLE:
         knn_rows = np.sort(rng.choice(len(labels), KNN_SAMPLE, replace=False))
+    measures = list(QUALITY_COLUMNS)
+    if coordinates is None:
+        measures = measures[:2]
+
+    def measuring(name: str) -> None:
+        report(QUALITY_COLUMNS[name], measures.index(name) / len(measures))
+
+    measuring("silhouette")
     result: dict[str, float | None] = {
         "silhouette": float(silhouette_score(vectors[sample], labels[sample], metric=metric))
         if 2 <= n_classes < len(sample)
         else None,
-        "knn_accuracy": knn_accuracy(vectors[knn_rows], labels[knn_rows], k, metric),
         "knn_accuracy_projected": None,
         "trustworthiness": None,
     }
+    measuring("knn_accuracy")
+    result["knn_accuracy"] = knn_accuracy(vectors[knn_rows], labels[knn_rows], k, metric)
     if coordinates is not None:
+        measuring("knn_accuracy_projected")
         result["knn_accuracy_projected"] = knn_accuracy(coordinates[knn_rows], labels[knn_rows], k)
         neighbours = min(k, (len(sample) - 1) // 2)
+        measuring("trustworthiness")
         if neighbours >= 1:
             result["trustworthiness"] = float(
                 trustworthiness(
                     vectors[sample], coordinates[sample], n_neighbors=neighbours, metric=metric
                 )
             )
-    return result
+    return {name: result[name] for name in QUALITY_COLUMNS}
 
 
 QUALITY_COLUMNS = {

@@ -1,4 +1,5 @@
-"""How long training will take: the live time-left estimate (no TensorFlow).
+"""How long training will take: the live time-left estimate, and the estimate before
+training starts (no TensorFlow).
 
 :class:`TimeLeft` is fed the moments an epoch, a training batch and a validation
 pass begin and end (as numbers from any clock: training passes
@@ -10,12 +11,26 @@ later epoch has been measured. Validation passes are counted at their measured
 length. Under a time cap the estimate follows the cap's rule (training stops after
 the epoch that the next one would not fit after) and never exceeds the time left
 under it; with early stopping it is an upper bound.
+
+Before training, :func:`estimate_training_time` scales a measured speed of the same
+architecture (a saved run's residues per second, else the table that
+``bench/bench_training_speed.py`` measured on the 2-core reference machine) by the
+residues of an epoch and the model's parameters.
 """
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
+
+from protviz.core.config import TrainingConfig
+from protviz.core.dataset import Dataset
+from protviz.core.records import RunRecord
+from protviz.model.splits import split_dataset
 
 EtaKind = Literal["", "upper_bound", "time_cap"]
 """What an estimate is: plain (``""``), an upper bound (early stopping may end training
@@ -176,3 +191,138 @@ class TimeLeft:
             seconds = min(this_epoch + later * epoch_seconds, max(0.0, budget - elapsed))
             return Estimate(seconds, kind)
         return Estimate(this_epoch + later * epoch_seconds, kind)
+
+
+# --------------------------------------------------------------------------- before training
+
+SPEEDS_FILE = Path(__file__).with_name("training_speeds.json")
+"""Each architecture's measured training speed at its default size on the 2-core
+reference machine (written by ``bench/bench_training_speed.py``), used when no saved
+run of the architecture says more."""
+SHIPPED_SOURCE = "protviz's own measurement (bench/bench_training_speed.py)"
+"""The source of a :func:`shipped_speeds` speed."""
+PARAMETER_EXPONENTS = {"mean": 0.0}
+"""How a training step's time grows with the parameters, per architecture (default 1:
+in proportion). The mean model's time is reading and averaging the residues, whatever
+its size."""
+
+
+@dataclass(frozen=True)
+class Speed:
+    """A measured training speed of one architecture.
+
+    Attributes:
+        arch: The architecture.
+        residues_per_second: Training residues per second of fitting, validation included.
+        parameters: The measured model's parameters.
+        device: What it ran on, e.g. ``CPU (2 cores, x86_64)``.
+        source: Where the measurement comes from, for a person (``run 'bilstm on toy'``).
+    """
+
+    arch: str
+    residues_per_second: float
+    parameters: int
+    device: str
+    source: str
+
+
+@dataclass(frozen=True)
+class TrainingTime:
+    """How long a training will take, before it starts.
+
+    Attributes:
+        epoch_seconds: One epoch, its validation included.
+        epochs: The epochs the caps allow.
+        seconds: All of them (never more than the time cap).
+        capped_by_time: Whether the time cap, not the epoch cap, ends training.
+        speed: The measurement the estimate is scaled from.
+        residues: Training residues per epoch (after truncation).
+        parameters: The model's parameters.
+    """
+
+    epoch_seconds: float
+    epochs: int
+    seconds: float
+    capped_by_time: bool
+    speed: Speed
+    residues: int
+    parameters: int
+
+
+def training_residues(dataset: Dataset, config: TrainingConfig) -> int:
+    """The residues one epoch trains on: the training split's sequences, truncated."""
+    lengths = [len(dataset.sequences[i]) for i in split_dataset(dataset, config).train]
+    if config.max_length:
+        return sum(min(length, config.max_length) for length in lengths)
+    return sum(lengths)
+
+
+def run_speed(run_name: str, record: RunRecord) -> Speed | None:
+    """A saved run's training speed (None for runs saved before residues per second were
+    recorded)."""
+    rate = record.timings.residues_per_second
+    if not rate or not record.parameters:
+        return None
+    device = record.device or "an unrecorded device"
+    return Speed(record.config.arch, rate, record.parameters, device, f"run '{run_name}'")
+
+
+def shipped_speeds(path: Path = SPEEDS_FILE) -> list[Speed]:
+    """The speeds measured by ``bench/bench_training_speed.py`` (none if the file is missing)."""
+    try:
+        rows = json.loads(path.read_text("utf-8"))["speeds"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return [
+        Speed(row["arch"], float(row["residues_per_second"]), int(row["parameters"]),
+              row["device"], SHIPPED_SOURCE)
+        for row in rows
+    ]  # fmt: skip
+
+
+def choose_speed(arch: str, parameters: int, speeds: Sequence[Speed]) -> Speed | None:
+    """The measurement to scale from: a saved run of the architecture with the closest
+    number of parameters, else the shipped one (None when there is neither)."""
+    same = [speed for speed in speeds if speed.arch == arch and speed.parameters > 0]
+    if not same:
+        return None
+
+    def distance(speed: Speed) -> tuple[bool, float]:
+        return speed.source == SHIPPED_SOURCE, abs(math.log(parameters / speed.parameters))
+
+    return min(same, key=distance)
+
+
+def estimate_training_time(
+    config: TrainingConfig, parameters: int, residues: int, speeds: Sequence[Speed]
+) -> TrainingTime | None:
+    """How long training ``config`` will take: a measured speed of its architecture, scaled
+    by the residues of an epoch and the model's parameters, for as many epochs as the caps
+    allow (early stopping usually ends it sooner).
+
+    Args:
+        config: The settings.
+        parameters: The model's parameters.
+        residues: Training residues per epoch (:func:`training_residues`).
+        speeds: The measurements to choose from (:func:`run_speed`, :func:`shipped_speeds`).
+
+    Returns:
+        The estimate, or None without a measurement of the architecture.
+    """
+    speed = choose_speed(config.arch, max(1, parameters), speeds)
+    if speed is None:
+        return None
+    exponent = PARAMETER_EXPONENTS.get(config.arch, 1.0)
+    scale = (max(1, parameters) / speed.parameters) ** exponent
+    epoch_seconds = residues / speed.residues_per_second * scale
+    epochs = config.epochs
+    budget = config.time_budget_seconds
+    capped = False
+    if budget is not None and epoch_seconds > 0:
+        fitting = max(1, int(budget // epoch_seconds))  # the cap's rule: see TimeLeft
+        capped = fitting < epochs
+        epochs = min(epochs, fitting)
+    seconds = epochs * epoch_seconds
+    if budget is not None:
+        seconds = min(seconds, budget)
+    return TrainingTime(epoch_seconds, epochs, seconds, capped, speed, residues, parameters)

@@ -649,9 +649,11 @@ def _timings(
     """How long each step took, rounded as ``run.json`` stores it."""
     train_seconds = fitted.seconds
     trained = len(prepared.split.train) * fitted.epochs_fitted
+    residues = sum(map(len, prepared.tokens_of(prepared.split.train))) * fitted.epochs_fitted
     return Timings(
         train_seconds=round(train_seconds, 3),
         sequences_per_second=round(trained / train_seconds, 2) if train_seconds > 0 else None,
+        residues_per_second=round(residues / train_seconds, 1) if train_seconds > 0 else None,
         evaluate_seconds=round(evaluated.seconds, 3),
         total_seconds=round(time.perf_counter() - started, 3),
     )
