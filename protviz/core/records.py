@@ -240,7 +240,7 @@ class Timings:
     train_seconds: float | None = None
     sequences_per_second: float | None = None
     evaluate_seconds: float | None = None
-    residues_per_second: float | None = None
+    residues_per_second: float | None = _optional(None)
     total_seconds: float | None = None
     extra: Mapping[str, Any] = _extra()
 
