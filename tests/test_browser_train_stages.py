@@ -23,7 +23,6 @@ pytest.importorskip("playwright.sync_api")
 TIMEOUT_MS = 240_000
 ARTIFACTS = ROOT / "tests" / "artifacts" / "train-stages"
 CHART = "[data-testid='stPlotlyChart']"
-STALE = "[data-testid='stElementContainer'][data-stale='true']"
 OUTSIDE_THE_JOB_VIEW = ("Start training", "Data set", "Run name", "Training jobs on this server")
 
 
@@ -40,16 +39,25 @@ def page(tmp_path_factory):
 
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    top(page)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def stale_texts(page) -> list[str]:
-    """The texts of the element containers greyed out as stale right now."""
-    return page.locator(STALE).evaluate_all("nodes => nodes.map(n => n.innerText)")
+def greyed_texts(page) -> list[str]:
+    """The texts of the element containers drawn faded (stale) right now."""
+    return page.locator("[data-testid='stElementContainer']").evaluate_all(
+        "nodes => nodes.filter(n => Number(getComputedStyle(n).opacity) < 0.9)"
+        ".map(n => n.innerText)"
+    )
+
+
+def top(page) -> None:
+    """Scroll the page's title into view (the job view is under it)."""
+    page.get_by_role("heading", name="Train").first.scroll_into_view_if_needed()
 
 
 def test_the_train_page_in_each_stage(page):
-    start_training(page, page.server_url, "mean", epochs=4, patience=100)
+    start_training(page, page.server_url, "mean", epochs=40, patience=100)
     preparing = page.get_by_text(re.compile(r"so far\. Training curves appear")).first
     preparing.wait_for()
     shot(page, "1-preparing")
@@ -63,23 +71,22 @@ def test_the_train_page_in_each_stage(page):
     epoch.first.wait_for()
     shot(page, "2-training-first-epoch")
     stale_outside = []
-    deadline = time.monotonic() + 4
+    deadline = time.monotonic() + 6
     while time.monotonic() < deadline and epoch.count():
         stale_outside += [
-            text for text in stale_texts(page) if any(w in text for w in OUTSIDE_THE_JOB_VIEW)
+            text for text in greyed_texts(page) if any(w in text for w in OUTSIDE_THE_JOB_VIEW)
         ]
         time.sleep(0.1)
     assert not stale_outside, f"greyed out at a refresh: {stale_outside[:3]}"
+    page.locator(f"{CHART} .main-svg").first.wait_for()
+    if epoch.count():  # still training: the live curves
+        shot(page, "3-training-curves")
     scoring = page.get_by_text("Scoring the test set:", exact=False)
     results = page.get_by_text("and made it the current run", exact=False)
-    curves_shot = scored_shot = False
     while not results.count():
-        if not curves_shot and page.locator(CHART).count() and epoch.count():
-            shot(page, "3-training-curves")
-            curves_shot = True
-        if not scored_shot and scoring.count():
+        if scoring.count():
             shot(page, "4-scoring")
-            scored_shot = True
+            break
         time.sleep(0.1)
     results.first.wait_for()
     page.get_by_text("Training curves").first.wait_for()

@@ -56,6 +56,19 @@ def knn_accuracy(
     return correct / n
 
 
+def _samples(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows measured: for silhouette and trustworthiness, then for k-NN (seeded
+    samples of at most :data:`QUALITY_SAMPLE` and :data:`KNN_SAMPLE` rows)."""
+    rng = np.random.default_rng(seed)
+    sample = np.arange(n)
+    if n > QUALITY_SAMPLE:
+        sample = np.sort(rng.choice(n, QUALITY_SAMPLE, replace=False))
+    knn_rows = np.arange(n)
+    if n > KNN_SAMPLE:
+        knn_rows = np.sort(rng.choice(n, KNN_SAMPLE, replace=False))
+    return sample, knn_rows
+
+
 def embedding_quality(
     vectors: np.ndarray,
     labels: np.ndarray,
@@ -89,14 +102,8 @@ def embedding_quality(
     """
     labels = np.asarray(labels)
     report = progress or (lambda step, fraction: None)
-    rng = np.random.default_rng(seed)
-    sample = np.arange(len(labels))
-    if len(sample) > QUALITY_SAMPLE:
-        sample = np.sort(rng.choice(len(labels), QUALITY_SAMPLE, replace=False))
+    sample, knn_rows = _samples(len(labels), seed)
     n_classes = len(set(labels[sample].tolist()))
-    knn_rows = np.arange(len(labels))
-    if len(knn_rows) > KNN_SAMPLE:
-        knn_rows = np.sort(rng.choice(len(labels), KNN_SAMPLE, replace=False))
     measures = list(QUALITY_COLUMNS)
     if coordinates is None:
         measures = measures[:2]
@@ -117,15 +124,21 @@ def embedding_quality(
     if coordinates is not None:
         measuring("knn_accuracy_projected")
         result["knn_accuracy_projected"] = knn_accuracy(coordinates[knn_rows], labels[knn_rows], k)
-        neighbours = min(k, (len(sample) - 1) // 2)
         measuring("trustworthiness")
-        if neighbours >= 1:
-            result["trustworthiness"] = float(
-                trustworthiness(
-                    vectors[sample], coordinates[sample], n_neighbors=neighbours, metric=metric
-                )
-            )
+        result["trustworthiness"] = _trustworthiness(
+            vectors[sample], coordinates[sample], k, metric
+        )
     return {name: result[name] for name in QUALITY_COLUMNS}
+
+
+def _trustworthiness(
+    vectors: np.ndarray, coordinates: np.ndarray, k: int, metric: str
+) -> float | None:
+    """How far the projection's ``k``-neighbourhoods are real (None for too few points)."""
+    neighbours = min(k, (len(vectors) - 1) // 2)
+    if neighbours < 1:
+        return None
+    return float(trustworthiness(vectors, coordinates, n_neighbors=neighbours, metric=metric))
 
 
 QUALITY_COLUMNS = {

@@ -275,9 +275,15 @@ def failure_ui(view: JobView) -> None:
 
 def jobs_list_ui() -> None:
     """The server's queued and running jobs, then the recently finished ones; each opens
-    on this page. Refreshed every few seconds while any job is active."""
+    on this page. Refreshed every few seconds while any job is active, unless the job on
+    show is (then the page is redrawn when it ends)."""
     views = jobs.job_views()
-    active = any(not view.is_finished for view in views)
+    shown = view_or_none(state.TRAIN_JOB.get())
+    live_view = shown is not None and not shown.is_finished
+    # While the job on show refreshes, the list waits for it: two fragments on timers
+    # queue behind each other, and the one waiting is drawn greyed out. The page reruns
+    # whole when the job on show ends.
+    active = any(not view.is_finished for view in views) and not live_view
 
     @st.fragment(run_every=LIST_REFRESH_SECONDS if active else None)
     def listing() -> None:
