@@ -11,7 +11,7 @@ from protviz.app.errors import as_text, page_errors, section_errors
 from protviz.app.model_caches import cached_summary
 from protviz.app.navigation import use_app_navigation
 from protviz.app.panels.jobs import job_ui, jobs_list_ui, linked_job_ui, view_or_none
-from protviz.app.panels.train import settings_ui
+from protviz.app.panels.train import settings_ui, time_estimate_ui
 from protviz.app.state import TrainKeys
 from protviz.app.submit import submit
 from protviz.app.widgets import current_dataset, is_read_only, read_only_notice, share_link_ui
@@ -47,13 +47,13 @@ def dataset_ui() -> tuple[Dataset, str]:
     return dataset, (state.dataset_ref() or "") if source == "current" else source
 
 
-def summary_ui(config: TrainingConfig, num_classes: int) -> None:
-    """The model's layers and parameter count, before training."""
+def summary_ui(config: TrainingConfig, num_classes: int) -> int:
+    """The model's layers and parameter count, before training; returns the count."""
     summary = cached_summary(config, num_classes)
-    with st.expander(
-        f"Model summary: {len(summary)} layers, {summary['parameters'].sum():,} parameters"
-    ):
+    parameters = int(summary["parameters"].sum())
+    with st.expander(f"Model summary: {len(summary)} layers, {parameters:,} parameters"):
         st.dataframe(summary, hide_index=True, key="model_summary")
+    return parameters
 
 
 def start_ui(dataset: Dataset, ref: str, config: TrainingConfig, run_name: str) -> None:
@@ -83,7 +83,8 @@ def training_form_ui() -> None:
     dataset, ref = dataset_ui()
     require_classes(dataset)
     config, run_name = settings_ui(dataset)
-    summary_ui(config, len(dataset.classes))
+    parameters = summary_ui(config, len(dataset.classes))
+    time_estimate_ui(dataset, config, parameters)
     start_ui(dataset, ref, config, run_name)
 
 

@@ -1,13 +1,18 @@
 """AppTest of the Train page's jobs: the ``?job=`` link, Cancel for the owner only, the
-read-only view and the queue's cap. No worker starts (``PROTVIZ_MAX_JOBS=0``), so the
-jobs stay queued and the tests need no training."""
+read-only view, the queue's cap and a running job's stages. No worker starts
+(``PROTVIZ_MAX_JOBS=0``), so the jobs stay queued (or are claimed by the test, which
+writes their progress) and the tests need no training."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from protviz.model import jobs
+from protviz.model.progress import PREPARATION_STEPS, Progress
+from protviz.model.worker import claim
 from tests.conftest import ROOT
 
 TIMEOUT = 120
@@ -104,3 +109,48 @@ def test_compare_queues_all_four_architectures_as_jobs():
     assert {record.owner for record in queued} == {at.session_state["session_owner"]}
     bars = [bar.proto.text for bar in at.get("progress")]
     assert any("number 4 in the queue" in text for text in bars), bars
+
+
+def progress_texts(at: AppTest) -> str:
+    """The texts of the page's progress bars, markdown and captions."""
+    bars = [element.proto.text for element in at.get("progress")]
+    return " ".join([*bars, *(e.value for e in [*at.markdown, *at.caption])]).replace("\\", "")
+
+
+def test_a_running_job_shows_each_stage_and_no_curves_before_the_first_epoch():
+    at = open_train()
+    job_id = start(at)
+    folder = jobs.job_folder(job_id)
+    claim(folder)  # this process is the job's worker now
+    at.run()
+    assert "Preparing the data and the model" in texts(at)
+    assert f"**{PREPARATION_STEPS[0]}...**" in progress_texts(at)
+    assert not at.get("plotly_chart")
+    jobs.write_progress(folder, Progress.between_batches("prepare", PREPARATION_STEPS[3], 9.0))
+    at.run()
+    assert f":material/check: {PREPARATION_STEPS[2]}" in progress_texts(at)
+    assert f"**{PREPARATION_STEPS[3]}...**" in progress_texts(at)
+    assert not at.get("plotly_chart")
+    first = Progress(
+        phase="train", epoch=1, epochs=5, batch=2, batches=10, loss=0.7, metrics={},
+        elapsed_seconds=20.0, eta_seconds=None,
+    )  # fmt: skip
+    jobs.write_progress(folder, first)
+    at.run()
+    assert "Epoch 1/5, batch 2/10" in progress_texts(at)
+    assert "estimating the time left" in progress_texts(at)
+    assert "curves appear when the first epoch ends" in progress_texts(at)
+    assert not at.get("plotly_chart")
+    later = replace(
+        first, epoch=2, eta_seconds=90.0, eta_kind="upper_bound", history=({"loss": 0.7},)
+    )
+    jobs.write_progress(folder, later)
+    at.run()
+    assert "at most 1:30 left (early stopping usually ends training sooner)" in progress_texts(at)
+    assert len(at.get("plotly_chart")) == 1
+    scoring = Progress.between_batches("evaluate", "saving the run", 60.0, later.history)
+    jobs.write_progress(folder, scoring)
+    at.run()
+    assert "Scoring the test set: saving the run" in progress_texts(at)
+    assert ":material/check: Training" in progress_texts(at)
+    assert not at.exception

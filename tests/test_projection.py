@@ -28,10 +28,24 @@ BLOB_LABELS = np.array(["a"] * 30 + ["b"] * 30)
 
 @pytest.mark.parametrize("method", ["pca", "tsne", "umap"])
 @pytest.mark.parametrize("dims", [2, 3])
-def test_every_method_gives_the_requested_dimensions(method, dims):
-    projection = project(BLOBS, ProjectionParams(method=method, dims=dims, perplexity=10))
+def test_every_method_gives_the_requested_dimensions_and_tells_its_progress(method, dims):
+    stages: list[tuple[str, float | None]] = []
+    params = ProjectionParams(method=method, dims=dims, perplexity=10)
+    projection = project(BLOBS, params, lambda step, fraction: stages.append((step, fraction)))
     assert projection.coordinates.shape == (60, dims)
     assert np.isfinite(projection.coordinates).all()
+    if method == "pca":
+        assert stages == [("principal components", None)]
+        return
+    assert "neighbours" in stages[0][0] and stages[0][1] is None
+    layout = stages[1:]
+    assert layout and all(step.startswith("optimising the layout, ") for step, _ in layout)
+    fractions = [fraction for _, fraction in layout]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    unit = "epoch" if method == "umap" else "iteration"
+    assert layout[-1][0].endswith(
+        f"{unit} {layout[-1][0].split()[-1]} of {layout[-1][0].split()[-1]}"
+    )
 
 
 def test_projection_is_reproducible_with_a_seed():
@@ -84,6 +98,18 @@ def test_quality_separates_a_good_from_a_useless_embedding():
     assert good["silhouette"] > 0.5 > bad["silhouette"]
     assert good["knn_accuracy"] == 1.0 > bad["knn_accuracy"]
     assert 0 < good["trustworthiness"] <= 1
+
+
+def test_quality_tells_which_measure_it_computes():
+    stages: list[tuple[str, float | None]] = []
+    coordinates = project(BLOBS).coordinates
+    embedding_quality(BLOBS, BLOB_LABELS, coordinates, progress=lambda *stage: stages.append(stage))
+    assert stages == [
+        ("silhouette", 0.0),
+        ("5-NN accuracy", 0.25),
+        ("5-NN accuracy in the projection", 0.5),
+        ("trustworthiness", 0.75),
+    ]
 
 
 def test_quality_of_one_class_has_no_silhouette():

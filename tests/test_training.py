@@ -15,7 +15,7 @@ from protviz.io.builtin import motif_position_dataset
 from protviz.model import runs
 from protviz.model.baselines import run_baselines
 from protviz.model.metrics import classification_metrics
-from protviz.model.progress import Progress, TrainingCancelled
+from protviz.model.progress import PREPARATION_STEPS, Progress, TrainingCancelled
 from protviz.model.splits import balanced_class_weights, split_dataset, stratified_split
 from protviz.model.training import evaluate_dataset, train
 from tests.generated import random_sequences
@@ -157,14 +157,30 @@ def test_training_saves_a_complete_run(trained, toy):
 
 def test_progress_reports_every_batch_with_an_eta(trained):
     _, seen, _ = trained
-    training = [p for p in seen if p.phase == "train"]
+    training = [p for p in seen if p.phase == "train" and p.step != "validating"]
     assert [p.epoch for p in training] == [1] * 6 + [2] * 6
     assert [p.batch for p in training[:6]] == [1, 2, 3, 4, 5, 6]
     assert all(p.batches == 6 and p.loss is not None for p in training)
-    assert training[-1].eta_seconds == 0
+    assert training[-1].eta_seconds > 0  # the last validation pass is still to come
+    assert [p for p in seen if p.step == "validating"][-1].eta_seconds == 0
     assert training[-1].fraction == 1.0
     assert "val_loss" in training[-1].metrics
     assert seen[-1].phase == "evaluate"
+
+
+def test_progress_tells_the_stages_and_estimates_from_the_first_epoch_on(trained):
+    _, seen, _ = trained
+    phases = [p.phase for p in seen]
+    assert phases == sorted(phases, key=["prepare", "train", "evaluate"].index)
+    assert [p.step for p in seen if p.phase == "prepare"] == list(PREPARATION_STEPS[2:])
+    validating = [p.epoch for p in seen if p.step == "validating"]
+    assert validating == [1, 2]
+    batches = [p for p in seen if p.phase == "train" and p.step != "validating"]
+    assert all(p.eta_seconds is None for p in batches if p.epoch == 1)
+    assert all(p.eta_seconds is not None for p in batches if p.epoch == 2)
+    steps = [p.step for p in seen if p.phase == "evaluate" and p.batches == 0]
+    assert steps == ["computing the scores with 95% bootstrap intervals", "saving the run"]
+    assert all(len(p.history) == 2 for p in seen if p.phase == "evaluate")
 
 
 def test_same_seed_gives_the_same_run(toy, trained):
@@ -187,7 +203,7 @@ def test_cancel_raises_and_saves_nothing(toy, tmp_path):
 
     with pytest.raises(TrainingCancelled):
         train(toy, TINY, progress=progress, cancel=cancel, home=tmp_path)
-    assert len(seen) == 2
+    assert [p.phase for p in seen] == ["prepare"] * 3 + ["train"] * 2
     assert runs.list_runs(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
 

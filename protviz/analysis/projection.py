@@ -14,7 +14,9 @@ takes seconds (numba), and most views use PCA.
 from __future__ import annotations
 
 import os
+import re
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
@@ -31,6 +33,16 @@ METRICS: tuple[Metric, ...] = ("euclidean", "cosine")
 FFT_MIN_POINTS = 5000
 """From this many points t-SNE uses FFT-accelerated gradients (2-D only); below it,
 Barnes-Hut, whose fixed cost is far smaller."""
+TSNE_EXAGGERATION_ITERATIONS = 250
+"""t-SNE's first phase (early exaggeration), in iterations (openTSNE's default)."""
+TSNE_ITERATIONS = 500
+"""t-SNE's second phase, in iterations (openTSNE's default)."""
+TSNE_REPORT_EVERY = 25
+"""t-SNE reports its progress every this many iterations."""
+
+ProjectionProgress = Callable[[str, float | None], None]
+"""Called with what a projection is doing now (``optimising the layout, epoch 12 of
+200``) and the fraction of it done (None: not known)."""
 
 
 class ProjectionError(ProtvizError):
@@ -147,12 +159,22 @@ class Projection:
     explained_variance: tuple[float, ...] = ()
 
 
-def project(vectors: np.ndarray, params: ProjectionParams | None = None) -> Projection:
+def _silent(step: str, fraction: float | None) -> None:
+    """A progress callable that reports nothing."""
+
+
+def project(
+    vectors: np.ndarray,
+    params: ProjectionParams | None = None,
+    progress: ProjectionProgress | None = None,
+) -> Projection:
     """Project vectors to 2-D or 3-D.
 
     Args:
         vectors: Shape ``(n_points, n_features)``.
         params: Method and parameters (default: 2-D PCA).
+        progress: Told each stage (nearest neighbours, then every few layout epochs or
+            iterations of t-SNE and UMAP).
 
     Returns:
         The projection, shape ``(n_points, dims)``.
@@ -175,14 +197,16 @@ def project(vectors: np.ndarray, params: ProjectionParams | None = None) -> Proj
             "are zero."
         )
     explained: tuple[float, ...] = ()
+    report = progress or _silent
     if params.method == "pca":
+        report("principal components", None)
         pca = PCA(n_components=params.dims, random_state=params.seed)
         coordinates = pca.fit_transform(vectors)
         explained = tuple(float(v) for v in pca.explained_variance_ratio_)
     elif params.method == "tsne":
-        coordinates = _tsne(vectors, params)
+        coordinates = _tsne(vectors, params, report)
     else:
-        coordinates = _umap(vectors, params)
+        coordinates = _umap(vectors, params, report)
     return Projection(np.asarray(coordinates, dtype=np.float32), params, tuple(messages), explained)
 
 
@@ -190,9 +214,27 @@ def _threads() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _tsne(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
+class _TsneIterations:
+    """openTSNE's callback: report the iterations of both phases as one count."""
+
+    def __init__(self, report: ProjectionProgress) -> None:
+        self.report = report
+        self.done = 0
+        self.total = TSNE_EXAGGERATION_ITERATIONS + TSNE_ITERATIONS
+
+    def __call__(self, iteration: int, error: float, embedding: np.ndarray) -> bool:
+        self.done = min(self.total, self.done + TSNE_REPORT_EVERY)
+        self.report(
+            f"optimising the layout, iteration {self.done} of {self.total}",
+            self.done / self.total,
+        )
+        return False  # never stop early
+
+
+def _tsne(vectors: np.ndarray, params: ProjectionParams, report: ProjectionProgress) -> np.ndarray:
     from openTSNE import TSNE  # lazy: see the module docstring
 
+    report(f"finding each point's neighbours (perplexity {params.perplexity:g})", None)
     tsne = TSNE(
         n_components=params.dims,
         perplexity=params.perplexity,
@@ -202,14 +244,38 @@ def _tsne(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
         negative_gradient_method="fft"
         if params.dims <= 2 and len(vectors) >= FFT_MIN_POINTS
         else "bh",
+        early_exaggeration_iter=TSNE_EXAGGERATION_ITERATIONS,
+        n_iter=TSNE_ITERATIONS,
+        callbacks=_TsneIterations(report),
+        callbacks_every_iters=TSNE_REPORT_EVERY,
         verbose=False,
     )
     return np.asarray(tsne.fit(vectors))
 
 
-def _umap(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
+class _UmapEpochs:
+    """A file for umap-learn's tqdm bar (``tqdm_kwds``), written as ``<epoch>/<epochs>``:
+    reports each epoch of the layout's optimisation."""
+
+    PATTERN = re.compile(r"(\d+)/(\d+)")
+
+    def __init__(self, report: ProjectionProgress) -> None:
+        self.report = report
+
+    def write(self, text: str) -> None:
+        found = self.PATTERN.findall(text)
+        if found:
+            epoch, epochs = (int(value) for value in found[-1])
+            self.report(f"optimising the layout, epoch {epoch} of {epochs}", epoch / max(1, epochs))
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+
+def _umap(vectors: np.ndarray, params: ProjectionParams, report: ProjectionProgress) -> np.ndarray:
     import umap  # lazy: see the module docstring
 
+    report(f"finding each point's {params.n_neighbors} nearest neighbours and a first layout", None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # n_jobs=1 with a seed; spectral init on tiny data
         reducer = umap.UMAP(
@@ -218,5 +284,11 @@ def _umap(vectors: np.ndarray, params: ProjectionParams) -> np.ndarray:
             min_dist=params.min_dist,
             metric=params.metric,
             random_state=params.seed,
+            tqdm_kwds={
+                "file": _UmapEpochs(report),
+                "bar_format": "{n}/{total}",
+                "disable": False,
+                "mininterval": 0.5,
+            },
         )
         return np.asarray(reducer.fit_transform(vectors))

@@ -8,6 +8,8 @@ seeded samples.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from sklearn.manifold import trustworthiness
 from sklearn.metrics import silhouette_score
@@ -54,6 +56,19 @@ def knn_accuracy(
     return correct / n
 
 
+def _samples(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows measured: for silhouette and trustworthiness, then for k-NN (seeded
+    samples of at most :data:`QUALITY_SAMPLE` and :data:`KNN_SAMPLE` rows)."""
+    rng = np.random.default_rng(seed)
+    sample = np.arange(n)
+    if n > QUALITY_SAMPLE:
+        sample = np.sort(rng.choice(n, QUALITY_SAMPLE, replace=False))
+    knn_rows = np.arange(n)
+    if n > KNN_SAMPLE:
+        knn_rows = np.sort(rng.choice(n, KNN_SAMPLE, replace=False))
+    return sample, knn_rows
+
+
 def embedding_quality(
     vectors: np.ndarray,
     labels: np.ndarray,
@@ -62,6 +77,7 @@ def embedding_quality(
     metric: str = "euclidean",
     k: int = 5,
     seed: int = 0,
+    progress: Callable[[str, float], None] | None = None,
 ) -> dict[str, float | None]:
     """How well an embedding separates labels, and how faithful its projection is.
 
@@ -72,6 +88,8 @@ def embedding_quality(
         metric: Distance in the original space.
         k: Neighbours for k-NN accuracy and trustworthiness.
         seed: Seed for subsampling large data sets.
+        progress: Told the readable name of each measure as it starts, and the fraction
+            of the measures done.
 
     Returns:
         ``silhouette`` (-1 to 1, higher: labels form tighter, better separated
@@ -83,32 +101,44 @@ def embedding_quality(
         for silhouette and trustworthiness.
     """
     labels = np.asarray(labels)
-    rng = np.random.default_rng(seed)
-    sample = np.arange(len(labels))
-    if len(sample) > QUALITY_SAMPLE:
-        sample = np.sort(rng.choice(len(labels), QUALITY_SAMPLE, replace=False))
+    report = progress or (lambda step, fraction: None)
+    sample, knn_rows = _samples(len(labels), seed)
     n_classes = len(set(labels[sample].tolist()))
-    knn_rows = np.arange(len(labels))
-    if len(knn_rows) > KNN_SAMPLE:
-        knn_rows = np.sort(rng.choice(len(labels), KNN_SAMPLE, replace=False))
+    measures = list(QUALITY_COLUMNS)
+    if coordinates is None:
+        measures = measures[:2]
+
+    def measuring(name: str) -> None:
+        report(QUALITY_COLUMNS[name], measures.index(name) / len(measures))
+
+    measuring("silhouette")
     result: dict[str, float | None] = {
         "silhouette": float(silhouette_score(vectors[sample], labels[sample], metric=metric))
         if 2 <= n_classes < len(sample)
         else None,
-        "knn_accuracy": knn_accuracy(vectors[knn_rows], labels[knn_rows], k, metric),
         "knn_accuracy_projected": None,
         "trustworthiness": None,
     }
+    measuring("knn_accuracy")
+    result["knn_accuracy"] = knn_accuracy(vectors[knn_rows], labels[knn_rows], k, metric)
     if coordinates is not None:
+        measuring("knn_accuracy_projected")
         result["knn_accuracy_projected"] = knn_accuracy(coordinates[knn_rows], labels[knn_rows], k)
-        neighbours = min(k, (len(sample) - 1) // 2)
-        if neighbours >= 1:
-            result["trustworthiness"] = float(
-                trustworthiness(
-                    vectors[sample], coordinates[sample], n_neighbors=neighbours, metric=metric
-                )
-            )
-    return result
+        measuring("trustworthiness")
+        result["trustworthiness"] = _trustworthiness(
+            vectors[sample], coordinates[sample], k, metric
+        )
+    return {name: result[name] for name in QUALITY_COLUMNS}
+
+
+def _trustworthiness(
+    vectors: np.ndarray, coordinates: np.ndarray, k: int, metric: str
+) -> float | None:
+    """How far the projection's ``k``-neighbourhoods are real (None for too few points)."""
+    neighbours = min(k, (len(vectors) - 1) // 2)
+    if neighbours < 1:
+        return None
+    return float(trustworthiness(vectors, coordinates, n_neighbors=neighbours, metric=metric))
 
 
 QUALITY_COLUMNS = {

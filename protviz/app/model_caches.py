@@ -33,6 +33,7 @@ from protviz.analysis.matrix import MatrixAnalysis, analyse_matrix
 from protviz.analysis.points import split_membership
 from protviz.analysis.projection import Projection, ProjectionParams, project
 from protviz.analysis.quality import embedding_quality
+from protviz.app.waiting import progress_shown
 from protviz.core.config import TrainingConfig
 from protviz.core.dataset import Dataset
 from protviz.model import runs, saved
@@ -91,15 +92,18 @@ def cached_split(
     return split_membership(_run, _dataset)
 
 
-@st.cache_data(max_entries=32, show_spinner="Projecting...")
+@st.cache_data(max_entries=32, show_spinner=False)
 def cached_projection(
     run_id: str, dataset_hash: str, kind: str, params: ProjectionParams, _vectors: np.ndarray
 ) -> Projection:
-    """The projection of one kind of vectors (keyed by run, data set, kind and parameters)."""
-    return project(_vectors, params)
+    """The projection of one kind of vectors (keyed by run, data set, kind and parameters),
+    with its progress while it is computed."""
+    title = f"{params.describe()} of the {len(_vectors):,} {kind} vectors"
+    with progress_shown(title) as report:
+        return project(_vectors, params, report)
 
 
-@st.cache_data(max_entries=32, show_spinner="Measuring the embedding...")
+@st.cache_data(max_entries=32, show_spinner=False)
 def cached_quality(
     run_id: str,
     dataset_hash: str,
@@ -111,8 +115,12 @@ def cached_quality(
     _coordinates: np.ndarray,
 ) -> dict:
     """Silhouette, k-NN accuracy and trustworthiness of one kind and projection, on the
-    sequences ``measured_on`` names (part of the cache key)."""
-    return embedding_quality(_vectors, _labels, _coordinates, metric=params.metric)
+    sequences ``measured_on`` names (part of the cache key), with which measure is being
+    computed."""
+    with progress_shown(f"Measuring the {kind} embedding") as report:
+        return embedding_quality(
+            _vectors, _labels, _coordinates, metric=params.metric, progress=report
+        )
 
 
 @st.cache_data(max_entries=16, show_spinner="Reading the embedding matrix...")

@@ -280,6 +280,8 @@ class Timings:
     Attributes:
         train_seconds: Fitting, validation included.
         sequences_per_second: Training sequences per second of fitting.
+        residues_per_second: Training residues (after truncation) per second of fitting,
+            validation included (None for runs saved before it was recorded).
         evaluate_seconds: Scoring the test split.
         total_seconds: The whole of :func:`~protviz.model.training.train`.
         extra: Entries this version of protviz does not know, kept as they are.
@@ -288,6 +290,7 @@ class Timings:
     train_seconds: float | None = None
     sequences_per_second: float | None = None
     evaluate_seconds: float | None = None
+    residues_per_second: float | None = _optional(None)
     total_seconds: float | None = None
     extra: Mapping[str, Any] = _extra()
 
@@ -299,6 +302,7 @@ class Timings:
             sequences_per_second=fields.get("sequences_per_second", NUMBER, None),
             evaluate_seconds=fields.get("evaluate_seconds", NUMBER, None),
             total_seconds=fields.get("total_seconds", NUMBER, None),
+            residues_per_second=fields.get("residues_per_second", NUMBER, None),
             extra=fields.extra(cls),
         )
 

@@ -85,6 +85,8 @@ from protviz.model.batches import inference_dataset, restore_order, training_dat
 from protviz.model.encoding import PAD_ID, encode_all
 from protviz.model.metrics import classification_metrics, predictions_frame
 from protviz.model.progress import (
+    CONTINUING_STEP,
+    PREPARATION_STEPS,
     Cancellation,
     Progress,
     ProgressCallback,
@@ -94,6 +96,7 @@ from protviz.model.runs import RunInfo
 from protviz.model.saved import load_model
 from protviz.model.shuffling import control_inputs
 from protviz.model.splits import Split, balanced_class_weights, class_weighting, split_dataset
+from protviz.model.timing import TimeLeft
 
 EVALUATE_BATCH_SIZE = 64
 """Sequences per batch when the test split is scored."""
@@ -179,6 +182,8 @@ class ProgressAndCancel(keras.callbacks.Callback):
 
     It also ends training after the epoch that exhausts ``time_budget_seconds``
     (judged by the last epoch's duration) and records that in ``stopped_for_time``.
+    The time left is estimated by a :class:`~protviz.model.timing.TimeLeft` from the
+    epochs measured so far (validation passes included, start-up left out).
 
     Args:
         report: Called with every progress snapshot (None: report nothing).
@@ -212,6 +217,13 @@ class ProgressAndCancel(keras.callbacks.Callback):
         self.time_budget_seconds = time_budget_seconds
         self.epoch_started = self.started
         self.stopped_for_time = False
+        self.time_left = TimeLeft(
+            epochs, self.started, first_epoch=first_epoch, time_budget_seconds=time_budget_seconds
+        )
+
+    def validating(self, validates: bool) -> None:
+        """Say whether every epoch ends with a validation pass (and early stopping)."""
+        self.time_left.validates = self.time_left.early_stopping = validates
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
@@ -221,14 +233,16 @@ class ProgressAndCancel(keras.callbacks.Callback):
         self._check_cancel()
         self.epoch = epoch + 1
         self.epoch_started = time.perf_counter()
+        self.time_left.epoch_begin(self.epoch, self.batches, self.epoch_started)
 
     def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        self.time_left.epoch_end(now)
         self.last_epoch_logs = {
             k: float(v) for k, v in (logs or {}).items() if k.startswith("val_")
         }
         self.history.append({"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()}})
         if self.time_budget_seconds is not None:
-            now = time.perf_counter()
             over = now - self.started + (now - self.epoch_started) > self.time_budget_seconds
             if over and self.epoch < self.epochs:
                 self.stopped_for_time = True
@@ -236,29 +250,45 @@ class ProgressAndCancel(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self._check_cancel()
+        self.time_left.batch_end(batch + 1, time.perf_counter())
+        self._report_training(batch + 1, dict(logs or {}))
+
+    def on_test_begin(self, logs=None):
+        self.time_left.validation_begin(time.perf_counter())
+        self._report_training(self.batches, {}, step="validating")
+
+    def on_test_end(self, logs=None):
+        self.time_left.validation_end(time.perf_counter())
+
+    def _report_training(self, batch: int, logs: dict[str, Any], step: str = "") -> None:
+        """Send a ``train`` snapshot: running metrics, the last epoch's validation, time left."""
         if self.report is None:
             return
-        logs = {k: float(v) for k, v in (logs or {}).items()}
-        elapsed = time.perf_counter() - self.started
-        done = (self.epoch - 1 - self.first_epoch) * self.batches + batch + 1
-        left = (self.epochs - self.first_epoch) * self.batches - done
-        eta = elapsed / done * left
-        if self.time_budget_seconds is not None:  # the time cap ends training sooner
-            eta = min(eta, max(0.0, self.time_budget_seconds - elapsed))
+        logs = {k: float(v) for k, v in logs.items()}
+        now = time.perf_counter()
+        estimate = self.time_left.estimate(now)
         self.report(
             Progress(
                 phase=self.phase,
                 epoch=self.epoch,
                 epochs=self.epochs,
-                batch=batch + 1,
+                batch=batch,
                 batches=self.batches,
                 loss=logs.pop("loss", None),
                 metrics={**logs, **self.last_epoch_logs},
-                elapsed_seconds=elapsed,
-                eta_seconds=eta,
+                elapsed_seconds=now - self.started,
+                eta_seconds=estimate.seconds,
                 history=tuple(self.history),
+                step=step,
+                eta_kind=estimate.kind,
             )
         )
+
+    def step(self, step: str) -> None:
+        """Send an ``evaluate`` snapshot saying what scoring is doing now."""
+        if self.report is not None:
+            elapsed = time.perf_counter() - self.started
+            self.report(Progress.between_batches("evaluate", step, elapsed, tuple(self.history)))
 
     def on_test_batch_end(self, batch, logs=None):
         self._check_cancel()
@@ -280,6 +310,7 @@ class ProgressAndCancel(keras.callbacks.Callback):
                 elapsed_seconds=elapsed,
                 eta_seconds=None,
                 history=tuple(self.history),
+                step="predicting the test sequences",
             )
         )
 
@@ -524,6 +555,7 @@ def _fit(
     train_data, valid_data = _training_data(prepared, config, start.initial_epoch)
     model = start.model if start.model is not None else _new_model(prepared, config)
     reporter.batches = int(train_data.cardinality())
+    reporter.validating(valid_data is not None)
     stopping = _stopping_callbacks(config) if valid_data is not None else []
     started = time.perf_counter()
     history = model.fit(
@@ -599,6 +631,7 @@ def _evaluate(
             batch_size=EVALUATE_BATCH_SIZE,
             callbacks=[reporter],
         )
+        reporter.step("computing the scores with 95% bootstrap intervals")
         metrics = classification_metrics(
             prepared.label_ids[test], probabilities, prepared.class_names
         )
@@ -636,9 +669,11 @@ def _timings(
     """How long each step took, rounded as ``run.json`` stores it."""
     train_seconds = fitted.seconds
     trained = len(prepared.split.train) * fitted.epochs_fitted
+    residues = sum(map(len, prepared.tokens_of(prepared.split.train))) * fitted.epochs_fitted
     return Timings(
         train_seconds=round(train_seconds, 3),
         sequences_per_second=round(trained / train_seconds, 2) if train_seconds > 0 else None,
+        residues_per_second=round(residues / train_seconds, 1) if train_seconds > 0 else None,
         evaluate_seconds=round(evaluated.seconds, 3),
         total_seconds=round(time.perf_counter() - started, 3),
     )
@@ -792,6 +827,48 @@ def _check_continuation(start: _Start, prepared: _Prepared, config: TrainingConf
         )
 
 
+class _Stages:
+    """Report what training is doing between batches (``Progress.step``), and honour
+    ``cancel`` there too.
+
+    Args:
+        progress: The progress callable, or None.
+        cancel: The cancellation, or None.
+        started: When training started (``time.perf_counter()``).
+    """
+
+    def __init__(
+        self, progress: ProgressCallback | None, cancel: Cancellation | None, started: float
+    ) -> None:
+        self.progress, self.cancel, self.started = progress, cancel, started
+
+    def __call__(
+        self, step: str, phase: str = "prepare", history: Sequence[dict[str, float]] = ()
+    ) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise TrainingCancelled("Training was cancelled; nothing was saved.")
+        if self.progress is not None:
+            elapsed = time.perf_counter() - self.started
+            self.progress(Progress.between_batches(phase, step, elapsed, tuple(history)))
+
+
+def _prepare_all(
+    dataset: Dataset,
+    config: TrainingConfig,
+    parent: str | None,
+    home: str | os.PathLike | None,
+    stage: _Stages,
+) -> tuple[_Start, _Prepared, Baselines, dict[str, BaselineScores]]:
+    """Where fitting starts, the split and encoded data, and the fitted and scored baselines."""
+    stage(CONTINUING_STEP if parent else PREPARATION_STEPS[2])
+    start = _start(parent, dataset, config, home)
+    prepared = _prepare(dataset, config)
+    _check_continuation(start, prepared, config)
+    stage(PREPARATION_STEPS[3])
+    baselines, baseline_scores = _fit_baselines(dataset, prepared, config)
+    return start, prepared, baselines, baseline_scores
+
+
 def train(
     dataset: Dataset,
     config: TrainingConfig | None = None,
@@ -832,16 +909,14 @@ def train(
     require_classes(dataset)
     name = runs.check_name(name) if name is not None else None
     started = time.perf_counter()
+    stage = _Stages(progress, cancel, started)
     keras.utils.set_random_seed(config.seed)
-    start = _start(parent, dataset, config, home)
-    prepared = _prepare(dataset, config)
-    _check_continuation(start, prepared, config)
-    baselines, baseline_scores = _fit_baselines(dataset, prepared, config)
+    start, prepared, baselines, baseline_scores = _prepare_all(dataset, config, parent, home, stage)
+    stage(PREPARATION_STEPS[4])
     reporter = _reporter(progress, cancel, config, start)
     model, fitted = _fit(prepared, config, start, reporter)
     evaluated = _evaluate(model, prepared, config, reporter)
-    if cancel is not None and cancel.is_set():
-        raise TrainingCancelled("Training was cancelled; nothing was saved.")
+    stage("saving the run", "evaluate", reporter.history)
     timings = _timings(prepared, fitted, evaluated, started)
     parameters = int(model.count_params())
     outcome = _Outcome(prepared, fitted, evaluated, baseline_scores, timings, parameters)

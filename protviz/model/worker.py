@@ -5,8 +5,9 @@ own scheduling priority, trains it with the trainer it is given (the command lin
 passes :func:`protviz.model.training.train`, the same code path as ``python -m
 protviz train``) and records the outcome:
 
-- progress after every batch goes to ``progress.json`` (at most a few times a
-  second, atomically) and a line now and then to ``worker.log``;
+- progress goes to ``progress.json`` (at most a few times a second, atomically; every
+  new phase, epoch and preparation step at once) and a line now and then to
+  ``worker.log``; the first step, reading the data set, is the worker's own;
 - a heartbeat file is touched every few seconds, for schedulers on other machines;
 - the ``cancel`` flag file (or ``stop``, set by the command line on SIGTERM) stops
   training at the next batch: the job ends ``cancelled`` and no run is saved;
@@ -36,7 +37,7 @@ from protviz.core.job_record import JobRecord, JobStatus
 from protviz.io.datastore import load_dataset
 from protviz.model import jobs
 from protviz.model.processes import current_worker
-from protviz.model.progress import Progress, ProgressBar, TrainingCancelled
+from protviz.model.progress import PREPARATION_STEPS, Progress, ProgressBar, TrainingCancelled
 
 NICE_ENV = "PROTVIZ_JOB_NICE"
 """Environment variable: the worker's niceness (0 to 19; default 10)."""
@@ -129,12 +130,12 @@ class ProgressWriter:
         self.folder = folder
         self.bar = ProgressBar(log)
         self._written = 0.0
-        self._last_step: tuple[str, int] = ("", 0)
+        self._last_step: tuple[str, int, str] = ("", 0, "")
 
     def __call__(self, progress: Progress) -> None:
         self.bar(progress)
         now = time.monotonic()
-        step = (progress.phase, progress.epoch)
+        step = (progress.phase, progress.epoch, progress.step)
         last_batch = progress.batch == progress.batches
         if step != self._last_step or last_batch or now - self._written >= PROGRESS_SECONDS:
             jobs.write_progress(self.folder, progress)
@@ -256,13 +257,15 @@ def _train(
 ) -> tuple[JobStatus, str]:
     """Load the data set and train; return the outcome and the error message."""
     home = folder.parent.parent
+    progress = ProgressWriter(folder, log)
     try:
         with Heartbeat(folder):
+            progress(Progress.between_batches("prepare", PREPARATION_STEPS[1], 0.0))
             dataset = load_dataset(record.dataset_ref, home)
             trainer(
                 dataset,
                 record.config,
-                progress=ProgressWriter(folder, log),
+                progress=progress,
                 cancel=cancel,
                 name=record.run_name,
                 home=home,

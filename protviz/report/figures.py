@@ -349,6 +349,12 @@ def composition_heatmap_figure(dataset: Dataset) -> go.Figure:
 
 CURVE_METRICS = {"loss": "Loss", "accuracy": "Accuracy"}
 """The training curves drawn side by side: history key -> panel title."""
+CURVE_AXES: dict[str, dict[str, object]] = {
+    "loss": {"rangemode": "tozero"},
+    "accuracy": {"range": [0, 1.02], "tickvals": [0, 0.25, 0.5, 0.75, 1]},
+}
+"""Each curve's value axis: loss from 0 and accuracy 0 to 1, so that the noise of a flat
+curve is not blown up to the panel's height."""
 
 
 def training_curves_figure(history: Sequence[dict[str, float]]) -> go.Figure:
@@ -359,7 +365,8 @@ def training_curves_figure(history: Sequence[dict[str, float]]) -> go.Figure:
             ``accuracy``, ``val_loss`` and ``val_accuracy``.
 
     Returns:
-        A figure with one panel per metric (empty panels before the first epoch).
+        A figure with one panel per metric (empty panels before the first epoch): loss
+        from 0, accuracy from 0 to 1, whole epochs on the horizontal axes.
     """
     figure = make_subplots(
         rows=1, cols=len(CURVE_METRICS), subplot_titles=list(CURVE_METRICS.values())
@@ -388,8 +395,14 @@ def training_curves_figure(history: Sequence[dict[str, float]]) -> go.Figure:
                 col=column,
             )
         figure.update_xaxes(
-            title_text="epoch", dtick=1 if len(epochs) <= 20 else None, row=1, col=column
+            title_text="epoch",
+            dtick=1 if len(epochs) <= 20 else None,
+            tickformat="d",
+            range=[0.5, max(len(epochs), 1) + 0.5],
+            row=1,
+            col=column,
         )
+        figure.update_yaxes(**CURVE_AXES[metric], row=1, col=column)
     return _layout(figure, "Training curves", height=340)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from protviz.core.config import TrainingConfig
 from protviz.core.records import STOP_REASONS, RunRecord
 from protviz.model.bootstrap import Interval, PairedDifference
+from protviz.model.timing import TrainingTime
 
 BASELINE_TITLES = {
     "composition": "amino-acid composition alone (logistic regression)",
@@ -239,6 +240,42 @@ def _duration(seconds: float) -> str:
     if minutes >= 120:
         return f"{minutes / 60:g} hours"
     return f"{minutes:g} minutes" if minutes != 1 else "1 minute"
+
+
+def rough_duration(seconds: float) -> str:
+    """A duration as a person says it: ``40 s``, ``4 min``, ``1 h 20 min``."""
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def training_time_sentence(estimate: TrainingTime | None, config: TrainingConfig) -> str:
+    """How long training will take on this machine, what the estimate is based on, and
+    that early stopping usually ends it sooner (never more than the time cap)."""
+    if estimate is None:
+        return (
+            f"No estimate of the training time: no saved run of the {config.arch} "
+            "architecture says how fast it trains here."
+        )
+    speed = estimate.speed
+    epochs = f"{estimate.epochs} epoch{'s' * (estimate.epochs != 1)}"
+    cap = ""
+    if estimate.capped_by_time and config.time_budget_seconds is not None:
+        cap = f" (the time cap of {_duration(config.time_budget_seconds)} allows about {epochs})"
+    return (
+        f"Estimated training time on this machine: about "
+        f"{rough_duration(estimate.epoch_seconds)} per epoch, at most "
+        f"{rough_duration(estimate.seconds)} for {epochs}{cap}. Early stopping usually ends "
+        "training sooner; start-up (loading TensorFlow, the baselines) adds a little. Based "
+        f"on {speed.source} ({speed.arch}, {speed.parameters:,} parameters, "
+        f"{speed.residues_per_second:,.0f} residues/s on {speed.device}), scaled to "
+        f"{estimate.residues:,} training residues per epoch and {estimate.parameters:,} "
+        "parameters."
+    )
 
 
 def stop_sentence(record: RunRecord) -> str | None:

@@ -20,6 +20,7 @@ from protviz.app.widgets import is_read_only
 from protviz.core.job_record import JobError
 from protviz.model import jobs, runs
 from protviz.model.jobs import JobView
+from protviz.model.progress import CONTINUING_STEP, PREPARATION_STEPS
 from protviz.model.runs import RunStoreError
 from protviz.report import figures as plots
 
@@ -54,10 +55,6 @@ def duration(seconds: float) -> str:
     minutes, seconds = divmod(int(max(0.0, seconds)), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
-def _eta(seconds: float | None) -> str:
-    return "estimating..." if seconds is None else f"{duration(seconds)} left"
 
 
 # --------------------------------------------------------------------------- one job
@@ -105,8 +102,35 @@ def job_ui() -> None:
     st.divider()
 
 
+STAGES = ("Preparing the data and the model", "Training", "Scoring the test set", "Results")
+"""What a job goes through once it runs, in order (:func:`stage_of`)."""
+
+
+def stage_of(view: JobView) -> int:
+    """The index in :data:`STAGES` of a running or finished job (-1 while it is queued)."""
+    if view.is_finished:
+        return 3
+    progress = view.progress
+    if view.status == "queued":
+        return -1
+    if progress is None or progress.phase == "prepare":
+        return 0
+    return 2 if progress.phase == "evaluate" else 1
+
+
+def stages_ui(current: int) -> None:
+    """The stages in a row: those done ticked, the current one in bold."""
+    marks = [
+        f":material/check: {name}" if index < current else f"**{name}**" if index == current
+        else name
+        for index, name in enumerate(STAGES)
+    ]  # fmt: skip
+    st.caption("  →  ".join(marks))
+
+
 def progress_ui(view: JobView) -> None:
-    """A queued or running job: its place or progress bar, live curves, and Cancel."""
+    """A queued or running job: its place in the queue, or its stage with what is being done
+    (live curves once an epoch has ended), and Cancel."""
     if view.status == "queued":
         st.info(
             f"Waiting to start: number {view.queue_position} in the queue, "
@@ -115,12 +139,50 @@ def progress_ui(view: JobView) -> None:
             icon=":material/hourglass_top:",
         )
     else:
-        _progress_bar(view)
-        worker = view.record.worker
-        if worker is not None:
-            st.caption(f"Training in process {worker.pid} on {as_text(worker.host)}.")
-        st.plotly_chart(plots.training_curves_figure(view.history), key="live_curves")
+        stage = stage_of(view)
+        stages_ui(stage)
+        if stage == 0:
+            preparing_ui(view)
+        else:
+            _progress_bar(view)
+            curves_ui(view)
     cancel_ui(view)
+
+
+def preparing_ui(view: JobView) -> None:
+    """Before the first batch: the preparation steps, the current one marked, and the time
+    so far; no curves yet."""
+    progress = view.progress
+    step = PREPARATION_STEPS[0] if progress is None else progress.step
+    steps = [CONTINUING_STEP if step == CONTINUING_STEP and index == 2 else name
+             for index, name in enumerate(PREPARATION_STEPS)]  # fmt: skip
+    current = steps.index(step) if step in steps else len(steps)
+    if step not in steps:
+        steps.append(step)
+    lines = [
+        f"- :material/check: {text}" if index < current else f"- **{text}...**"
+        if index == current else f"- {text}"
+        for index, text in enumerate(map(as_text, steps))
+    ]  # fmt: skip
+    worker = view.record.worker
+    where = f" in process {worker.pid} on {worker.host}" if worker is not None else ""
+    st.info(
+        as_text(
+            f"Preparing the data and the model{where}, "
+            f"{duration(view.elapsed(time.time()))} so far. Training curves appear when the "
+            "first epoch ends."
+        ),
+        icon=":material/hourglass_top:",
+    )
+    st.markdown("\n".join(lines))
+
+
+def curves_ui(view: JobView) -> None:
+    """The live training curves, once an epoch has ended (never empty axes)."""
+    if view.history:
+        st.plotly_chart(plots.training_curves_figure(view.history), key="live_curves")
+    else:
+        st.caption("The training curves appear when the first epoch ends.")
 
 
 def cancel_ui(view: JobView) -> None:
@@ -135,24 +197,43 @@ def cancel_ui(view: JobView) -> None:
         st.rerun()
 
 
+def time_left_text(seconds: float | None, kind: str) -> str:
+    """The time left as a person reads it: "estimating" until an epoch has ended, "at most"
+    when early stopping may end training sooner, and whether the time cap ends it."""
+    if seconds is None:
+        return "estimating the time left (known when the first epoch ends)..."
+    left = duration(seconds)
+    if kind == "upper_bound":
+        return f"at most {left} left (early stopping usually ends training sooner)"
+    if kind == "time_cap":
+        return f"about {left} left (the time cap ends training)"
+    return f"about {left} left"
+
+
 def _progress_bar(view: JobView) -> None:
-    """How far a running job is: preparing, an epoch and batch, or scoring the test set."""
+    """How far a running job is: an epoch and batch (or its validation), or scoring the
+    test set; and the time so far."""
     progress = view.progress
-    title = as_text(view.title)
+    so_far = f"{duration(view.elapsed(time.time()))} so far"
     if progress is None:
-        st.progress(0.0, text=f"{title}: preparing the data and the model...")
-    elif progress.phase == "evaluate":
-        st.progress(
-            progress.fraction,
-            text=f"{title}: scoring the test set, batch {progress.batch}/{progress.batches}",
-        )
+        return
+    if progress.phase == "evaluate":
+        done = f"batch {progress.batch}/{progress.batches}" if progress.batches else progress.step
+        text = f"Scoring the test set: {done}. {so_far}."
     else:
-        st.progress(
-            progress.fraction,
-            text=f"{title}: epoch {progress.epoch}/{progress.epochs}, batch "
-            f"{progress.batch}/{progress.batches}, loss {progress.loss or 0:.4f}, "
-            f"{_eta(progress.eta_seconds)}",
+        doing = (
+            "validating"
+            if progress.step == "validating"
+            else f"batch {progress.batch}/{progress.batches}, loss {progress.loss or 0:.4f}"
         )
+        text = (
+            f"Epoch {progress.epoch}/{progress.epochs}, {doing}. {so_far}, "
+            f"{time_left_text(progress.eta_seconds, progress.eta_kind)}."
+        )
+    worker = view.record.worker
+    st.progress(progress.fraction, text=as_text(text))
+    if worker is not None:
+        st.caption(as_text(f"Training in process {worker.pid} on {worker.host}."))
 
 
 def result_ui(view: JobView) -> None:
@@ -168,6 +249,7 @@ def result_ui(view: JobView) -> None:
     except RunStoreError as error:
         show_error(error)
         return
+    stages_ui(stage_of(view))
     if state.TRAIN_RESULT_SHOWN.get() != view.job_id:
         state.TRAIN_RESULT_SHOWN.set(view.job_id)
         state.set_current_run(run.run_id)
@@ -193,9 +275,15 @@ def failure_ui(view: JobView) -> None:
 
 def jobs_list_ui() -> None:
     """The server's queued and running jobs, then the recently finished ones; each opens
-    on this page. Refreshed every few seconds while any job is active."""
+    on this page. Refreshed every few seconds while any job is active, unless the job on
+    show is (then the page is redrawn when it ends)."""
     views = jobs.job_views()
-    active = any(not view.is_finished for view in views)
+    shown = view_or_none(state.TRAIN_JOB.get())
+    live_view = shown is not None and not shown.is_finished
+    # While the job on show refreshes, the list waits for it: two fragments on timers
+    # queue behind each other, and the one waiting is drawn greyed out. The page reruns
+    # whole when the job on show ends.
+    active = any(not view.is_finished for view in views) and not live_view
 
     @st.fragment(run_every=LIST_REFRESH_SECONDS if active else None)
     def listing() -> None:

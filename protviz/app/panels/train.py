@@ -9,6 +9,7 @@ from protviz.app.errors import as_text
 from protviz.app.state import TrainKeys
 from protviz.core.config import DEFAULT_IDENTITY, TrainingConfig
 from protviz.core.dataset import Dataset
+from protviz.model import runs
 from protviz.model.clusters import METHOD_TITLES, available_method
 from protviz.model.config_form import (
     BATCH_SIZES,
@@ -22,7 +23,13 @@ from protviz.model.config_form import (
     parse_widths,
 )
 from protviz.model.splits import IMBALANCE_RATIO, SplitError, class_weighting, split_dataset
-from protviz.report.sentences import stopping_plan
+from protviz.model.timing import (
+    estimate_training_time,
+    run_speed,
+    shipped_speeds,
+    training_residues,
+)
+from protviz.report.sentences import stopping_plan, training_time_sentence
 
 ARCHITECTURE_HELP = {
     "mean": (
@@ -232,3 +239,14 @@ def _class_weighting_note(dataset: Dataset, config: TrainingConfig) -> str:
             "get predicted; the baselines are weighted the same way."
         )
     return f"Classes will not be weighted ({reason})."
+
+
+def time_estimate_ui(dataset: Dataset, config: TrainingConfig, parameters: int) -> None:
+    """How long the chosen settings will take on this machine, scaled from the saved runs'
+    measured speeds (else protviz's own measurements), and what that is based on."""
+    speeds = [
+        speed for run in runs.list_runs() if (speed := run_speed(run.name, run.record))
+    ] + shipped_speeds()
+    residues = training_residues(dataset, config)
+    estimate = estimate_training_time(config, parameters, residues, speeds)
+    st.caption(as_text(training_time_sentence(estimate, config)))
