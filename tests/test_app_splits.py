@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from protviz.model import runs
-from protviz.model.jobs import default_queue
+from protviz.model import jobs, runs
 from tests.conftest import ROOT, copy_demo_run
 
 TIMEOUT = 180
@@ -45,11 +44,11 @@ def test_a_metadata_split_keeps_groups_and_its_run_says_so(train_page):
     assert "groups)" in _captions(train_page)
     train_page.number_input(key="train_epochs").set_value(1).run()
     train_page.button(key="start_training").click().run()
-    view = default_queue().wait(train_page.session_state["train_job_id"], timeout=TIMEOUT)
-    assert view.status == "done", view.error
+    view = jobs.wait_for(train_page.session_state["train_job_id"], timeout=TIMEOUT)
+    assert view.status == "done", view.record.error
     train_page.run()
     assert not train_page.exception
-    record = runs.get_run(view.run_id).record
+    record = runs.get_run(view.record.run_id).record
     assert record.split.kind == "metadata" and record.split.column == "pair"
     assert "Scores on the test sequences of the metadata split by 'pair'" in _captions(train_page)
 
@@ -75,9 +74,9 @@ def test_compare_measures_on_test_sequences_and_offers_the_shuffled_control(comp
     at.button(key="compare_control_demo-motif-mean").click().run()
     assert not at.exception
     [job] = at.session_state["compare_control_job_ids"]
-    view = default_queue().wait(job, timeout=TIMEOUT)
-    assert view.status == "done", view.error
-    control = runs.get_run(view.run_id).record
+    view = jobs.wait_for(job, timeout=TIMEOUT)
+    assert view.status == "done", view.record.error
+    control = runs.get_run(view.record.run_id).record
     assert control.control_of == "demo-motif-mean" and control.config.shuffle_residues
     at.run()
     assert not at.exception
