@@ -296,6 +296,24 @@ def _own_split_note(dataset: Dataset, config: TrainingConfig) -> tuple[str, ...]
     return ()
 
 
+def _whole_groups(
+    dataset: Dataset, config: TrainingConfig, groups: Sequence, unit: str, name: str, hint: str
+) -> Split:
+    """:func:`group_split` with the configured fractions and seed; a refusal says which
+    split (``name``), why, and what to do (``hint``)."""
+    try:
+        return group_split(
+            dataset.labels,
+            groups,
+            valid_fraction=config.valid_fraction,
+            test_fraction=config.test_fraction,
+            seed=config.seed,
+            unit=unit,
+        )
+    except SplitError as error:
+        raise SplitError(f"{name}: {error} {hint}") from None
+
+
 def metadata_split(dataset: Dataset, config: TrainingConfig) -> Split:
     """Whole groups of the metadata column ``config.split_column`` on each side.
 
@@ -315,20 +333,14 @@ def metadata_split(dataset: Dataset, config: TrainingConfig) -> Split:
     values = dataset.metadata[column].reset_index(drop=True)
     groups = values.astype(object).where(values.notna() & (values.astype(str) != ""))
     groups = groups.fillna(MISSING_GROUP).astype(str).tolist()
-    try:
-        split = group_split(
-            dataset.labels,
-            groups,
-            valid_fraction=config.valid_fraction,
-            test_fraction=config.test_fraction,
-            seed=config.seed,
-            unit="groups",
-        )
-    except SplitError as error:
-        raise SplitError(
-            f"Metadata split by '{column}': {error} Choose a column with more distinct "
-            "values, or a larger test fraction."
-        ) from None
+    split = _whole_groups(
+        dataset,
+        config,
+        groups,
+        "groups",
+        f"Metadata split by '{column}'",
+        "Choose a column with more distinct values, or a larger test fraction.",
+    )
     notes = _own_split_note(dataset, config) + split.notes
     if MISSING_GROUP in groups:
         notes += (f"{groups.count(MISSING_GROUP)} sequence(s) with no '{column}' form one group.",)
@@ -342,20 +354,14 @@ def cluster_split(dataset: Dataset, config: TrainingConfig) -> Split:
         SplitError: If the sequences form too few clusters.
     """
     clusters = cluster_sequences(dataset.sequences, config.identity)
-    try:
-        split = group_split(
-            dataset.labels,
-            clusters.labels,
-            valid_fraction=config.valid_fraction,
-            test_fraction=config.test_fraction,
-            seed=config.seed,
-            unit="clusters",
-        )
-    except SplitError as error:
-        raise SplitError(
-            f"Cluster split at {config.identity:.0%} identity: {error} Choose a higher "
-            "identity threshold (fewer sequences are then linked), or a random split."
-        ) from None
+    split = _whole_groups(
+        dataset,
+        config,
+        clusters.labels,
+        "clusters",
+        f"Cluster split at {config.identity:.0%} identity",
+        "Choose a higher identity threshold (fewer sequences are then linked), or a random split.",
+    )
     return dataclasses.replace(
         split,
         source="cluster",
