@@ -26,7 +26,15 @@ from protviz.core.job_record import (
 from protviz.model import jobs
 from protviz.model.jobs import JobQueueFullError, JobSpec
 from protviz.model.progress import TrainingCancelled
-from protviz.model.worker import NICE_ENV, THREADS_ENV, claim, run_job, thread_counts
+from protviz.model.worker import (
+    IDLE_ENV,
+    NICE_ENV,
+    THREADS_ENV,
+    claim,
+    idle_policy,
+    run_job,
+    thread_counts,
+)
 from tests.conftest import ROOT
 from tests.fake_worker import snapshot
 
@@ -35,8 +43,10 @@ CONFIG = TrainingConfig(arch="mean", epochs=1)
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_process_priority(monkeypatch):
-    """run_job lowers its process's priority; in this process, keep it as it is."""
+    """run_job lowers its process's priority; in this process, keep it as it is (an
+    unprivileged process cannot leave SCHED_IDLE once in it)."""
     monkeypatch.setenv(NICE_ENV, "0")
+    monkeypatch.setenv(IDLE_ENV, "0")
 
 
 SPEC = JobSpec(CONFIG, "motif", "motif position (toy)", "tiny mean")
@@ -353,20 +363,31 @@ from protviz.model.worker import lower_priority
 started = threading.Event()
 threading.Thread(target=lambda: (started.set(), threading.Event().wait(5)), daemon=True).start()
 started.wait()
-print(lower_priority(7))
+print(lower_priority(7, idle=IDLE))
 def nice(task):
     stat = open(f"/proc/self/task/{task}/stat").read()
     return int(stat[stat.rindex(")") + 2 :].split()[16])
 print(sorted({nice(task) for task in os.listdir("/proc/self/task")}))
+print(sorted({os.sched_getscheduler(int(task)) for task in os.listdir("/proc/self/task")}))
 """
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux threads")
-def test_the_worker_lowers_the_priority_of_every_thread():
+@pytest.mark.parametrize("idle", [False, True])
+def test_the_worker_lowers_the_priority_of_every_thread(idle):
+    script = f"IDLE = {idle}\n" + RENICE
     result = subprocess.run(
-        [sys.executable, "-c", RENICE], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert result.stdout.split("\n")[:2] == ["7", "[7]"]  # the thread started before, too
+    policy = os.SCHED_IDLE if idle else os.SCHED_OTHER
+    # the thread started before is changed too
+    assert result.stdout.split("\n")[:3] == ["7", "[7]", f"[{policy}]"]
+
+
+def test_the_idle_policy_follows_the_setting(monkeypatch):
+    assert not idle_policy()  # set to 0 for every test here
+    monkeypatch.delenv(IDLE_ENV)
+    assert idle_policy() == hasattr(os, "SCHED_IDLE")
 
 
 def test_thread_counts_follow_the_setting(monkeypatch):

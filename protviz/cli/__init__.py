@@ -26,7 +26,7 @@ from protviz.analysis.kinds import RUN_KINDS
 from protviz.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, quiet_tensorflow, result_text
 from protviz.cli.parsers import PARSERS
 from protviz.core.errors import ProtvizError
-from protviz.model.worker import lower_priority, niceness
+from protviz.model.worker import idle_policy, lower_priority, niceness
 
 __all__ = ["build_parser", "main"]
 
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet_tensorflow()
     try:
         if module == "job_run":  # a worker yields the CPU from the start, TensorFlow's import too
-            lower_priority(niceness())
+            lower_priority(niceness(), idle=idle_policy())
         command = _command_module(module)
         result = command.run(args)
     except ProtvizError as error:

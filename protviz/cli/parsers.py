@@ -262,8 +262,8 @@ def add_job(commands: Commands) -> None:
         help="train a queued job in this process (what a server's worker runs)",
         description=(
             "Take a queued job (its folder, or --next for the oldest) and train it here, at "
-            "lower priority ($PROTVIZ_JOB_NICE, default 10), writing progress and log to the "
-            "job folder. SIGTERM cancels it (nothing is saved). Exit status 2 if it fails."
+            "lower priority ($PROTVIZ_JOB_NICE, default 10; on Linux also SCHED_IDLE unless "
+            "$PROTVIZ_JOB_IDLE=0), writing progress and log to the job folder. SIGTERM cancels it (nothing is saved). Exit status 2 if it fails."
         ),
     )
     run.add_argument(

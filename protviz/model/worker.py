@@ -44,6 +44,10 @@ NICE_ENV = "PROTVIZ_JOB_NICE"
 DEFAULT_NICE = 10
 """Page requests of a server at niceness 0 get about nine times the CPU of a worker at 10
 when both want it; an idle machine is all the worker's."""
+IDLE_ENV = "PROTVIZ_JOB_IDLE"
+"""Environment variable: 1 (default) runs the worker under Linux's ``SCHED_IDLE`` policy,
+on top of its niceness, so it gets the CPU only when nothing else on the machine wants it;
+0 keeps the niceness alone. Elsewhere (macOS, Windows) only the niceness applies."""
 THREADS_ENV = "PROTVIZ_JOB_THREADS"
 """Environment variable: the cores one training uses (default: every core this process
 may run on)."""
@@ -79,20 +83,43 @@ def thread_counts() -> tuple[int, int]:
     return threads, threads
 
 
-def lower_priority(level: int) -> int:
+def idle_policy() -> bool:
+    """Whether a worker asks for ``SCHED_IDLE``: ``PROTVIZ_JOB_IDLE`` is not 0 and the
+    operating system has the policy (Linux)."""
+    return hasattr(os, "SCHED_IDLE") and jobs.whole_number_setting(IDLE_ENV, 1) != 0
+
+
+def lower_priority(level: int, idle: bool = False) -> int:
     """Raise the niceness of this process to ``level`` (never lower it); return it.
 
-    On Linux niceness belongs to each thread, and importing TensorFlow already started
-    some, so every thread is reniced; threads started later inherit it.
+    On Linux niceness and scheduling policy belong to each thread, and importing
+    TensorFlow already started some, so every thread is changed; threads started later
+    inherit both.
+
+    Args:
+        level: The niceness (0 to 19).
+        idle: Also move every thread to the ``SCHED_IDLE`` policy (Linux): such a thread
+            runs only on a core that no normal thread wants, however nice those are.
+            Unprivileged processes may do this, and cannot undo it.
     """
-    if os.getpriority(os.PRIO_PROCESS, 0) >= level:
-        return os.getpriority(os.PRIO_PROCESS, 0)
     tasks = Path("/proc/self/task")
     thread_ids = [int(name) for name in os.listdir(tasks)] if tasks.is_dir() else [0]
     for thread_id in thread_ids:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.setpriority(os.PRIO_PROCESS, thread_id, level)
+            if os.getpriority(os.PRIO_PROCESS, thread_id) < level:
+                os.setpriority(os.PRIO_PROCESS, thread_id, level)
+        if idle and hasattr(os, "SCHED_IDLE"):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.sched_setscheduler(thread_id, os.SCHED_IDLE, os.sched_param(0))
     return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def priority_text() -> str:
+    """This process's priority in words, for the job log: ``"niceness 10, SCHED_IDLE"``."""
+    text = f"niceness {os.getpriority(os.PRIO_PROCESS, 0)}"
+    if hasattr(os, "SCHED_IDLE") and os.sched_getscheduler(0) == os.SCHED_IDLE:
+        text += ", SCHED_IDLE"
+    return text
 
 
 class CancelFlag:
@@ -235,10 +262,10 @@ def run_job(
         JobError: If the job cannot be run here (not queued, or another worker's).
     """
     record = claim(folder)
-    nice = lower_priority(niceness())
+    lower_priority(niceness(), idle=idle_policy())
     log.write(
         f"protviz job {record.job_id}: {record.title} as run {record.run_id}, "
-        f"worker {os.getpid()} at niceness {nice}\n"
+        f"worker {os.getpid()} at {priority_text()}\n"
     )
     log.flush()
     status, error = _train(folder, record, trainer, log, CancelFlag(folder, stop))
