@@ -11,6 +11,7 @@ from protviz.app.navigation import use_app_navigation
 from protviz.app.panels.compare import (
     controls_ui,
     measure_on_ui,
+    report_ui,
     results_ui,
     runs_ui,
     settings_ui,
@@ -65,9 +66,12 @@ def main() -> None:
         measure_on,
     )
     measures = compare_measures(comparison, no_model, dataset, max_sequences)
-    results_ui(with_embeddings(comparison, measures))
+    measured = with_embeddings(comparison, measures)
+    figure = results_ui(measured)
+    controls: list[str] = []
     with section_errors():
-        controls_ui(comparison, all_runs)
+        controls = controls_ui(comparison, all_runs)
+    report_ui(measured, figure, controls)
 
 
 with page_errors():

@@ -207,3 +207,14 @@ def test_html_report_is_valid_and_holds_every_table(comparison):
         assert entry.run.name in text
     assert "toy <comparison>" in text  # escaped in the markup, intact as text
     assert "Plotly" in report  # the JavaScript is embedded: the file works offline
+    assert "shuffled controls" not in text  # no such section without sentences
+
+
+def test_html_report_holds_the_shuffled_controls(comparison):
+    sentences = ["mean has no shuffled control yet <here>.", "order is worth 0.2"]
+    parser = _Collector()
+    parser.feed(html_report(comparison, [], controls=sentences))
+    assert parser.open == []
+    text = " ".join(parser.text)
+    assert "What residue order is worth: the shuffled controls" in text
+    assert all(sentence in text for sentence in sentences)

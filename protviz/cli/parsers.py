@@ -263,7 +263,8 @@ def add_job(commands: Commands) -> None:
         description=(
             "Take a queued job (its folder, or --next for the oldest) and train it here, at "
             "lower priority ($PROTVIZ_JOB_NICE, default 10; on Linux also SCHED_IDLE unless "
-            "$PROTVIZ_JOB_IDLE=0), writing progress and log to the job folder. SIGTERM cancels it (nothing is saved). Exit status 2 if it fails."
+            "$PROTVIZ_JOB_IDLE=0), writing progress and log to the job folder. SIGTERM "
+            "cancels it (nothing is saved). Exit status 2 if it fails."
         ),
     )
     run.add_argument(

@@ -305,6 +305,7 @@ def html_report(
     figures: Sequence[go.Figure],
     *,
     title: str = "protviz comparison",
+    controls: Sequence[str] = (),
 ) -> str:
     """A standalone HTML page with the summary, the table and the figures.
 
@@ -314,6 +315,8 @@ def html_report(
         comparison: The comparison.
         figures: Figures to include, in order.
         title: Page title.
+        controls: What residue order is worth, each run against its shuffled control
+            (:func:`control_sentences`); none: no such section.
 
     Returns:
         The HTML document.
@@ -339,6 +342,7 @@ def html_report(
         "</ul><h2>Runs</h2>",
         table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="", escape=True),
         *_embeddings_section(comparison),
+        *_controls_section(controls),
         "<h2>Figures</h2>",
     ]
     for index, figure in enumerate(figures):
@@ -347,6 +351,17 @@ def html_report(
         )
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _controls_section(controls: Sequence[str]) -> list[str]:
+    """The report's section on the shuffled controls, when there are sentences (else nothing)."""
+    if not controls:
+        return []
+    return [
+        "<h2>What residue order is worth: the shuffled controls</h2><ul>",
+        *(f"<li>{html.escape(sentence)}</li>" for sentence in controls),
+        "</ul>",
+    ]
 
 
 def _embeddings_section(comparison: Comparison) -> list[str]:

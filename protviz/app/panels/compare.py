@@ -4,6 +4,7 @@ results."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from protviz.analysis.compare import (
@@ -202,8 +203,12 @@ def settings_ui(n_sequences: int) -> tuple[ProjectionParams, int]:
     return ProjectionParams(method=method, metric=metric), int(max_sequences)
 
 
-def controls_ui(comparison: Comparison, all_runs: list[RunInfo]) -> None:
-    """What order is worth: each run against its shuffled control, or a button to train it."""
+def controls_ui(comparison: Comparison, all_runs: list[RunInfo]) -> list[str]:
+    """What order is worth: each run against its shuffled control, or a button to train it.
+
+    Returns:
+        The sentences shown, one per run (for the HTML report).
+    """
     st.subheader("What residue order is worth: the shuffled control")
     st.caption(
         "A run's shuffled control has the same architecture and settings and the same split, "
@@ -212,7 +217,8 @@ def controls_ui(comparison: Comparison, all_runs: list[RunInfo]) -> None:
         "two, paired on the same sequence IDs, is what order is worth on this data."
     )
     pairs = control_pairs(comparison, all_runs)
-    for pair, sentence in zip(pairs, control_sentences(pairs), strict=True):
+    sentences = control_sentences(pairs)
+    for pair, sentence in zip(pairs, sentences, strict=True):
         st.markdown("- " + as_text(sentence))
         if pair.control is None and not is_read_only():
             _train_control_button(pair.run)
@@ -220,6 +226,7 @@ def controls_ui(comparison: Comparison, all_runs: list[RunInfo]) -> None:
     jobs = [job for job in jobs if job is not None]
     if jobs:
         jobs_progress_ui(jobs, add_to_selection=True)
+    return sentences
 
 
 def _train_control_button(run: RunInfo) -> None:
@@ -234,8 +241,12 @@ def _train_control_button(run: RunInfo) -> None:
         st.rerun()
 
 
-def results_ui(comparison: Comparison) -> None:
-    """Summary, table, small multiples, the order test's explanation, and the export."""
+def results_ui(comparison: Comparison) -> go.Figure:
+    """Summary, table, small multiples and the order test's explanation.
+
+    Returns:
+        The small-multiples figure (for the HTML report, :func:`report_ui`).
+    """
     st.subheader("What the numbers say")
     for sentence in summary_sentences(comparison) + noise_sentences(comparison):
         st.markdown("- " + as_text(sentence))
@@ -272,9 +283,16 @@ def results_ui(comparison: Comparison) -> None:
     embeddings_table_ui(comparison)
     figure = small_multiples_figure(comparison, comparison.classes)
     st.plotly_chart(figure, key="small_multiples")
+    return figure
+
+
+def report_ui(comparison: Comparison, figure: go.Figure, controls: list[str]) -> None:
+    """The comparison as a standalone HTML file: what the page shows, the shuffled
+    controls' sentences included."""
+    title = f"protviz: {comparison.dataset_name}"
     st.download_button(
         "Download this comparison as a standalone HTML report",
-        data=lambda: html_report(comparison, [figure], title=f"protviz: {comparison.dataset_name}"),
+        data=lambda: html_report(comparison, [figure], title=title, controls=controls),
         file_name="protviz-comparison.html",
         mime="text/html",
         key=CompareKeys.DOWNLOAD,
