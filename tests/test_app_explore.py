@@ -53,6 +53,17 @@ def test_explore_in_3d(explore):
     assert '"scatter3d"' in chart.proto.spec
 
 
+def test_explore_draws_density_contours_when_asked(explore):
+    def contours() -> list[dict]:
+        spec = json.loads(explore.get("plotly_chart")[0].proto.spec)
+        return [trace for trace in spec["data"] if trace["type"] == "contour"]
+
+    assert not contours()
+    explore.checkbox(key="explore_contours").check().run()
+    assert not explore.exception
+    assert len(contours()) == 2  # one per class of the motif toy
+
+
 def test_explore_search_and_neighbours(explore):
     explore.text_input(key="explore_q").set_value("toy0001").run()
     assert any("2 sequences match the search" in c.value for c in explore.caption)

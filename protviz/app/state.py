@@ -231,6 +231,7 @@ class ExploreKeys:
     METRIC = "explore_metric"
     SEED = "explore_seed"
     SIDE = "explore_side"
+    CONTOURS = "explore_contours"
     QUERY = "explore_q"
     REGEX = "explore_regex"
     NEIGHBOURS = "explore_k"

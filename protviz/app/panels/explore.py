@@ -77,12 +77,14 @@ class View:
         params: The projection.
         color: What colours the points.
         side_by_side: Whether averaged and learned are shown side by side.
+        contours: Whether each colour's density contours are drawn (2-D, categories).
     """
 
     kind: str
     params: ProjectionParams
     color: str
     side_by_side: bool
+    contours: bool = False
 
     @property
     def kinds(self) -> list[str]:
@@ -215,12 +217,26 @@ def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool) -> View:
     )
     with st.expander("Projection parameters"):
         params = _projection_ui(method, dims)
-    side_by_side = st.toggle(
+    side_column, contours_column = st.columns(2)
+    side_by_side = side_column.toggle(
         "Averaged and learned side by side (what the architecture adds)",
         key=ExploreKeys.SIDE,
         disabled=not with_run,
     )
-    return View(kind=kind, params=params, color=color, side_by_side=side_by_side and with_run)
+    contours = contours_column.checkbox(
+        "Density contours per colour",
+        key=ExploreKeys.CONTOURS,
+        disabled=dims != 2,
+        help="Where each class (or other category) is densest: three contour lines per "
+        "colour, at 20%, 45% and 70% of its peak. 2-D plots coloured by a category only.",
+    )
+    return View(
+        kind=kind,
+        params=params,
+        color=color,
+        side_by_side=side_by_side and with_run,
+        contours=contours and dims == 2,
+    )
 
 
 def _projection_ui(method: str, dims: int) -> ProjectionParams:
@@ -311,6 +327,7 @@ def scatter_ui(
             neighbours=neighbours.rows,
             anchor=neighbours.anchor,
             classes=classes,
+            contours=view.contours,
         )
         events.append(
             column.plotly_chart(
