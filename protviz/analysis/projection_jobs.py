@@ -1,0 +1,332 @@
+"""t-SNE and UMAP of large embeddings in a separate process, cached on disk for everyone.
+
+A projection job is a folder ``$PROTVIZ_HOME/projections/<key>/``, where ``key`` is a
+digest of the vectors and of the parameters that change the result, so every session,
+server and share link that asks for the same projection finds the same folder:
+
+- ``request.json``: the parameters; ``vectors.npy``: the input (removed when done);
+- ``status.json``: ``running``, ``done``, ``failed`` (with the error) or ``cancelled``,
+  the current stage and the fraction done, rewritten atomically a few times a second;
+- ``coordinates.npy`` and ``result.json`` (parameters used, messages, explained
+  variance): the result, written only by a job that was not cancelled;
+- ``cancel``: the flag a cancel leaves; ``worker.log``: the worker's output.
+
+The worker is ``python -m protviz project-job <folder>`` (:func:`run_projection_job`),
+started at lower priority, in its own session, so the server stays responsive and the
+job outlives a page that closes. Nothing here is ever unpickled: arrays are ``.npy``
+read with ``allow_pickle=False``, the rest is JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from protviz.analysis.projection import Projection, ProjectionParams, project
+from protviz.core.errors import ProtvizError
+from protviz.core.job_record import WorkerInfo
+from protviz.core.store import exclusive_lock, store_root, write_text_atomically
+from protviz.model.jobs import whole_number_setting
+from protviz.model.processes import current_worker, process_start, this_host, worker_alive
+from protviz.model.scheduler import PROJECT_ROOT, worker_environment
+
+PROJECTIONS_FOLDER = "projections"
+"""The store's sub-folder of projection jobs."""
+
+BACKGROUND_POINTS_ENV = "PROTVIZ_BACKGROUND_POINTS"
+"""Environment variable: from how many points t-SNE and UMAP run in the background."""
+
+DEFAULT_BACKGROUND_POINTS = 20_000
+"""From this many points (by default) t-SNE and UMAP run in the background."""
+
+STATUS_SECONDS = 0.5
+"""Most often a running job rewrites its status (a new stage is written at once)."""
+
+STATES = ("running", "done", "failed", "cancelled")
+"""What a job's status says; a folder with no status has no job ("none")."""
+
+Command = Callable[[Path], list[str]]
+"""The command line that runs the job in a folder."""
+
+
+def background_points() -> int:
+    """From how many points t-SNE and UMAP run in the background
+    (``$PROTVIZ_BACKGROUND_POINTS``, default :data:`DEFAULT_BACKGROUND_POINTS`)."""
+    return whole_number_setting(BACKGROUND_POINTS_ENV, DEFAULT_BACKGROUND_POINTS, minimum=1)
+
+
+def vectors_digest(vectors: np.ndarray) -> str:
+    """A digest of the vectors as the job sees them (float32, their shape included)."""
+    values = np.ascontiguousarray(vectors, dtype=np.float32)
+    digest = hashlib.sha256(str(values.shape).encode())
+    digest.update(memoryview(values).cast("B"))
+    return digest.hexdigest()
+
+
+def projection_folder(
+    digest: str, params: ProjectionParams, home: str | os.PathLike | None = None
+) -> Path:
+    """The job folder of these vectors (by digest) and parameters (those that matter).
+
+    Args:
+        digest: :func:`vectors_digest` of the vectors.
+        params: The projection.
+        home: The store root (default: :func:`protviz.core.store.store_root`).
+
+    Returns:
+        The folder (not created).
+    """
+    described = json.dumps(params.relevant(), sort_keys=True)
+    key = hashlib.sha256(f"{digest}\n{described}".encode()).hexdigest()[:32]
+    return store_root(home) / PROJECTIONS_FOLDER / key
+
+
+@dataclass(frozen=True)
+class JobState:
+    """Where a projection job stands.
+
+    Attributes:
+        state: ``none`` (never started), ``running``, ``done``, ``failed`` or ``cancelled``.
+        stage: What it is doing (``optimising the layout, epoch 40 of 200``).
+        fraction: How much is done, 0-1 (None: not known).
+        error: Why it failed.
+        seconds: Seconds since it started.
+    """
+
+    state: str = "none"
+    stage: str = ""
+    fraction: float | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def settled(self) -> bool:
+        """Whether the job has ended (or never started)."""
+        return self.state != "running"
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _write_status(folder: Path, state: str, **fields: object) -> None:
+    status = _read_json(folder / "status.json") | {"state": state, **fields}
+    write_text_atomically(folder / "status.json", json.dumps(status))
+
+
+def job_state(folder: Path) -> JobState:
+    """The state of the job in ``folder``; a running job whose worker is gone is marked
+    failed (with the end of its log)."""
+    status = _read_json(folder / "status.json")
+    if status.get("state") not in STATES:
+        return JobState()
+    if status["state"] == "running" and not _worker_running(status):
+        with exclusive_lock(folder / "lock"):
+            _settle_gone_worker(folder)
+        return job_state(folder)
+    return JobState(
+        state=status["state"],
+        stage=status.get("stage", ""),
+        fraction=status.get("fraction"),
+        error=status.get("error", ""),
+        seconds=time.time() - float(status.get("started", time.time())),
+    )
+
+
+def _settle_gone_worker(folder: Path) -> str:
+    """Mark a running job whose worker is gone failed (the caller holds the lock); return
+    the job's state."""
+    status = _read_json(folder / "status.json")
+    if status.get("state") == "running" and not _worker_running(status):
+        reason = "The projection process stopped without a result. " + _log_tail(folder)
+        _write_status(folder, "failed", error=reason.strip())
+        return "failed"
+    return status.get("state", "none")
+
+
+def _worker_running(status: dict) -> bool:
+    """Whether the worker a status names is alive (a worker on another machine: yes)."""
+    worker = status.get("worker")
+    if not worker:
+        return False
+    info = WorkerInfo(worker["host"], int(worker["pid"]), worker.get("process_start"))
+    return worker_alive(info) is not False
+
+
+def _log_tail(folder: Path, characters: int = 400) -> str:
+    with contextlib.suppress(FileNotFoundError):
+        text = (folder / "worker.log").read_text(encoding="utf-8", errors="replace").strip()
+        return text[-characters:]
+    return ""
+
+
+def worker_command(folder: Path) -> list[str]:
+    """``python -m protviz project-job <folder>`` with this interpreter."""
+    return [sys.executable, "-m", "protviz", "project-job", str(folder)]
+
+
+_CHILDREN: dict[Path, subprocess.Popen] = {}
+"""Workers this process started (polled, so that an ended one is reaped)."""
+
+
+def start_projection_job(
+    folder: Path,
+    vectors: np.ndarray,
+    params: ProjectionParams,
+    command: Command = worker_command,
+) -> JobState:
+    """Start the projection of ``vectors`` in a separate process, unless it runs or is done.
+
+    A failed or cancelled job is started afresh.
+
+    Args:
+        folder: The job folder (:func:`projection_folder` of these vectors and parameters).
+        vectors: Shape ``(n_points, n_features)``.
+        params: The projection.
+        command: The worker's command line (tests may run another).
+
+    Returns:
+        The job's state just after.
+    """
+    for child in list(_CHILDREN.values()):
+        child.poll()
+    folder.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(folder / "lock"):
+        if _settle_gone_worker(folder) in ("running", "done"):
+            return job_state(folder)
+        for name in ("cancel", "coordinates.npy", "result.json", "worker.log"):
+            (folder / name).unlink(missing_ok=True)
+        np.save(folder / "vectors.npy", np.asarray(vectors, dtype=np.float32))
+        write_text_atomically(folder / "request.json", json.dumps(asdict(params)))
+        with (folder / "worker.log").open("ab") as log:
+            child = subprocess.Popen(
+                command(folder),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=PROJECT_ROOT,
+                env=worker_environment(),
+                start_new_session=True,
+            )
+        _CHILDREN[folder] = child
+        worker = WorkerInfo(this_host(), child.pid, process_start(child.pid))
+        write_text_atomically(
+            folder / "status.json",
+            json.dumps({"state": "running", "stage": "starting", "fraction": 0.0,
+                        "started": time.time(), "worker": worker.to_dict()}),
+        )  # fmt: skip
+    return job_state(folder)
+
+
+def cancel_projection_job(folder: Path) -> JobState:
+    """Stop a running job: its worker is ended and no result is kept."""
+    with exclusive_lock(folder / "lock"):
+        status = _read_json(folder / "status.json")
+        if status.get("state") != "running":
+            return job_state(folder)
+        (folder / "cancel").touch()
+        if _worker_running(status) and status["worker"]["host"] == this_host():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(int(status["worker"]["pid"]), signal.SIGTERM)
+        for name in ("coordinates.npy", "result.json", "vectors.npy"):
+            (folder / name).unlink(missing_ok=True)
+        _write_status(folder, "cancelled", stage="cancelled")
+    child = _CHILDREN.pop(folder, None)
+    if child is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=5)
+    return job_state(folder)
+
+
+def load_projection_result(folder: Path) -> Projection:
+    """The result of a job that is done (arrays read without pickle).
+
+    Raises:
+        ProtvizError: If the folder holds no result.
+    """
+    if job_state(folder).state != "done":
+        raise ProtvizError(f"The projection in {folder} has no result yet.")
+    result = _read_json(folder / "result.json")
+    coordinates = np.load(folder / "coordinates.npy", allow_pickle=False)
+    return Projection(
+        coordinates,
+        ProjectionParams(**result["params"]),
+        tuple(result["messages"]),
+        tuple(result["explained_variance"]),
+    )
+
+
+class _StatusWriter:
+    """The worker's progress callable: rewrites the status now and then."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written_at = 0.0
+        self.stage = ""
+
+    def __call__(self, stage: str, fraction: float | None) -> None:
+        now = time.monotonic()
+        new_stage = stage.split(",")[0] != self.stage.split(",")[0]
+        if not new_stage and now - self.written_at < STATUS_SECONDS:
+            return
+        self.written_at, self.stage = now, stage
+        with exclusive_lock(self.folder / "lock"):
+            if _read_json(self.folder / "status.json").get("state") == "running":
+                _write_status(self.folder, "running", stage=stage, fraction=fraction)
+
+
+def run_projection_job(folder: Path) -> JobState:
+    """Run the job in ``folder`` in this process (the body of ``project-job``).
+
+    The result is written unless the job was cancelled meanwhile; an error ends the job
+    ``failed`` with its message (a :class:`ProtvizError`'s text, else its type and text,
+    with the traceback in the log).
+    """
+    with exclusive_lock(folder / "lock"):
+        _write_status(folder, "running", worker=current_worker().to_dict())
+    try:
+        params = ProjectionParams(**_read_json(folder / "request.json"))
+        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+        projection = project(vectors, params, _StatusWriter(folder))
+    except Exception as error:  # every failure is reported in the status
+        traceback.print_exc()
+        message = (
+            str(error) if isinstance(error, ProtvizError) else f"{type(error).__name__}: {error}"
+        )
+        with exclusive_lock(folder / "lock"):
+            if not (folder / "cancel").exists():
+                _write_status(folder, "failed", error=message)
+        return job_state(folder)
+    _save_result(folder, projection)
+    return job_state(folder)
+
+
+def _save_result(folder: Path, projection: Projection) -> None:
+    """Write the result and mark the job done, unless it was cancelled."""
+    with exclusive_lock(folder / "lock"):
+        if (folder / "cancel").exists():
+            return
+        np.save(folder / "coordinates.npy", projection.coordinates)
+        result = {
+            "params": asdict(projection.params),
+            "messages": list(projection.messages),
+            "explained_variance": list(projection.explained_variance),
+        }
+        write_text_atomically(folder / "result.json", json.dumps(result))
+        (folder / "vectors.npy").unlink(missing_ok=True)
+        _write_status(folder, "done", stage="done", fraction=1.0)

@@ -1,0 +1,120 @@
+"""Background projections: a job folder per (vectors, parameters), run in another process,
+cached on disk for every later caller, cancellable, and reporting its failures."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from protviz.analysis import projection_jobs as jobs
+from protviz.analysis.projection import ProjectionParams
+from protviz.core.errors import ProtvizError
+
+TSNE = ProjectionParams(method="tsne", perplexity=5, seed=0)
+
+
+def vectors(n_points: int = 60, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(n_points, 5)).astype(np.float32)
+
+
+def folder_of(points: np.ndarray, params: ProjectionParams, home: Path) -> Path:
+    return jobs.projection_folder(jobs.vectors_digest(points), params, home)
+
+
+def wait_until_settled(folder: Path, timeout: float = 240) -> jobs.JobState:
+    deadline = time.monotonic() + timeout
+    while not (state := jobs.job_state(folder)).settled:
+        assert time.monotonic() < deadline, f"still {state}"
+        time.sleep(0.5)
+    return state
+
+
+def never_run(folder: Path) -> list[str]:
+    raise AssertionError("a second worker was started")
+
+
+def test_the_folder_depends_on_the_vectors_and_the_parameters_that_matter(tmp_path):
+    points = vectors()
+    umap = ProjectionParams(method="umap")
+    assert folder_of(points, umap, tmp_path) == folder_of(points.copy(), umap, tmp_path)
+    # Perplexity does not change a UMAP; n_neighbors and other vectors do.
+    assert folder_of(points, umap, tmp_path) == folder_of(
+        points, ProjectionParams(method="umap", perplexity=50), tmp_path
+    )
+    assert folder_of(points, umap, tmp_path) != folder_of(
+        points, ProjectionParams(method="umap", n_neighbors=5), tmp_path
+    )
+    assert folder_of(points, umap, tmp_path) != folder_of(vectors(seed=1), umap, tmp_path)
+    assert folder_of(points, umap, tmp_path).parent == tmp_path / "projections"
+
+
+def test_a_background_projection_completes_and_is_reused_from_disk(tmp_path):
+    points = vectors()
+    folder = folder_of(points, TSNE, tmp_path)
+    assert jobs.job_state(folder).state == "none"
+    assert jobs.start_projection_job(folder, points, TSNE).state == "running"
+    state = wait_until_settled(folder)
+    assert state.state == "done", state
+    projection = jobs.load_projection_result(folder)
+    assert projection.coordinates.shape == (60, 2)
+    assert np.isfinite(projection.coordinates).all()
+    assert projection.params.perplexity == 5
+    assert not (folder / "vectors.npy").exists()
+    # A second caller (another session, a share link) finds the result: no new worker.
+    again = jobs.start_projection_job(
+        folder_of(points.copy(), TSNE, tmp_path), points, TSNE, never_run
+    )
+    assert again.state == "done"
+    assert np.array_equal(jobs.load_projection_result(folder).coordinates, projection.coordinates)
+
+
+def sleeper(folder: Path) -> list[str]:
+    return [sys.executable, "-c", "import time; time.sleep(120)"]
+
+
+def test_cancel_stops_the_worker_and_leaves_no_result(tmp_path):
+    points = vectors()
+    folder = folder_of(points, TSNE, tmp_path)
+    assert jobs.start_projection_job(folder, points, TSNE, sleeper).state == "running"
+    # Starting it again while it runs starts nothing.
+    assert jobs.start_projection_job(folder, points, TSNE, never_run).state == "running"
+    state = jobs.cancel_projection_job(folder)
+    assert state.state == "cancelled"
+    assert jobs.job_state(folder).state == "cancelled"
+    assert not (folder / "coordinates.npy").exists() and not (folder / "result.json").exists()
+    with pytest.raises(ProtvizError, match="no result"):
+        jobs.load_projection_result(folder)
+
+
+def test_a_failed_projection_reports_its_error(tmp_path):
+    points = vectors()
+    points[3, 2] = np.nan
+    folder = folder_of(points, TSNE, tmp_path)
+    jobs.start_projection_job(folder, points, TSNE)
+    state = wait_until_settled(folder)
+    assert state.state == "failed"
+    assert "NaN or infinite" in state.error
+
+
+def test_a_worker_that_dies_without_a_word_fails_the_job_with_its_output(tmp_path):
+    points = vectors()
+    folder = folder_of(points, TSNE, tmp_path)
+
+    def crashing(job_folder: Path) -> list[str]:
+        return [sys.executable, "-c", "import sys; print('out of memory'); sys.exit(9)"]
+
+    jobs.start_projection_job(folder, points, TSNE, crashing)
+    state = wait_until_settled(folder, timeout=60)
+    assert state.state == "failed"
+    assert "stopped without a result" in state.error and "out of memory" in state.error
+
+
+def test_background_points_come_from_the_environment(monkeypatch):
+    monkeypatch.delenv(jobs.BACKGROUND_POINTS_ENV, raising=False)
+    assert jobs.background_points() == jobs.DEFAULT_BACKGROUND_POINTS
+    monkeypatch.setenv(jobs.BACKGROUND_POINTS_ENV, "500")
+    assert jobs.background_points() == 500
