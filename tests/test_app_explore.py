@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from protviz.analysis.projection_jobs import job_state
 from tests.conftest import ROOT, copy_demo_run
 
 
@@ -120,3 +122,42 @@ def test_switching_to_umap_projects_only_the_kind_shown(explore):
     explore.selectbox(key="explore_method").set_value("umap").run()
     assert not explore.exception
     assert list(quality(explore).index) == ["averaged"]
+
+
+def plot_title(at: AppTest) -> str:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+
+
+def test_a_large_tsne_runs_in_the_background_with_pca_meanwhile(explore, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROTVIZ_BACKGROUND_POINTS", "500")  # the toy's 1,000 are "large"
+    explore.selectbox(key="explore_method").set_value("tsne").run()
+    assert not explore.exception
+    assert "PCA" in plot_title(explore)  # meanwhile
+    assert explore.button(key="explore_cancel_projection_averaged")
+    folders = list((tmp_path / "projections").iterdir())
+    assert len(folders) == 1
+    deadline = time.monotonic() + 300
+    while job_state(folders[0]).state == "running":
+        assert time.monotonic() < deadline
+        time.sleep(1)
+    assert job_state(folders[0]).state == "done"
+    explore.run()
+    assert not explore.exception
+    assert "t-SNE" in plot_title(explore)
+    assert not [b for b in explore.button if b.key == "explore_cancel_projection_averaged"]
+
+
+def test_cancelling_a_background_projection_keeps_pca(explore, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROTVIZ_BACKGROUND_POINTS", "500")
+    explore.selectbox(key="explore_method").set_value("umap").run()
+    explore.button(key="explore_cancel_projection_averaged").click().run()
+    assert not explore.exception
+    assert any("was cancelled" in info.value for info in explore.info)
+    assert "PCA" in plot_title(explore)
+    folder = next((tmp_path / "projections").iterdir())
+    assert job_state(folder).state == "cancelled"
+    assert not (folder / "coordinates.npy").exists()
+    explore.button(key="explore_restart_projection_averaged").click().run()
+    assert job_state(folder).state == "running"  # started afresh
+    explore.button(key="explore_cancel_projection_averaged").click().run()
+    assert job_state(folder).state == "cancelled"

@@ -253,6 +253,14 @@ def cancel_projection_job(folder: Path) -> JobState:
     return job_state(folder)
 
 
+def forget_projection_job(folder: Path) -> None:
+    """Forget a failed or cancelled job, so that the next start runs it afresh (a running
+    or finished job is kept)."""
+    with exclusive_lock(folder / "lock"):
+        if _settle_gone_worker(folder) in ("failed", "cancelled"):
+            (folder / "status.json").unlink(missing_ok=True)
+
+
 def load_projection_result(folder: Path) -> Projection:
     """The result of a job that is done (arrays read without pickle).
 

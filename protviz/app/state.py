@@ -252,6 +252,16 @@ class ExploreKeys:
         return f"scatter_{kind}"
 
     @staticmethod
+    def cancel_projection(kind: str) -> str:
+        """Key of the button that cancels one kind's background projection."""
+        return f"explore_cancel_projection_{kind}"
+
+    @staticmethod
+    def restart_projection(kind: str) -> str:
+        """Key of the button that runs a failed or cancelled background projection again."""
+        return f"explore_restart_projection_{kind}"
+
+    @staticmethod
     def measure_all(method: str) -> str:
         """Key of "measure every embedding", one per projection method (defaults differ)."""
         return f"explore_measure_all_{method}"

@@ -31,6 +31,7 @@ from protviz.analysis.points import (
     selection_fasta,
 )
 from protviz.analysis.projection import METHOD_NAMES, METHODS, METRICS, Projection, ProjectionParams
+from protviz.analysis.projection_jobs import background_points
 from protviz.analysis.quality import QUALITY_COLUMN_HELP, QUALITY_COLUMNS, QUALITY_HELP
 from protviz.analysis.sources import CoveredVectors
 from protviz.app import state
@@ -42,6 +43,7 @@ from protviz.app.model_caches import (
     cached_split,
     cached_vectors,
 )
+from protviz.app.panels.background import Pending, background_projection, meanwhile_params
 from protviz.app.panels.embeddings import kind_help, kind_link_values, no_run_vectors
 from protviz.app.state import EXPLORE_VIEW, ExploreKeys
 from protviz.core.dataset import Dataset
@@ -109,10 +111,12 @@ class Search:
 
 @dataclass(frozen=True)
 class Embedded:
-    """One embedding's vectors (with the data set rows they cover) and its projection."""
+    """One embedding's vectors (with the data set rows they cover) and its projection
+    (while a background t-SNE or UMAP runs: the PCA, and the job in ``pending``)."""
 
     covered: CoveredVectors
     projection: Projection
+    pending: Pending | None = None
 
 
 def run_vectors(run: RunInfo, dataset: Dataset, kind: str) -> np.ndarray:
@@ -153,14 +157,22 @@ def _cache_run_id(run: RunInfo | None, kind: str) -> str:
 def project_kinds(
     run: RunInfo | None, dataset: Dataset, kinds: list[str], params: ProjectionParams
 ) -> dict[str, Embedded]:
-    """The vectors and projections of ``kinds`` (cached), by kind."""
+    """The vectors and projections of ``kinds`` (cached), by kind. A t-SNE or UMAP of
+    many points runs in the background (:mod:`protviz.app.panels.background`)."""
     embedded = {}
     for kind in kinds:
         covered = kind_vectors(run, dataset, kind)
-        projection = cached_projection(
-            _cache_run_id(run, kind), dataset.content_hash, kind, params, covered.vectors
+        cache_key = (_cache_run_id(run, kind), dataset.content_hash, kind)
+        projected = (
+            background_projection(cache_key, params, covered.vectors)
+            if params.method != "pca" and len(covered.vectors) >= background_points()
+            else cached_projection(*cache_key, params, covered.vectors)
         )
-        embedded[kind] = Embedded(covered, projection)
+        if isinstance(projected, Pending):
+            meanwhile = cached_projection(*cache_key, meanwhile_params(params), covered.vectors)
+            embedded[kind] = Embedded(covered, meanwhile, projected)
+        else:
+            embedded[kind] = Embedded(covered, projected)
     return embedded
 
 
@@ -523,7 +535,7 @@ def quality_ui(
                 _cache_run_id(run, kind),
                 dataset.content_hash,
                 kind,
-                params,
+                embedded[kind].projection.params,
                 described,
                 embedded[kind].covered.vectors[kept[kind]],
                 labels[embedded[kind].covered.rows[kept[kind]]],
