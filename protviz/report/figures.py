@@ -530,20 +530,17 @@ def embedding_scatter_figure(
 ) -> go.Figure:
     """Interactive scatter plot of projected sequence embeddings (WebGL in 2-D).
 
-    Every point is in one trace, drawn in a seeded random order
-    (:func:`protviz.analysis.density.draw_order`), so in a crowded region no class hides
-    under another: a crowded pixel takes the colour of a random point there. A
-    categorical colouring gives each point its value's colour and gets a legend of one
-    empty entry per value (the legend names the colours; it does not hide points); a
-    numeric colouring gets a continuous scale. Marker size and opacity follow the number
-    of points (:func:`protviz.analysis.density.marker_style`).
+    Every point is in one trace, drawn in a seeded random order (``draw_order``), so no
+    class hides under another: a crowded pixel takes the colour of a random point there.
+    A categorical colouring gets a legend of one empty entry per value (it names the
+    colours, it hides nothing); a numeric one a continuous scale. Marker size and opacity
+    follow the number of points (:func:`protviz.analysis.density.marker_style`).
 
     Args:
         coordinates: Shape ``(n, 2)`` or ``(n, 3)``.
         points: One row per point; ``color`` names a column. Its index is what a
-            selection returns: every point carries it as ``customdata[0]``. Hover shows
-            ``id``, ``label``, ``prediction``, ``split``, ``length`` and ``start`` when
-            present, then the metadata columns.
+            selection returns (every point carries it as ``customdata[0]``). Hover shows
+            :data:`HOVER_COLUMNS` present, then the metadata columns.
         color: The column to colour by.
         title: Figure title (plotly text: see :func:`wrap_title`).
         highlight: Boolean mask, shape ``(n,)``: points drawn with a ring
@@ -563,16 +560,12 @@ def embedding_scatter_figure(
     style = marker_style(len(points))
     style = replace(style, size=marker_size) if marker_size is not None else style
     shared = _ScatterPoints(coordinates, *_hover(points))
-    order = draw_order(len(points))
     values = points[color]
     if is_categorical(values):
         colors = _present_colors(values, _value_colors(color, values, classes))
-        codes = _value_codes(values, colors)
-        traces = [_category_trace(shared, order, codes, list(colors.values()), style)]
-        traces += _contour_traces(coordinates, codes, colors) if contours else []
-        traces += _legend_traces(colors, style, coordinates.shape[1])
+        traces = _category_traces(shared, _value_codes(values, colors), colors, style, contours)
     else:
-        traces = [_colour_scale_trace(shared, order, values, color, style)]
+        traces = [_colour_scale_trace(shared, values, color, style)]
     traces += _ring_traces(shared, highlight, neighbours, anchor, style.size)
     figure = go.Figure(traces)
     dims = coordinates.shape[1]
@@ -650,6 +643,21 @@ def stepped_colorscale(colors: Sequence[str]) -> list[list]:
     return scale
 
 
+def _category_traces(
+    shared: _ScatterPoints,
+    codes: np.ndarray,
+    colors: Mapping[str, str],
+    style: MarkerStyle,
+    contours: bool,
+) -> list[go.Scattergl | go.Scatter3d | go.Contour]:
+    """Every point in one trace, in the draw order, each in its value's colour (``codes``:
+    positions in ``colors``); each value's density contours if asked; the legend."""
+    order = draw_order(len(codes))
+    traces = [_category_trace(shared, order, codes, list(colors.values()), style)]
+    traces += _contour_traces(shared.coordinates, codes, colors) if contours else []
+    return traces + _legend_traces(colors, style, shared.coordinates.shape[1])
+
+
 def _category_trace(
     shared: _ScatterPoints,
     order: np.ndarray,
@@ -725,13 +733,10 @@ def _contour_traces(
 
 
 def _colour_scale_trace(
-    shared: _ScatterPoints,
-    order: np.ndarray,
-    values: pd.Series,
-    color: str,
-    style: MarkerStyle,
+    shared: _ScatterPoints, values: pd.Series, color: str, style: MarkerStyle
 ) -> go.Scattergl | go.Scatter3d:
-    """Every point in one trace, in ``order``, coloured on a continuous scale."""
+    """Every point in one trace, in the draw order, coloured on a continuous scale."""
+    order = draw_order(len(values))
     return shared.trace(
         order,
         name=as_plot_text(color),
