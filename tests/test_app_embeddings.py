@@ -196,12 +196,16 @@ def test_compare_measures_kmer_and_a_file_beside_the_runs(home):
     table = next(d.value for d in at.dataframe if "model" in d.value.columns)
     assert list(table.index[-2:]) == ["kmer", "esm2.h5 (8-d)"]
     assert table.loc["kmer", "model"] == "none"
-    # Compare embeds a sample of 1,000 sequences (all of them): the file covers half.
-    assert table.loc["esm2.h5 (8-d)", "sequences"] == 500
-    assert table.loc["kmer", "sequences"] == 1000
+    # Compare measures on the 200 test sequences both demo runs share: the file covers half.
+    assert table.loc["esm2.h5 (8-d)", "sequences"] == 100
+    assert table.loc["kmer", "sequences"] == 200
     sentences = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "kmer, which needs no model, reaches a 5-NN label accuracy of" in sentences
-    assert "on the 500 of the 1,000 sequences it has vectors for" in sentences
+    assert "on the 100 of the 200 sequences it has vectors for" in sentences
+    at.radio(key="compare_measure_on").set_value("all").run()
+    table = next(d.value for d in at.dataframe if "model" in d.value.columns)
+    assert table.loc["esm2.h5 (8-d)", "sequences"] == 500
+    assert table.loc["kmer", "sequences"] == 1000
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
     titles = [note["text"] for note in figure["layout"]["annotations"]]
     assert titles[-2:] == ["kmer: no model", "esm2.h5 (8-d): no model"]

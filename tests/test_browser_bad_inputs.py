@@ -82,7 +82,14 @@ def test_bad_input_in_the_browser(page, server, name):
             "m => m.innerText.includes('Sequences') && m.innerText.includes(n))",
             arg=f"{expected.sequences:,}",
         )
-        page.get_by_text("Current data set:").wait_for()
+        # The page leads with the new data set; the previous one's panel is gone once the
+        # rerun ends (one heading, not two).
+        playwright_api.expect(page.get_by_text("Current data set:")).to_have_count(
+            1, timeout=60_000
+        )
+        playwright_api.expect(page.get_by_text("Current data set:")).not_to_contain_text(
+            "motif position"
+        )
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Traceback" not in page.content()
     assert page.locator("img[src='x']").count() == 0

@@ -170,8 +170,8 @@ class _Collector(HTMLParser):
 def test_summary_uses_short_labels_and_says_no_drop(comparison):
     sentences = summary_sentences(comparison)
     # The runs differ in architecture, so the architecture names them.
-    assert sentences[0].startswith("mean: shuffling")
-    assert sentences[1].startswith("conv_attention: shuffling")
+    assert sentences[0].startswith("mean, order test: shuffling")
+    assert sentences[1].startswith("conv_attention, order test: shuffling")
     assert "(no drop)" in sentences[0]  # the mean model cannot lose anything to shuffling
     assert "+0.000" not in " ".join(sentences)
 

@@ -78,5 +78,7 @@ def test_a_run_finds_the_data_set_it_was_trained_on(tmp_path):
     assert datastore.find_dataset(saved.content_hash, tmp_path).content_hash == saved.content_hash
     toy = motif_position_dataset()
     assert datastore.find_dataset(toy.content_hash, tmp_path).content_hash == toy.content_hash
+    assert datastore.find_dataset_ref(saved.content_hash, tmp_path) == saved.content_hash
+    assert datastore.find_dataset_ref(toy.content_hash, tmp_path) == "motif"
     with pytest.raises(datastore.DatasetNotFoundError, match="Data page"):
         datastore.find_dataset("0" * 64, tmp_path)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from protviz.model.bootstrap import Interval, PairedDifference
+import math
+
+from protviz.core.records import Metrics
+from protviz.model.bootstrap import Interval, PairedDifference, paired_difference
 from protviz.report.sentences import compare_sentence, interval_text, range_text
+from protviz.report.tables import never_predicted, per_class_frame
 
 
 def comparison(difference: Interval, within_noise: bool, metric: str = "accuracy"):
@@ -60,3 +64,29 @@ def test_ranges_with_a_minus_sign_use_to():
     assert range_text(0.1, 0.2) == "0.100-0.200"
     assert range_text(-0.05, 0.2) == "-0.050 to 0.200"
     assert interval_text(Interval(0.5, 0.4, 0.6)) == "0.500 (95% CI 0.400-0.600)"
+
+
+def test_a_comparison_gives_balanced_accuracy_and_macro_f1_beside_accuracy():
+    truth = ["host"] * 8 + ["swine"] * 2
+    network = ["host"] * 10  # swine is never predicted
+    baseline = ["host"] * 8 + ["swine", "host"]
+    paired = paired_difference(truth, baseline, network, "accuracy", n_resamples=200)
+    sentence = compare_sentence(paired, "the baseline", "this network")
+    assert sentence.endswith("Balanced accuracy 0.750 against 0.500; macro F1 0.804 against 0.444.")
+
+
+def test_per_class_precision_of_a_class_never_predicted_is_undefined_and_flagged():
+    metrics = Metrics(
+        n=10,
+        accuracy=0.8,
+        per_class={
+            "host": {"precision": 0.8, "recall": 1.0, "f1": 0.889, "support": 8},
+            "swine": {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 2},
+        },
+        confusion_matrix=[[8, 0], [2, 0]],
+    )
+    frame = per_class_frame(metrics)
+    assert frame["predicted"].tolist() == [10, 0]
+    assert frame.loc["host", "precision"] == 0.8
+    assert math.isnan(frame.loc["swine", "precision"])
+    assert never_predicted(metrics) == {"swine": 2}

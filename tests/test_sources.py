@@ -80,7 +80,7 @@ def comparison(tmp_path_factory):
     for run_id in RUN_IDS:
         copy_demo_run(home, run_id)
     pairs = [(runs.get_run(r, home), saved.load_model(r, home)) for r in RUN_IDS]
-    compared = compare_runs(pairs, TOY, max_sequences=300)
+    compared = compare_runs(pairs, TOY, max_sequences=300, measure_on="all")
     kmer = kmer_vectors(TOY, home=home)
     half = CoveredVectors(kmer.rows[::2], kmer.vectors[::2])
     measures = [

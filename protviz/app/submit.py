@@ -27,7 +27,6 @@ def submit(
     dataset: Dataset,
     ref: str,
     configs: Sequence[tuple[TrainingConfig, str]],
-    parent: str | None = None,
 ) -> list[str]:
     """Queue one job per ``(config, run name)`` on ``dataset`` (saved under ``ref``) for
     this session, all or none, and wake the scheduler; return the job ids.
@@ -36,15 +35,11 @@ def submit(
         dataset: The data set to train on.
         ref: Its reference (a built-in key or a saved data set's content hash).
         configs: The settings and run name of each job.
-        parent: A saved run every job continues from, or None for new models.
 
     Raises:
         JobQueueFullError: If the queue has no room for them all.
     """
-    specs = [JobSpec(config, ref, dataset.name, name, parent) for config, name in configs]
-    job_ids = jobs.submit_jobs(specs, owner=state.session_owner())
-    keep_jobs_moving()
-    return job_ids
+    return _queue([JobSpec(config, ref, dataset.name, name) for config, name in configs])
 
 
 def submit_continuation(run: RunInfo, config: TrainingConfig) -> str:
@@ -75,7 +70,12 @@ def _submit_for_run(run: RunInfo, config: TrainingConfig, suffix: str, parent: s
     """Queue one job on the data set ``run`` was trained on, named after it."""
     ref = find_dataset_ref(run.record.dataset.content_hash, store_folder())
     name = f"{run.name[: runs.MAX_NAME_LENGTH - len(suffix)]}{suffix}"
-    spec = JobSpec(config, ref, run.record.dataset.name, name, parent)
-    (job_id,) = jobs.submit_jobs([spec], owner=state.session_owner())
-    keep_jobs_moving()
+    (job_id,) = _queue([JobSpec(config, ref, run.record.dataset.name, name, parent)])
     return job_id
+
+
+def _queue(specs: list[JobSpec]) -> list[str]:
+    """Queue the jobs for this session, all or none, and wake the scheduler."""
+    job_ids = jobs.submit_jobs(specs, owner=state.session_owner())
+    keep_jobs_moving()
+    return job_ids

@@ -217,7 +217,8 @@ def find_dataset(content_hash: str, home: str | os.PathLike | None = None) -> Da
         DatasetNotFoundError: If no saved or built-in data set has that hash.
         ProteinDataError: If the saved one is damaged.
     """
-    return load_dataset(find_dataset_ref(content_hash, home), home)
+    ref, builtin = _find(content_hash, home)
+    return builtin if builtin is not None else load_dataset(ref, home)
 
 
 def find_dataset_ref(content_hash: str, home: str | os.PathLike | None = None) -> str:
@@ -227,15 +228,21 @@ def find_dataset_ref(content_hash: str, home: str | os.PathLike | None = None) -
     Raises:
         DatasetNotFoundError: If no saved or built-in data set has that hash.
     """
+    return _find(content_hash, home)[0]
+
+
+def _find(content_hash: str, home: str | os.PathLike | None) -> tuple[str, Dataset | None]:
+    """The reference of the data set with this content hash, and the built-in data set
+    itself when it is one (it had to be loaded to compare its hash: not loaded twice)."""
     if HASH_PATTERN.fullmatch(content_hash or "") and (datasets_root(home) / content_hash).is_dir():
-        return content_hash
+        return content_hash, None
     for key in BUILTINS:
         try:
             dataset = load_builtin(key)
         except ProteinDataError:  # an optional built-in that is not installed
             continue
         if dataset.content_hash == content_hash:
-            return key
+            return key, dataset
     raise DatasetNotFoundError(
         f"The data set with content hash {str(content_hash)[:12]}... is not saved on this "
         "server: upload its FASTA file on the Data page (or name it on the command line)."

@@ -23,7 +23,7 @@ confusion matrix per resample, all resamples at once, with numpy only.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -67,6 +67,8 @@ class PairedDifference:
         within_noise: True when the interval of the difference contains 0.
         n: Number of test sequences.
         confidence: Confidence level of the intervals, e.g. 0.95.
+        others: The other metrics on the same sequences: name -> (first, second) point
+            estimates (no intervals), so a sentence can give them beside ``metric``.
     """
 
     metric: str
@@ -76,6 +78,7 @@ class PairedDifference:
     within_noise: bool
     n: int
     confidence: float
+    others: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -345,4 +348,9 @@ def paired_difference(
         within_noise=difference.low <= 0.0 <= difference.high,
         n=len(y_true),
         confidence=confidence,
+        others={
+            name: (float(function(full_a)[0]), float(function(full_b)[0]))
+            for name, function in _METRIC_FUNCTIONS.items()
+            if name != metric
+        },
     )

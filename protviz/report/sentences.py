@@ -128,8 +128,24 @@ def compare_sentence(
     return (
         f"{_capitalised(name_a)} scores {first.estimate:.3f} {metric} "
         f"({comparison.confidence:.0%} CI {first_range}) on the same {comparison.n:,} test "
-        f"sequences; {name_b} {second}: {verdict}."
+        f"sequences; {name_b} {second}: {verdict}.{_other_scores(comparison)}"
     )
+
+
+BESIDE_ACCURACY = ("balanced_accuracy", "macro_f1")
+"""The metrics a comparison's sentence gives beside its own (rare classes count in them)."""
+
+
+def _other_scores(comparison: PairedDifference) -> str:
+    """`` Balanced accuracy 0.512 against 0.431; macro F1 0.402 against 0.388.`` (empty
+    when the comparison carries no other metric)."""
+    parts = [
+        f"{METRIC_LABELS.get(name, name)} {first:.3f} against {second:.3f}"
+        for name in BESIDE_ACCURACY
+        if name != comparison.metric and name in comparison.others
+        for first, second in [comparison.others[name]]
+    ]
+    return f" {_capitalised('; '.join(parts))}." if parts else ""
 
 
 def baseline_label(name: str) -> str:

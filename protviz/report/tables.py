@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from protviz.analysis.scores import NETWORK, PredictorScores, run_scores
@@ -204,7 +205,39 @@ def per_class_frame(metrics: Metrics) -> pd.DataFrame:
     """
     frame = pd.DataFrame.from_dict(metrics.per_class, orient="index")
     frame.index.name = "class"
+    predicted = _predicted_counts(metrics)
+    if predicted is not None and len(predicted) == len(frame) and "precision" in frame:
+        frame.insert(frame.columns.get_loc("precision"), "predicted", predicted)
+        frame["precision"] = frame["precision"].where(predicted > 0)  # undefined: NaN, not 0
     return frame
+
+
+def _predicted_counts(metrics: Metrics) -> np.ndarray | None:
+    """How often each class was predicted on the test set (the confusion matrix's column
+    sums, in class order), or None without a confusion matrix."""
+    matrix = metrics.confusion_matrix
+    return np.asarray(matrix).sum(axis=0) if matrix else None
+
+
+def never_predicted(metrics: Metrics) -> dict[str, int]:
+    """The classes with test sequences that the model never predicted.
+
+    Args:
+        metrics: The test metrics of a run record.
+
+    Returns:
+        Class name -> its number of test sequences, in class order; empty when every
+        class with test sequences was predicted at least once (or there is no
+        confusion matrix).
+    """
+    predicted = _predicted_counts(metrics)
+    if predicted is None or len(predicted) != len(metrics.per_class):
+        return {}
+    support = np.asarray(metrics.confusion_matrix).sum(axis=1)
+    names = list(metrics.per_class)
+    return {
+        names[i]: int(support[i]) for i in range(len(names)) if predicted[i] == 0 and support[i] > 0
+    }
 
 
 def model_summary_frame(layers: Sequence[LayerSummary]) -> pd.DataFrame:

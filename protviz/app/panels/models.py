@@ -8,7 +8,7 @@ import streamlit as st
 
 from protviz.app import state
 from protviz.app.errors import as_text, show_error
-from protviz.app.panels.results import outcome_ui, scores_ui
+from protviz.app.panels.results import outcome_ui, per_class_ui, scores_ui
 from protviz.app.state import ModelsKeys
 from protviz.app.widgets import is_read_only, read_only_notice
 from protviz.core.records import RunRecord
@@ -17,7 +17,7 @@ from protviz.model.archive import export_run, import_run
 from protviz.model.runs import RunInfo, RunStoreError
 from protviz.report import figures as plots
 from protviz.report.sentences import split_text
-from protviz.report.tables import per_class_frame, stopped_text
+from protviz.report.tables import stopped_text
 
 
 def details_ui(run: RunInfo) -> None:
@@ -31,11 +31,7 @@ def details_ui(run: RunInfo) -> None:
         ["Per class", "Training curves", "Confusion matrix", "Hyper-parameters"]
     )
     with metrics_tab:
-        frame = per_class_frame(metrics)
-        if frame.empty:
-            st.info("This run has no test metrics (it was uploaded as a bare model).")
-        else:
-            st.dataframe(frame, key="per_class")
+        per_class_ui(metrics, "per_class")
     with curves_tab:
         history = record.history
         if history:

@@ -12,7 +12,7 @@ from protviz.app.errors import as_text
 from protviz.app.state import ContinueKeys
 from protviz.app.submit import submit_continuation
 from protviz.app.widgets import is_read_only
-from protviz.core.records import METRIC_LABELS
+from protviz.core.records import METRIC_LABELS, Metrics
 from protviz.model.runs import RunInfo, load_predictions
 from protviz.report import figures as plots
 from protviz.report.sentences import (
@@ -22,7 +22,7 @@ from protviz.report.sentences import (
     split_text,
     stop_sentence,
 )
-from protviz.report.tables import per_class_frame, scores_frame
+from protviz.report.tables import never_predicted, per_class_frame, scores_frame
 
 CAPS = ("epoch_cap", "time_cap")
 """Stop reasons after which training can be continued."""
@@ -42,6 +42,7 @@ def scores_ui(run: RunInfo) -> None:
     """The headline with intervals, the baselines beside the network, and what they say."""
     network, *baselines = run_scores(run)
     headline_ui(network)
+    never_predicted_ui(run)
     st.caption(as_text(f"Scores on the test sequences of the {split_text(run.record)}."))
     if run.record.control_of:
         st.caption(
@@ -109,7 +110,7 @@ def run_results_ui(run: RunInfo) -> None:
     scores_ui(run)
     outcome_ui(run)
     st.plotly_chart(plots.training_curves_figure(run.record.history), key="curves")
-    st.dataframe(per_class_frame(metrics), key="result_per_class")
+    per_class_ui(metrics, "result_per_class")
     matrix = metrics.confusion_matrix
     if matrix:
         left, right = st.columns(2)
@@ -118,3 +119,31 @@ def run_results_ui(run: RunInfo) -> None:
         right.plotly_chart(
             plots.confusion_matrix_figure(matrix, names, normalise=True), key="confusion_rows"
         )
+
+
+def never_predicted_ui(run: RunInfo) -> None:
+    """A warning naming the classes with test sequences that the model never predicted."""
+    missed = never_predicted(run.record.metrics)
+    if not missed:
+        return
+    named = ", ".join(f"{name} ({count:,} test sequences)" for name, count in missed.items())
+    st.warning(
+        as_text(
+            f"Never predicted on the test set: {named}. Recall is 0 for "
+            f"{'it' if len(missed) == 1 else 'them'}, precision undefined (—), and macro F1 "
+            "counts them as 0. Class weighting (on by default when classes are imbalanced), "
+            "more epochs or more sequences of these classes can help."
+        ),
+        icon=":material/visibility_off:",
+    )
+
+
+def per_class_ui(metrics: Metrics, key: str) -> None:
+    """Per-class precision, recall, F1, support and predictions; an undefined precision
+    (a class never predicted) shows as "—"."""
+    frame = per_class_frame(metrics)
+    if frame.empty:
+        st.info("This run has no test metrics (it was uploaded as a bare model).")
+        return
+    numbers = [c for c in ("precision", "recall", "f1-score", "f1") if c in frame.columns]
+    st.dataframe(frame.style.format("{:.3f}", subset=numbers, na_rep="—"), key=key)
