@@ -57,7 +57,7 @@ def main() -> None:
     points = run_points(run, dataset)
     colors = bind_view(points)
     bind_kind(kinds)
-    view = view_ui(colors, kinds, with_run=run is not None)
+    view = view_ui(colors, kinds, with_run=run is not None, classes=dataset.classes)
     search = search_ui(points)
     embedded = project_kinds(run, dataset, view.kinds, view.params)
     for message in {m for shown in embedded.values() for m in shown.projection.messages}:
@@ -90,6 +90,7 @@ def main() -> None:
             kinds[view.neighbour_kind],
         )
     state.link_widgets(EXPLORE_VIEW)
+    state.link_hidden_classes(view.hidden)
     link_kind(view.kind)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -161,3 +162,45 @@ def test_cancelling_a_background_projection_keeps_pca(explore, tmp_path, monkeyp
     assert job_state(folder).state == "running"  # started afresh
     explore.button(key="explore_cancel_projection_averaged").click().run()
     assert job_state(folder).state == "cancelled"
+
+
+def plain(markdown: str) -> str:
+    """Text shown with its Markdown escapes removed."""
+    return markdown.replace("\\", "")
+
+
+def scatter_spec(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def drawn_labels(at: AppTest) -> list[str]:
+    """The true label of every point drawn in the first plot (hover column 2 is the label)."""
+    points = next(t for t in scatter_spec(at)["data"] if t.get("name") == "sequences")
+    return [row[2] for row in points["customdata"]]
+
+
+def test_hiding_a_class_leaves_it_out_of_the_plot_and_the_link_not_the_quality(explore):
+    before = quality(explore)
+    classes = explore.multiselect(key="explore_classes")
+    assert classes.value == ["middle", "terminal"]
+    assert set(drawn_labels(explore)) == {"middle", "terminal"}
+    classes.unselect("terminal").run()
+    assert not explore.exception
+    labels = drawn_labels(explore)
+    assert set(labels) == {"middle"} and 0 < len(labels) < 1000
+    legend = {t["name"] for t in scatter_spec(explore)["data"] if t.get("hoverinfo") == "skip"}
+    assert legend == {"middle"}
+    assert explore.query_params["hide"] == "terminal"
+    pd.testing.assert_frame_equal(quality(explore), before)  # measured on every sequence
+    explore.multiselect(key="explore_classes").unselect("middle").run()
+    assert any("No class is shown" in info.value for info in explore.info)
+    assert not explore.get("plotly_chart")
+
+
+def test_a_link_hides_classes_and_names_those_it_cannot(explore):
+    explore.query_params["hide"] = "terminal,cytoplasm"
+    explore.run()
+    assert not explore.exception
+    assert explore.multiselect(key="explore_classes").value == ["middle"]
+    assert set(drawn_labels(explore)) == {"middle"}
+    assert any("does not have: cytoplasm" in plain(w.value) for w in explore.warning)

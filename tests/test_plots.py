@@ -239,3 +239,21 @@ def test_rings_and_a_numeric_colouring_keep_their_rows():
     trace = figure.data[0]
     rows = trace.customdata[:, 0].astype(int)
     assert list(trace.marker.color) == list(points.loc[rows, "length"].astype(float))
+
+
+def test_points_left_out_keep_the_colours_and_the_scale_of_every_point():
+    points = two_class_points(10)
+    points["length"] = np.arange(20) * 10
+    points["group"] = ["g1", "g2"] * 5 + ["g3"] * 10
+    coordinates = np.random.default_rng(5).normal(size=(20, 2))
+    kept = (points["label"] == "beta").to_numpy()
+    every = plots.embedding_scatter_figure(coordinates, points, "group")
+    only_beta = plots.embedding_scatter_figure(
+        coordinates[kept], points[kept], "group", every_value=points["group"]
+    )
+    assert trace_colours(only_beta) == {"g3": trace_colours(every)["g3"]}  # not the first colour
+    numeric = plots.embedding_scatter_figure(
+        coordinates[kept], points[kept], "length", every_value=points["length"]
+    )
+    assert (numeric.data[0].marker.cmin, numeric.data[0].marker.cmax) == (0, 190)
+    assert len(numeric.data[0].customdata) == 10

@@ -527,6 +527,7 @@ def embedding_scatter_figure(
     classes: Sequence[str] | None = None,
     marker_size: float | None = None,
     contours: bool = False,
+    every_value: pd.Series | None = None,
 ) -> go.Figure:
     """Interactive scatter plot of projected sequence embeddings (WebGL in 2-D).
 
@@ -553,6 +554,9 @@ def embedding_scatter_figure(
         marker_size: Marker size in pixels (default: from the number of points).
         contours: Whether to add each value's density contours (2-D, categorical
             colourings only), in its colour.
+        every_value: The ``color`` column of every point, those left out of ``points``
+            included (e.g. hidden classes), so that each value keeps its colour and a
+            numeric scale its range (default: ``points[color]``).
 
     Returns:
         The figure.
@@ -560,20 +564,31 @@ def embedding_scatter_figure(
     style = marker_style(len(points))
     style = replace(style, size=marker_size) if marker_size is not None else style
     shared = _ScatterPoints(coordinates, *_hover(points))
-    values = points[color]
-    if is_categorical(values):
-        colors = _present_colors(values, _value_colors(color, values, classes))
-        traces = _category_traces(shared, _value_codes(values, colors), colors, style, contours)
-    else:
-        traces = [_colour_scale_trace(shared, values, color, style)]
+    every_value = points[color] if every_value is None else every_value
+    traces = _point_traces(shared, points[color], every_value, classes, style, contours)
     traces += _ring_traces(shared, highlight, neighbours, anchor, style.size)
     figure = go.Figure(traces)
-    dims = coordinates.shape[1]
     figure.update_layout(
         legend={"itemsizing": "constant", "itemclick": False, "itemdoubleclick": False},
-        dragmode="lasso" if dims == 2 else None,
+        dragmode="lasso" if coordinates.shape[1] == 2 else None,
     )
     return _layout(figure, title, height=560)
+
+
+def _point_traces(
+    shared: _ScatterPoints,
+    values: pd.Series,
+    every_value: pd.Series,
+    classes: Sequence[str] | None,
+    style: MarkerStyle,
+    contours: bool,
+) -> list[go.Scattergl | go.Scatter3d | go.Contour]:
+    """Every point in one trace, coloured by category (with the legend and, if asked,
+    contours) or on a continuous scale (``values.name`` is the colour column)."""
+    if is_categorical(every_value):
+        colors = _present_colors(values, _value_colors(str(values.name), every_value, classes))
+        return _category_traces(shared, _value_codes(values, colors), colors, style, contours)
+    return [_colour_scale_trace(shared, values, every_value, str(values.name), style)]
 
 
 def _ring_traces(
@@ -733,9 +748,14 @@ def _contour_traces(
 
 
 def _colour_scale_trace(
-    shared: _ScatterPoints, values: pd.Series, color: str, style: MarkerStyle
+    shared: _ScatterPoints,
+    values: pd.Series,
+    every_value: pd.Series,
+    color: str,
+    style: MarkerStyle,
 ) -> go.Scattergl | go.Scatter3d:
-    """Every point in one trace, in the draw order, coloured on a continuous scale."""
+    """Every point in one trace, in the draw order, coloured on a continuous scale over
+    the range of ``every_value``."""
     order = draw_order(len(values))
     return shared.trace(
         order,
@@ -743,12 +763,20 @@ def _colour_scale_trace(
         marker={
             "size": style.size,
             "color": values.to_numpy(dtype=float)[order],
+            **_value_range(every_value),
             "colorscale": "Viridis",
             "colorbar": {"title": as_plot_text(color)},
             "opacity": style.opacity,
         },
         showlegend=False,
     )
+
+
+def _value_range(values: pd.Series) -> dict[str, float]:
+    """``cmin`` and ``cmax`` of a colour scale over the finite ``values`` (none: empty)."""
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    return {"cmin": float(finite.min()), "cmax": float(finite.max())} if len(finite) else {}
 
 
 # --- Embedding matrix and Attention pages -------------------------------------------------

@@ -80,6 +80,7 @@ class View:
         color: What colours the points.
         side_by_side: Whether averaged and learned are shown side by side.
         contours: Whether each colour's density contours are drawn (2-D, categories).
+        hidden: The classes left out of the plots and the selection (in class order).
     """
 
     kind: str
@@ -87,6 +88,7 @@ class View:
     color: str
     side_by_side: bool
     contours: bool = False
+    hidden: tuple[str, ...] = ()
 
     @property
     def kinds(self) -> list[str]:
@@ -200,14 +202,16 @@ def bind_view(points: pd.DataFrame) -> list[str]:
         state.bind_to_link(
             widget, choices=choices.get(widget.parameter), bounds=BOUNDS.get(widget.parameter)
         )
+    state.bind_shown_classes(sorted(set(points["label"])))
     colors = list(choices["color"])
     if state.widget_value(ExploreKeys.COLOR) not in colors:  # e.g. "predicted" without a run
         state.set_widget_value(ExploreKeys.COLOR, "label")
     return colors
 
 
-def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool) -> View:
-    """Embedding, projection and colour widgets (side by side only with a run)."""
+def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool, classes: list[str]) -> View:
+    """Embedding, projection and colour widgets (side by side only with a run), and the
+    classes shown."""
     kind_column, method_column, dims_column, color_column = st.columns([2, 1, 1, 2])
     kind = kind_column.radio(
         "Embedding",
@@ -229,6 +233,28 @@ def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool) -> View:
     )
     with st.expander("Projection parameters"):
         params = _projection_ui(method, dims)
+    side_by_side, contours = _overlay_ui(dims, with_run)
+    shown = st.multiselect(
+        "Classes shown",
+        classes,
+        key=ExploreKeys.CLASSES,
+        placeholder="No class is shown: choose one or more",
+        help="Only sequences of these classes (their true label) are drawn and listed in "
+        "the selection. The embedding-quality numbers, the nearest neighbours and the "
+        "exports still use every sequence.",
+    )
+    return View(
+        kind=kind,
+        params=params,
+        color=color,
+        side_by_side=side_by_side and with_run,
+        contours=contours and dims == 2,
+        hidden=tuple(name for name in classes if name not in shown),
+    )
+
+
+def _overlay_ui(dims: int, with_run: bool) -> tuple[bool, bool]:
+    """Side by side (only with a run) and density contours (2-D only)."""
     side_column, contours_column = st.columns(2)
     side_by_side = side_column.toggle(
         "Averaged and learned side by side (what the architecture adds)",
@@ -242,13 +268,7 @@ def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool) -> View:
         help="Where each class (or other category) is densest: three contour lines per "
         "colour, at 20%, 45% and 70% of its peak. 2-D plots coloured by a category only.",
     )
-    return View(
-        kind=kind,
-        params=params,
-        color=color,
-        side_by_side=side_by_side and with_run,
-        contours=contours and dims == 2,
-    )
+    return side_by_side, contours
 
 
 def _projection_ui(method: str, dims: int) -> ProjectionParams:
@@ -311,8 +331,8 @@ def scatter_ui(
     names: dict[str, str],
     classes: list[str],
 ) -> list[int]:
-    """One scatter plot per kind shown, side by side (titles wrapped to fit). Returns the
-    data set rows selected.
+    """One scatter plot per kind shown, side by side (titles wrapped to fit), of the
+    points of the classes shown. Returns the data set rows selected (of those classes).
 
     Args:
         embedded: The kinds shown, by kind.
@@ -324,15 +344,21 @@ def scatter_ui(
         names: Kind -> its name.
         classes: The data set's classes (one colour per class).
     """
+    kept = ~shown["label"].isin(view.hidden).to_numpy()
+    if not kept.any():
+        st.info("No class is shown: choose one or more under Classes shown.")
+        return []
+    drawn = shown[kept] if view.hidden else shown  # no copy of every point when none is hidden
+    highlight = search.highlight[drawn.index.to_numpy()]
+    neighbours = neighbours.within(kept)
     events = []
-    highlight = search.highlight[shown.index.to_numpy()]
     width = TITLE_WIDTH[len(view.kinds)]
     for column, kind in zip(st.columns(len(view.kinds)), view.kinds, strict=True):
         projection = embedded[kind].projection
         title = f"{names[kind]} embedding, {projection.params.describe()}"
         figure = plots.embedding_scatter_figure(
-            projection.coordinates,
-            shown,
+            projection.coordinates[kept] if view.hidden else projection.coordinates,
+            drawn,
             view.color,
             title=plots.wrap_title(title, width),
             highlight=highlight,
@@ -340,6 +366,7 @@ def scatter_ui(
             anchor=neighbours.anchor,
             classes=classes,
             contours=view.contours,
+            every_value=shown[view.color],
         )
         events.append(
             column.plotly_chart(
@@ -349,7 +376,8 @@ def scatter_ui(
                 selection_mode=("points", "box", "lasso"),
             )
         )
-    return sorted({row for event in events for row in selected_rows(event)})
+    selected = {row for event in events for row in selected_rows(event)}
+    return sorted(selected & set(drawn.index))  # a selection made before a class was hidden
 
 
 def share_values(
@@ -368,6 +396,7 @@ def share_values(
         "q": search.query,
         "regex": search.regex or None,
         "side": view.side_by_side or None,
+        state.HIDDEN_CLASSES_PARAMETER: list(view.hidden),
         "seq": state.widget_value(ExploreKeys.NEIGHBOUR_OF),
         **neighbours_shown,
     }
