@@ -3,6 +3,7 @@ cached on disk for every later caller, cancellable, and reporting its failures."
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from protviz.analysis import projection_jobs as jobs
 from protviz.analysis.projection import ProjectionParams
 from protviz.core.errors import ProtvizError
+from tests.conftest import ROOT
 
 TSNE = ProjectionParams(method="tsne", perplexity=5, seed=0)
 
@@ -118,3 +120,44 @@ def test_background_points_come_from_the_environment(monkeypatch):
     assert jobs.background_points() == jobs.DEFAULT_BACKGROUND_POINTS
     monkeypatch.setenv(jobs.BACKGROUND_POINTS_ENV, "500")
     assert jobs.background_points() == 500
+
+
+# --- python -m protviz project-job -----------------------------------------------------
+
+
+def project_job(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "protviz", "project-job", str(folder)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def no_worker(folder: Path) -> list[str]:
+    return [sys.executable, "-c", "pass"]
+
+
+def test_project_job_exits_with_status_2_and_the_reason_when_the_projection_fails(tmp_path):
+    points = vectors()
+    points[3, 2] = np.inf
+    folder = folder_of(points, TSNE, tmp_path)
+    jobs.start_projection_job(folder, points, TSNE, no_worker)
+    ended = project_job(folder)
+    assert ended.returncode == 2, ended
+    assert "failed" in ended.stderr and "NaN or infinite" in ended.stderr
+    assert jobs.job_state(folder).state == "failed"
+    nothing = project_job(tmp_path / "projections" / "nothing")
+    assert nothing.returncode == 2 and "holds no projection job" in nothing.stderr
+    assert not (tmp_path / "projections" / "nothing").exists()
+
+
+def test_project_job_exits_with_status_0_when_the_projection_is_done(tmp_path):
+    points = vectors()
+    folder = folder_of(points, TSNE, tmp_path)
+    jobs.start_projection_job(folder, points, TSNE, no_worker)
+    ended = project_job(folder)
+    assert ended.returncode == 0, ended
+    assert ended.stdout.strip().endswith(": done")
+    assert jobs.load_projection_result(folder).coordinates.shape == (60, 2)

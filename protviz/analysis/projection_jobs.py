@@ -303,10 +303,29 @@ def run_projection_job(folder: Path) -> JobState:
 
     The result is written unless the job was cancelled meanwhile; an error ends the job
     ``failed`` with its message (a :class:`ProtvizError`'s text, else its type and text,
-    with the traceback in the log).
+    with the traceback in the log). A job already done or cancelled is left as it is.
+
+    Raises:
+        ProtvizError: If ``folder`` holds no projection job.
     """
+    if job_state(folder).state in ("done", "cancelled"):
+        return job_state(folder)
+    if not (folder / "request.json").is_file() or not (folder / "vectors.npy").is_file():
+        raise ProtvizError(
+            f"{folder} holds no projection job (request.json and vectors.npy): name a "
+            f"folder under $PROTVIZ_HOME/{PROJECTIONS_FOLDER}/ that the app queued."
+        )
+    _run(folder)
+    return job_state(folder)
+
+
+def _run(folder: Path) -> None:
+    """Project the job's vectors; write the result, or why it failed."""
     with exclusive_lock(folder / "lock"):
-        _write_status(folder, "running", worker=current_worker().to_dict())
+        started = _read_json(folder / "status.json").get("started", time.time())
+        _write_status(
+            folder, "running", worker=current_worker().to_dict(), started=started, error=""
+        )
     try:
         params = ProjectionParams(**_read_json(folder / "request.json"))
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
@@ -319,9 +338,8 @@ def run_projection_job(folder: Path) -> JobState:
         with exclusive_lock(folder / "lock"):
             if not (folder / "cancel").exists():
                 _write_status(folder, "failed", error=message)
-        return job_state(folder)
+        return
     _save_result(folder, projection)
-    return job_state(folder)
 
 
 def _save_result(folder: Path, projection: Projection) -> None:
