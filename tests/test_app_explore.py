@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from protviz.analysis.projection_jobs import job_state
+from protviz.analysis.projection_jobs import cancel_projection_job, job_state, projections_root
 from tests.conftest import ROOT, copy_demo_run
 
 
@@ -135,7 +135,7 @@ def test_a_large_tsne_runs_in_the_background_with_pca_meanwhile(explore, tmp_pat
     assert not explore.exception
     assert "PCA" in plot_title(explore)  # meanwhile
     assert explore.button(key="explore_cancel_projection_averaged")
-    folders = list((tmp_path / "projections").iterdir())
+    folders = list(projections_root(tmp_path).glob("*/"))
     assert len(folders) == 1
     deadline = time.monotonic() + 300
     while job_state(folders[0]).state == "running":
@@ -155,7 +155,7 @@ def test_cancelling_a_background_projection_keeps_pca(explore, tmp_path, monkeyp
     assert not explore.exception
     assert any("was cancelled" in info.value for info in explore.info)
     assert "PCA" in plot_title(explore)
-    folder = next((tmp_path / "projections").iterdir())
+    (folder,) = projections_root(tmp_path).glob("*/")
     assert job_state(folder).state == "cancelled"
     assert not (folder / "coordinates.npy").exists()
     explore.button(key="explore_restart_projection_averaged").click().run()
@@ -204,3 +204,42 @@ def test_a_link_hides_classes_and_names_those_it_cannot(explore):
     assert explore.multiselect(key="explore_classes").value == ["middle"]
     assert set(drawn_labels(explore)) == {"middle"}
     assert any("does not have: cytoplasm" in plain(w.value) for w in explore.warning)
+
+
+def cancel_every_projection(home) -> None:
+    """Cancel the waiting projections, then the running one (nothing starts after)."""
+    folders = list(projections_root(home).glob("*/"))
+    for state in ("queued", "running"):
+        for folder in folders:
+            if job_state(folder).state == state:
+                cancel_projection_job(folder)
+
+
+def test_a_second_background_projection_waits_and_a_full_queue_is_refused(
+    explore, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("PROTVIZ_BACKGROUND_POINTS", "500")
+    monkeypatch.setenv("PROTVIZ_MAX_QUEUED_PROJECTIONS", "1")
+    explore.toggle(key="explore_side").set_value(True)
+    explore.selectbox(key="explore_method").set_value("tsne").run()
+    try:
+        assert not explore.exception
+        bars = [plain(bar.proto.text) for bar in explore.get("progress")]
+        assert any("averaged vectors runs in the background" in bar for bar in bars), bars
+        assert any(
+            "learned vectors is waiting for another projection to finish (number 1 in line" in bar
+            for bar in bars
+        ), bars
+        assert explore.button(key="explore_cancel_projection_learned")
+        explore.selectbox(key="explore_method").set_value("umap").run()  # one waits already
+        assert not explore.exception
+        refused = [plain(w.value) for w in explore.warning if "cannot start" in w.value]
+        assert len(refused) == 2 and "1 projection(s) are already waiting" in refused[0]
+        assert explore.button(key="explore_retry_projection_averaged")
+        assert all("PCA" in title for title in plot_titles(explore))
+    finally:
+        cancel_every_projection(tmp_path)
+
+
+def plot_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]

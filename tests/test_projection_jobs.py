@@ -3,6 +3,9 @@ cached on disk for every later caller, cancellable, and reporting its failures."
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -120,6 +123,57 @@ def test_background_points_come_from_the_environment(monkeypatch):
     assert jobs.background_points() == jobs.DEFAULT_BACKGROUND_POINTS
     monkeypatch.setenv(jobs.BACKGROUND_POINTS_ENV, "500")
     assert jobs.background_points() == 500
+
+
+# --- One at a time, the others queued --------------------------------------------------
+
+
+def test_one_projection_runs_at_a_time_and_the_others_wait_in_order(tmp_path):
+    points = [vectors(seed=seed) for seed in (1, 2, 3)]
+    first, second, third = (folder_of(p, TSNE, tmp_path) for p in points)
+    assert jobs.start_projection_job(first, points[0], TSNE, sleeper).state == "running"
+    waiting = jobs.start_projection_job(second, points[1], TSNE, never_run)
+    assert (waiting.state, waiting.stage, waiting.position) == ("queued", jobs.WAITING_STAGE, 1)
+    assert not waiting.settled
+    assert jobs.start_projection_job(third, points[2], TSNE, never_run).position == 2
+    # Asking again for a job that waits queues nothing more.
+    assert jobs.start_projection_job(second, points[1], TSNE, never_run).position == 1
+    # The running one ends (here: cancelled): the one that waited longest starts.
+    jobs.cancel_projection_job(first, sleeper)
+    assert jobs.job_state(second).state == "running"
+    assert jobs.job_state(third).position == 1
+    # A waiting job can be cancelled: it leaves the queue and its input.
+    assert jobs.cancel_projection_job(third, never_run).state == "cancelled"
+    assert not (third / "vectors.npy").exists()
+    jobs.cancel_projection_job(second, never_run)
+    assert jobs.job_state(second).state == "cancelled"
+
+
+def test_a_full_queue_refuses_a_projection_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv(jobs.MAX_QUEUED_ENV, "1")
+    points = [vectors(seed=seed) for seed in (1, 2, 3)]
+    first, second, third = (folder_of(p, TSNE, tmp_path) for p in points)
+    jobs.start_projection_job(first, points[0], TSNE, sleeper)
+    assert jobs.start_projection_job(second, points[1], TSNE, never_run).state == "queued"
+    message = r"1 projection\(s\) are already waiting, and this server queues at most 1 "
+    with pytest.raises(jobs.ProjectionQueueFullError, match=message + r"\(PROTVIZ_MAX_QUEUED"):
+        jobs.start_projection_job(third, points[2], TSNE, never_run)
+    assert jobs.job_state(third).state == "none" and not third.exists()
+    jobs.cancel_projection_job(second, never_run)
+    jobs.cancel_projection_job(first, never_run)
+
+
+def test_the_queue_moves_on_when_the_running_worker_dies(tmp_path):
+    points = [vectors(seed=seed) for seed in (1, 2)]
+    first, second = (folder_of(p, TSNE, tmp_path) for p in points)
+    jobs.start_projection_job(first, points[0], TSNE, sleeper)
+    jobs.start_projection_job(second, points[1], TSNE, never_run)
+    worker = json.loads((first / "status.json").read_text())["worker"]
+    os.killpg(int(worker["pid"]), signal.SIGKILL)  # e.g. out of memory
+    assert wait_until_settled(first, timeout=60).state == "failed"
+    jobs.advance_projection_queue(first.parent, sleeper)  # what a waiting page does
+    assert jobs.job_state(second).state == "running"
+    jobs.cancel_projection_job(second, never_run)
 
 
 # --- python -m protviz project-job -----------------------------------------------------

@@ -5,16 +5,20 @@ digest of the vectors and of the parameters that change the result, so every ses
 server and share link that asks for the same projection finds the same folder:
 
 - ``request.json``: the parameters; ``vectors.npy``: the input (removed when done);
-- ``status.json``: ``running``, ``done``, ``failed`` (with the error) or ``cancelled``,
-  the current stage and the fraction done, rewritten atomically a few times a second;
+- ``status.json``: ``queued``, ``running``, ``done``, ``failed`` (with the error) or
+  ``cancelled``, the current stage and the fraction done, rewritten atomically a few
+  times a second;
 - ``coordinates.npy`` and ``result.json`` (parameters used, messages, explained
   variance): the result, written only by a job that was not cancelled;
 - ``cancel``: the flag a cancel leaves; ``worker.log``: the worker's output.
 
 The worker is ``python -m protviz project-job <folder>`` (:func:`run_projection_job`),
 started at lower priority, in its own session, so the server stays responsive and the
-job outlives a page that closes. Nothing here is ever unpickled: arrays are ``.npy``
-read with ``allow_pickle=False``, the rest is JSON.
+job outlives a page that closes. At most one projection runs per store at a time: the
+others wait, ``queued``, at most ``$PROTVIZ_MAX_QUEUED_PROJECTIONS`` of them, and start
+in the order they were asked for (:func:`advance_projection_queue`, called when a job is
+asked for, ends or is cancelled, and by the pages that wait for one). Nothing here is
+ever unpickled: arrays are ``.npy`` read with ``allow_pickle=False``, the rest is JSON.
 """
 
 from __future__ import annotations
@@ -51,11 +55,28 @@ BACKGROUND_POINTS_ENV = "PROTVIZ_BACKGROUND_POINTS"
 DEFAULT_BACKGROUND_POINTS = 20_000
 """From this many points (by default) t-SNE and UMAP run in the background."""
 
+MAX_QUEUED_ENV = "PROTVIZ_MAX_QUEUED_PROJECTIONS"
+"""Environment variable: the most projections waiting at once in the store."""
+
+DEFAULT_MAX_QUEUED = 4
+"""Default of :data:`MAX_QUEUED_ENV`."""
+
+QUEUE_LOCK = ".lock"
+"""The lock file (in the projections folder) held to start or queue a job."""
+
+WAITING_STAGE = "waiting for another projection"
+"""The stage of a queued job."""
+
 STATUS_SECONDS = 0.5
 """Most often a running job rewrites its status (a new stage is written at once)."""
 
-STATES = ("running", "done", "failed", "cancelled")
+STATES = ("queued", "running", "done", "failed", "cancelled")
 """What a job's status says; a folder with no status has no job ("none")."""
+
+
+class ProjectionQueueFullError(ProtvizError):
+    """Too many projections wait already: nothing was queued."""
+
 
 Command = Callable[[Path], list[str]]
 """The command line that runs the job in a folder."""
@@ -65,6 +86,12 @@ def background_points() -> int:
     """From how many points t-SNE and UMAP run in the background
     (``$PROTVIZ_BACKGROUND_POINTS``, default :data:`DEFAULT_BACKGROUND_POINTS`)."""
     return whole_number_setting(BACKGROUND_POINTS_ENV, DEFAULT_BACKGROUND_POINTS, minimum=1)
+
+
+def max_queued_projections() -> int:
+    """The most projections that may wait at once (``$PROTVIZ_MAX_QUEUED_PROJECTIONS``,
+    default :data:`DEFAULT_MAX_QUEUED`)."""
+    return whole_number_setting(MAX_QUEUED_ENV, DEFAULT_MAX_QUEUED, minimum=1)
 
 
 def vectors_digest(vectors: np.ndarray) -> str:
@@ -90,7 +117,12 @@ def projection_folder(
     """
     described = json.dumps(params.relevant(), sort_keys=True)
     key = hashlib.sha256(f"{digest}\n{described}".encode()).hexdigest()[:32]
-    return store_root(home) / PROJECTIONS_FOLDER / key
+    return projections_root(home) / key
+
+
+def projections_root(home: str | os.PathLike | None = None) -> Path:
+    """The folder of every projection job of the store (not created)."""
+    return store_root(home) / PROJECTIONS_FOLDER
 
 
 @dataclass(frozen=True)
@@ -98,11 +130,13 @@ class JobState:
     """Where a projection job stands.
 
     Attributes:
-        state: ``none`` (never started), ``running``, ``done``, ``failed`` or ``cancelled``.
+        state: ``none`` (never asked for), ``queued``, ``running``, ``done``, ``failed``
+            or ``cancelled``.
         stage: What it is doing (``optimising the layout, epoch 40 of 200``).
         fraction: How much is done, 0-1 (None: not known).
         error: Why it failed.
-        seconds: Seconds since it started.
+        seconds: Seconds since it started (queued: since it was asked for).
+        position: A queued job's place in the queue (1: the next to start); else 0.
     """
 
     state: str = "none"
@@ -110,11 +144,12 @@ class JobState:
     fraction: float | None = None
     error: str = ""
     seconds: float = 0.0
+    position: int = 0
 
     @property
     def settled(self) -> bool:
-        """Whether the job has ended (or never started)."""
-        return self.state != "running"
+        """Whether the job has ended (or was never asked for)."""
+        return self.state not in ("queued", "running")
 
 
 def _read_json(path: Path) -> dict:
@@ -139,13 +174,28 @@ def job_state(folder: Path) -> JobState:
         with exclusive_lock(folder / "lock"):
             _settle_gone_worker(folder)
         return job_state(folder)
+    since = status.get("started", status.get("queued", time.time()))
     return JobState(
         state=status["state"],
         stage=status.get("stage", ""),
         fraction=status.get("fraction"),
         error=status.get("error", ""),
-        seconds=time.time() - float(status.get("started", time.time())),
+        seconds=time.time() - float(since),
+        position=_queue_position(folder) if status["state"] == "queued" else 0,
     )
+
+
+def _queue_position(folder: Path) -> int:
+    """A queued job's place in its store's queue (1: the next to start)."""
+    statuses = {other: _read_json(other / "status.json") for other in _job_folders(folder.parent)}
+    queued = [other for other, status in statuses.items() if status.get("state") == "queued"]
+    in_line = sorted(queued, key=lambda other: (statuses[other].get("queued", 0.0), other.name))
+    return in_line.index(folder) + 1 if folder in in_line else 0
+
+
+def _queued_at(folder: Path) -> float:
+    """When a job was asked for (0 when not known)."""
+    return float(_read_json(folder / "status.json").get("queued", 0.0))
 
 
 def _settle_gone_worker(folder: Path) -> str:
@@ -190,9 +240,11 @@ def start_projection_job(
     params: ProjectionParams,
     command: Command = worker_command,
 ) -> JobState:
-    """Start the projection of ``vectors`` in a separate process, unless it runs or is done.
+    """Ask for the projection of ``vectors``, unless it waits, runs or is done already.
 
-    A failed or cancelled job is started afresh.
+    The job starts at once in a separate process when no other projection runs in the
+    store; else it waits, ``queued``, for those asked for before it. A failed or
+    cancelled job is asked for afresh.
 
     Args:
         folder: The job folder (:func:`projection_folder` of these vectors and parameters).
@@ -202,42 +254,100 @@ def start_projection_job(
 
     Returns:
         The job's state just after.
+
+    Raises:
+        ProjectionQueueFullError: If :func:`max_queued_projections` jobs wait already
+            (nothing is written).
     """
     for child in list(_CHILDREN.values()):
         child.poll()
+    root = folder.parent
+    with exclusive_lock(root / QUEUE_LOCK):
+        if _settled_state(folder) not in ("queued", "running", "done"):
+            _check_room(root)
+            _queue(folder, vectors, params)
+            _start_next(root, command)
+    return job_state(folder)
+
+
+def advance_projection_queue(root: Path, command: Command = worker_command) -> None:
+    """Start the job that waits longest in ``root`` (a projections folder) if none runs
+    there; a running job whose worker is gone is marked failed first."""
+    if root.is_dir():
+        with exclusive_lock(root / QUEUE_LOCK):
+            _start_next(root, command)
+
+
+def _settled_state(folder: Path) -> str:
+    """The job's state, a running job whose worker is gone marked failed first."""
+    if not (folder / "status.json").is_file():
+        return "none"
+    with exclusive_lock(folder / "lock"):
+        return _settle_gone_worker(folder)
+
+
+def _check_room(root: Path) -> None:
+    """Refuse a new job when the queue is full (call with the queue lock held)."""
+    waiting = sum(_settled_state(folder) == "queued" for folder in _job_folders(root))
+    limit = max_queued_projections()
+    if waiting >= limit:
+        raise ProjectionQueueFullError(
+            f"{waiting} projection(s) are already waiting, and this server queues at most "
+            f"{limit} ({MAX_QUEUED_ENV}). Wait for one to finish, or cancel one, then try again."
+        )
+
+
+def _job_folders(root: Path) -> list[Path]:
+    """The job folders in ``root`` (none when it does not exist)."""
+    return [folder for folder in root.iterdir() if folder.is_dir()] if root.is_dir() else []
+
+
+def _queue(folder: Path, vectors: np.ndarray, params: ProjectionParams) -> None:
+    """Write a job's input and mark it queued (call with the queue lock held)."""
     folder.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(folder / "lock"):
-        if _settle_gone_worker(folder) in ("running", "done"):
-            return job_state(folder)
         for name in ("cancel", "coordinates.npy", "result.json", "worker.log"):
             (folder / name).unlink(missing_ok=True)
         np.save(folder / "vectors.npy", np.asarray(vectors, dtype=np.float32))
         write_text_atomically(folder / "request.json", json.dumps(asdict(params)))
-        with (folder / "worker.log").open("ab") as log:
-            child = subprocess.Popen(
-                command(folder),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=PROJECT_ROOT,
-                env=worker_environment(),
-                start_new_session=True,
-            )
+        status = {"state": "queued", "stage": WAITING_STAGE, "fraction": 0.0, "queued": time.time()}
+        write_text_atomically(folder / "status.json", json.dumps(status))
+
+
+def _start_next(root: Path, command: Command) -> None:
+    """Start the job that waits longest unless one runs (call with the queue lock held)."""
+    states = {folder: _settled_state(folder) for folder in _job_folders(root)}
+    if "running" in states.values():
+        return
+    waiting = [folder for folder, state in states.items() if state == "queued"]
+    if waiting:
+        _launch(min(waiting, key=lambda folder: (_queued_at(folder), folder.name)), command)
+
+
+def _launch(folder: Path, command: Command) -> None:
+    """Start the worker of a queued job and mark it running."""
+    with exclusive_lock(folder / "lock"), (folder / "worker.log").open("ab") as log:
+        child = subprocess.Popen(
+            command(folder),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=worker_environment(),
+            start_new_session=True,
+        )
         _CHILDREN[folder] = child
         worker = WorkerInfo(this_host(), child.pid, process_start(child.pid))
-        write_text_atomically(
-            folder / "status.json",
-            json.dumps({"state": "running", "stage": "starting", "fraction": 0.0,
-                        "started": time.time(), "worker": worker.to_dict()}),
-        )  # fmt: skip
-    return job_state(folder)
+        _write_status(folder, "running", stage="starting", fraction=0.0, started=time.time(),
+                      worker=worker.to_dict())  # fmt: skip
 
 
-def cancel_projection_job(folder: Path) -> JobState:
-    """Stop a running job: its worker is ended and no result is kept."""
+def cancel_projection_job(folder: Path, command: Command = worker_command) -> JobState:
+    """Stop a running or queued job: its worker is ended and no result is kept; the next
+    job in the queue starts (with ``command``)."""
     with exclusive_lock(folder / "lock"):
         status = _read_json(folder / "status.json")
-        if status.get("state") != "running":
+        if status.get("state") not in ("queued", "running"):
             return job_state(folder)
         (folder / "cancel").touch()
         if _worker_running(status) and status["worker"]["host"] == this_host():
@@ -250,6 +360,7 @@ def cancel_projection_job(folder: Path) -> JobState:
     if child is not None:
         with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=5)
+    advance_projection_queue(folder.parent, command)
     return job_state(folder)
 
 
@@ -298,8 +409,9 @@ class _StatusWriter:
                 _write_status(self.folder, "running", stage=stage, fraction=fraction)
 
 
-def run_projection_job(folder: Path) -> JobState:
-    """Run the job in ``folder`` in this process (the body of ``project-job``).
+def run_projection_job(folder: Path, command: Command = worker_command) -> JobState:
+    """Run the job in ``folder`` in this process (the body of ``project-job``), then start
+    the next job of the queue (with ``command``).
 
     The result is written unless the job was cancelled meanwhile; an error ends the job
     ``failed`` with its message (a :class:`ProtvizError`'s text, else its type and text,
@@ -315,7 +427,10 @@ def run_projection_job(folder: Path) -> JobState:
             f"{folder} holds no projection job (request.json and vectors.npy): name a "
             f"folder under $PROTVIZ_HOME/{PROJECTIONS_FOLDER}/ that the app queued."
         )
-    _run(folder)
+    try:
+        _run(folder)
+    finally:
+        advance_projection_queue(folder.parent, command)
     return job_state(folder)
 
 

@@ -258,6 +258,11 @@ class ExploreKeys:
         return f"explore_cancel_projection_{kind}"
 
     @staticmethod
+    def retry_projection(kind: str) -> str:
+        """Key of the button that asks again for a projection the full queue refused."""
+        return f"explore_retry_projection_{kind}"
+
+    @staticmethod
     def restart_projection(kind: str) -> str:
         """Key of the button that runs a failed or cancelled background projection again."""
         return f"explore_restart_projection_{kind}"

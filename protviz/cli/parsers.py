@@ -247,8 +247,9 @@ def add_project_job(commands: Commands) -> None:
         description="Run the t-SNE or UMAP projection queued in FOLDER "
         "($PROTVIZ_HOME/projections/<key>/: request.json, vectors.npy) at lower priority "
         "($PROTVIZ_JOB_NICE, default 10), writing its progress to status.json and its "
-        "result to coordinates.npy and result.json. SIGTERM stops it (nothing is kept). "
-        "A projection that fails exits with status 2, its reason on stderr.",
+        "result to coordinates.npy and result.json, then starts the next queued projection. "
+        "SIGTERM stops it (nothing is kept). A projection that fails exits with status 2, "
+        "its reason on stderr.",
     )
     parser.add_argument("folder", type=Path, help="the projection job's folder")
     parser.set_defaults(module="project_job")
