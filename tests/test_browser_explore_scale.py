@@ -13,7 +13,14 @@ from collections.abc import Iterator
 import pytest
 
 from protviz.analysis.projection_jobs import cancel_projection_job, job_state, projections_root
-from tests.browser import Server, chromium, fresh_page, serve_app
+from tests.browser import (
+    Server,
+    chromium,
+    fresh_page,
+    no_traceback,
+    serve_app,
+    wait_for_plot_title,
+)
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -40,18 +47,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, o
         for folder in projections_root(home).glob("*/"):
             if not job_state(folder).settled:
                 cancel_projection_job(folder)
-
-
-def wait_for_plot_title(page, text: str) -> None:
-    page.wait_for_function(
-        "t => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes(t))",
-        arg=text,
-    )
-
-
-def no_traceback(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert "Traceback" not in page.content()
 
 
 def test_hiding_a_class_draws_fewer_points(served):
