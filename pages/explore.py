@@ -9,6 +9,7 @@ from protviz.analysis.points import class_list
 from protviz.app import state
 from protviz.app.errors import page_errors
 from protviz.app.navigation import use_app_navigation
+from protviz.app.panels.background import background_progress_ui
 from protviz.app.panels.embeddings import (
     bind_kind,
     coverage_note,
@@ -56,11 +57,12 @@ def main() -> None:
     points = run_points(run, dataset)
     colors = bind_view(points)
     bind_kind(kinds)
-    view = view_ui(colors, kinds, with_run=run is not None)
+    view = view_ui(colors, kinds, with_run=run is not None, classes=dataset.classes)
     search = search_ui(points)
     embedded = project_kinds(run, dataset, view.kinds, view.params)
     for message in {m for shown in embedded.values() for m in shown.projection.messages}:
         st.warning(message, icon=":material/tune:")
+    background_progress_ui({kind: e.pending for kind, e in embedded.items() if e.pending})
     exported = embedded[view.neighbour_kind]
     coverage_note(exported.covered, kinds[view.neighbour_kind], dataset)
     shown = points.iloc[exported.covered.rows]
@@ -88,6 +90,7 @@ def main() -> None:
             kinds[view.neighbour_kind],
         )
     state.link_widgets(EXPLORE_VIEW)
+    state.link_hidden_classes(view.hidden)
     link_kind(view.kind)
 
 

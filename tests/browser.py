@@ -183,3 +183,17 @@ def start_training(page, url: str, arch: str, epochs: int, patience: int) -> str
     page.get_by_role("button", name="Cancel training").wait_for()
     page.wait_for_url(re.compile(r"job=[0-9a-f]{16}"))
     return re.search(r"job=([0-9a-f]{16})", page.url).group(1)
+
+
+def wait_for_plot_title(page, text: str) -> None:
+    """Wait until a plot's title holds ``text``."""
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes(t))",
+        arg=text,
+    )
+
+
+def no_traceback(page) -> None:
+    """The page shows no exception and no traceback."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.content()

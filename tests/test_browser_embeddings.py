@@ -23,7 +23,14 @@ from protviz.analysis.kmer import dataset_kmer_embeddings
 from protviz.io.builtin import load_builtin
 from protviz.io.embedding_files import list_embedding_files, load_embedding_file
 from tests.bad_embeddings import UPLOAD_LIMIT_MB, bio_embeddings_bytes, write_bad_files
-from tests.browser import Server, chromium, fresh_page, serve_app
+from tests.browser import (
+    Server,
+    chromium,
+    fresh_page,
+    no_traceback,
+    serve_app,
+    wait_for_plot_title,
+)
 from tests.test_bad_inputs import store_snapshot
 
 pytestmark = pytest.mark.browser
@@ -34,10 +41,11 @@ SHOWN_BAD_FILES = ("zip_archive.h5", "nan_value.csv", "nested_groups.h5", "over_
 """Bad files uploaded here (AppTest uploads every one)."""
 POINTS = (
     "() => document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
-    "._fullData.filter(t => !['search matches', 'nearest neighbours', 'chosen sequence']"
-    ".includes(t.name)).reduce((n, t) => n + t.x.length, 0)"
+    "._fullData.filter(t => t.customdata && !['search matches', 'nearest neighbours',"
+    " 'chosen sequence'].includes(t.name)).reduce((n, t) => n + t.x.length, 0)"
 )
-"""JavaScript: how many points the first scatter plot draws (rings and star left out)."""
+"""JavaScript: how many points the first scatter plot draws (legend entries, rings and star
+left out)."""
 
 
 @pytest.fixture(scope="module")
@@ -62,18 +70,6 @@ def browser(served):
 def new_page(browser):
     """A page in a fresh context that accepts downloads."""
     return fresh_page(browser, TIMEOUT_MS, accept_downloads=True)
-
-
-def wait_for_plot_title(page, text: str) -> None:
-    page.wait_for_function(
-        "t => [...document.querySelectorAll('.gtitle')].some(e => e.textContent.includes(t))",
-        arg=text,
-    )
-
-
-def no_traceback(page) -> None:
-    assert page.locator("[data-testid='stException']").count() == 0
-    assert "Traceback" not in page.content()
 
 
 def upload(page, path: Path) -> None:

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from protviz.analysis.explore_view import (
+    Neighbours,
     color_choices,
     find_neighbours,
     neighbour_table,
@@ -77,3 +78,16 @@ def test_neighbours_of_a_chosen_sequence_and_of_none():
     assert table["euclidean distance"].tolist() == [1.0, 5.0]
     assert find_neighbours(points, vectors, "zzz", 2, "cosine").anchor is None
     assert "extra" in color_choices(points) and "id" not in color_choices(points)
+
+
+def test_neighbours_among_the_points_kept():
+    neighbours = Neighbours(
+        anchor=4, metric="cosine", rows=np.array([0, 2, 5]), distances=np.array([0.1, 0.2, 0.3])
+    )
+    kept = np.array([True, False, False, True, True, True])  # positions 0, 3, 4, 5 kept
+    within = neighbours.within(kept)
+    assert within.anchor == 2 and within.metric == "cosine"
+    assert within.rows.tolist() == [0, 3] and within.distances.tolist() == [0.1, 0.3]
+    hidden_anchor = neighbours.within(np.array([True, True, True, True, False, True]))
+    assert hidden_anchor.anchor is None and hidden_anchor.rows.tolist() == [0, 2, 4]
+    assert Neighbours(anchor=None, metric="cosine").within(kept).rows.tolist() == []

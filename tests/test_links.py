@@ -64,6 +64,14 @@ def test_format_then_parse_round_trips():
         assert links.parse_parameter("p", links.format_parameter(value), value) == value
 
 
+def test_split_names_reads_a_list_of_names_that_may_hold_commas():
+    names = ["Cell membrane", "Golgi, trans", "Golgi", "Nucleus"]
+    assert links.split_names("Nucleus,Golgi, trans", names) == (["Golgi, trans", "Nucleus"], [])
+    assert links.split_names("Golgi,Nucleus", names) == (["Golgi", "Nucleus"], [])
+    assert links.split_names("Nucleus,Plastid,,", names) == (["Nucleus"], ["Plastid"])
+    assert links.split_names("", names) == ([], [])
+
+
 def test_read_only_from_environment_or_secret(monkeypatch):
     monkeypatch.delenv(links.READ_ONLY_ENV, raising=False)
     assert not links.read_only()

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from protviz.analysis.density import marker_style
 from protviz.analysis.points import points_frame
 from protviz.core.dataset import Dataset
 from protviz.report import figures as plots
@@ -139,3 +140,120 @@ def test_long_titles_wrap_and_end_in_an_ellipsis():
     assert title.count("<br>") == 1
     assert all(len(line) <= 30 for line in title.split("<br>"))
     assert plots.wrap_title("x " * 100, 20, lines=1).endswith("…")
+
+
+# --- Readable when dense ------------------------------------------------------------------
+
+
+def two_class_points(n_per_class: int = 150) -> pd.DataFrame:
+    """Two classes, the second listed after the first, indexed like data set rows 1000+."""
+    labels = ["alpha"] * n_per_class + ["beta"] * n_per_class
+    frame = pd.DataFrame({"id": [f"s{i}" for i in range(len(labels))], "label": labels})
+    frame.index = np.arange(1000, 1000 + len(labels))
+    return frame
+
+
+def point_trace(figure):
+    """The trace that holds every point (the one with customdata and many points)."""
+    return next(t for t in figure.data if t.customdata is not None and len(t.customdata) > 1)
+
+
+def colour_of_code(trace, code: int) -> str:
+    """The colour a stepped colour scale gives a code."""
+    scale = trace.marker.colorscale
+    count = len(scale) // 2
+    return scale[2 * code][1] if 0 <= code < count else ""
+
+
+def test_points_are_drawn_in_a_seeded_random_order_across_classes():
+    points = two_class_points()
+    coordinates = np.random.default_rng(1).normal(size=(len(points), 2))
+    figure = plots.embedding_scatter_figure(coordinates, points, "label")
+    trace = point_trace(figure)
+    rows = trace.customdata[:, 0].astype(int)
+    assert sorted(rows) == list(points.index)  # every data set row, once
+    assert list(rows) != sorted(rows)
+    last_drawn = points.loc[rows[-30:], "label"]
+    assert set(last_drawn) == {"alpha", "beta"}  # the classes are mixed to the end
+    again = point_trace(plots.embedding_scatter_figure(coordinates, points, "label"))
+    assert list(again.customdata[:, 0]) == list(trace.customdata[:, 0])
+    positions = rows - 1000
+    assert np.allclose(trace.x, coordinates[positions, 0])
+
+
+def test_each_point_takes_its_class_colour_and_the_legend_names_the_classes():
+    points = two_class_points()
+    coordinates = np.random.default_rng(2).normal(size=(len(points), 2))
+    figure = plots.embedding_scatter_figure(coordinates, points, "label", classes=["beta", "alpha"])
+    trace = point_trace(figure)
+    palette = plots.class_colors(["alpha", "beta"])
+    labels = points.loc[trace.customdata[:, 0].astype(int), "label"]
+    drawn = [colour_of_code(trace, int(code)) for code in trace.marker.color]
+    assert drawn == [palette[label] for label in labels]
+    assert trace_colours(figure) == palette  # the legend's entries
+    assert figure.layout.legend.itemclick is False
+
+
+def test_markers_shrink_and_fade_as_points_grow():
+    styles = [marker_style(n) for n in (100, 1_000, 10_000, 50_000, 570_000)]
+    sizes = [style.size for style in styles]
+    opacities = [style.opacity for style in styles]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1] == 2.0
+    assert opacities == sorted(opacities, reverse=True) and opacities[-1] == 0.25
+    points = two_class_points(10)
+    small = point_trace(plots.embedding_scatter_figure(np.zeros((20, 2)), points, "label"))
+    assert small.marker.size == marker_style(20).size
+
+
+def test_density_contours_per_class_in_2d_only():
+    points = two_class_points()
+    rng = np.random.default_rng(3)
+    coordinates = np.vstack([rng.normal(0, 1, (150, 2)), rng.normal(6, 1, (150, 2))])
+    figure = plots.embedding_scatter_figure(coordinates, points, "label", contours=True)
+    contours = [t for t in figure.data if t.type == "contour"]
+    palette = plots.class_colors(["alpha", "beta"])
+    assert sorted(t.line.color for t in contours) == sorted(palette.values())
+    beta = next(t for t in contours if t.line.color == palette["beta"])
+    peak_row, peak_column = np.unravel_index(np.argmax(beta.z), np.shape(beta.z))
+    assert abs(beta.x[peak_column] - 6) < 1.5 and abs(beta.y[peak_row] - 6) < 1.5
+    plain = plots.embedding_scatter_figure(coordinates, points, "label")
+    assert not [t for t in plain.data if t.type == "contour"]
+    flat = np.hstack([coordinates, np.zeros((300, 1))])
+    in_3d = plots.embedding_scatter_figure(flat, points, "label", contours=True)
+    assert not [t for t in in_3d.data if t.type == "contour"]
+
+
+def test_rings_and_a_numeric_colouring_keep_their_rows():
+    points = two_class_points(10)
+    points["length"] = np.arange(20)
+    coordinates = np.random.default_rng(4).normal(size=(20, 2))
+    figure = plots.embedding_scatter_figure(
+        coordinates, points, "length", highlight=np.arange(20) == 3, neighbours=[5], anchor=7
+    )
+    rings = {t.name: list(t.customdata[:, 0].astype(int)) for t in figure.data[1:]}
+    assert rings == {
+        "search matches": [1003],
+        "nearest neighbours": [1005],
+        "chosen sequence": [1007],
+    }
+    trace = figure.data[0]
+    rows = trace.customdata[:, 0].astype(int)
+    assert list(trace.marker.color) == list(points.loc[rows, "length"].astype(float))
+
+
+def test_points_left_out_keep_the_colours_and_the_scale_of_every_point():
+    points = two_class_points(10)
+    points["length"] = np.arange(20) * 10
+    points["group"] = ["g1", "g2"] * 5 + ["g3"] * 10
+    coordinates = np.random.default_rng(5).normal(size=(20, 2))
+    kept = (points["label"] == "beta").to_numpy()
+    every = plots.embedding_scatter_figure(coordinates, points, "group")
+    only_beta = plots.embedding_scatter_figure(
+        coordinates[kept], points[kept], "group", every_value=points["group"]
+    )
+    assert trace_colours(only_beta) == {"g3": trace_colours(every)["g3"]}  # not the first colour
+    numeric = plots.embedding_scatter_figure(
+        coordinates[kept], points[kept], "length", every_value=points["length"]
+    )
+    assert (numeric.data[0].marker.cmin, numeric.data[0].marker.cmax) == (0, 190)
+    assert len(numeric.data[0].customdata) == 10

@@ -50,6 +50,27 @@ class Neighbours:
     rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     distances: np.ndarray = field(default_factory=lambda: np.array([], dtype=float))
 
+    def within(self, kept: np.ndarray) -> Neighbours:
+        """The neighbours among the points ``kept``, as positions in them.
+
+        Args:
+            kept: Boolean mask over the points ``anchor`` and ``rows`` are positions in.
+
+        Returns:
+            The same neighbours, less those not kept (no anchor when it is not kept), as
+            positions among the kept points.
+        """
+        position = np.cumsum(kept) - 1  # a kept point's position among the kept ones
+        rows = np.asarray(self.rows, dtype=int)
+        still = kept[rows]
+        anchor = self.anchor if self.anchor is not None and kept[self.anchor] else None
+        return Neighbours(
+            anchor=None if anchor is None else int(position[anchor]),
+            metric=self.metric,
+            rows=position[rows[still]],
+            distances=np.asarray(self.distances)[still],
+        )
+
 
 def find_neighbours(
     points: pd.DataFrame, vectors: np.ndarray, seq_id: str | None, k: int, metric: str

@@ -56,6 +56,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "q": ("Explore", "search text"),
     "regex": ("Explore", "`true`: the search is a regular expression"),
     "side": ("Explore", "`true`: averaged and learned side by side"),
+    "hide": ("Explore", "classes left out of the plot and the selection, comma-separated"),
     "seq": ("Explore, Attention", "selected sequence ID (Explore: its neighbours are ringed)"),
     "k": ("Explore", "number of nearest neighbours"),
     "distance": ("Explore", "neighbour distance: `cosine` or `euclidean`"),
@@ -153,6 +154,34 @@ def parse_parameter(
             f"The link's {name}={text[:40]!r} is outside {bounds[0]:g} to {bounds[1]:g}."
         )
     return value
+
+
+def split_names(text: str, names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The ``names`` a comma-separated link value lists, and the rest of the value.
+
+    A name may itself hold commas: read from the left, the name that spans the most
+    comma-separated parts wins.
+
+    Args:
+        text: The link's value, e.g. ``Nucleus,Cytoplasm``.
+        names: The names it may list.
+
+    Returns:
+        The names listed (in ``names`` order), and the comma-separated parts of
+        ``text`` that are none of them.
+    """
+    parts = text.split(",")
+    longest_first = sorted({tuple(name.split(",")) for name in names}, key=len, reverse=True)
+    listed, rest, start = set(), [], 0
+    while start < len(parts):
+        found = next((n for n in longest_first if tuple(parts[start : start + len(n)]) == n), None)
+        if found is not None:
+            listed.add(",".join(found))
+            start += len(found)
+            continue
+        rest += [parts[start]] if parts[start] else []
+        start += 1
+    return [name for name in names if name in listed], rest
 
 
 def read_only(secrets: Mapping[str, object] | None = None) -> bool:

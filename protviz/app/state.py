@@ -231,6 +231,8 @@ class ExploreKeys:
     METRIC = "explore_metric"
     SEED = "explore_seed"
     SIDE = "explore_side"
+    CONTOURS = "explore_contours"
+    CLASSES = "explore_classes"
     QUERY = "explore_q"
     REGEX = "explore_regex"
     NEIGHBOURS = "explore_k"
@@ -251,6 +253,21 @@ class ExploreKeys:
         return f"scatter_{kind}"
 
     @staticmethod
+    def cancel_projection(kind: str) -> str:
+        """Key of the button that cancels one kind's background projection."""
+        return f"explore_cancel_projection_{kind}"
+
+    @staticmethod
+    def retry_projection(kind: str) -> str:
+        """Key of the button that asks again for a projection the full queue refused."""
+        return f"explore_retry_projection_{kind}"
+
+    @staticmethod
+    def restart_projection(kind: str) -> str:
+        """Key of the button that runs a failed or cancelled background projection again."""
+        return f"explore_restart_projection_{kind}"
+
+    @staticmethod
     def measure_all(method: str) -> str:
         """Key of "measure every embedding", one per projection method (defaults differ)."""
         return f"explore_measure_all_{method}"
@@ -262,6 +279,13 @@ file (the widget holds its reference) is the link's :data:`EMBEDDING_FILE_PARAME
 
 EMBEDDING_FILE_PARAMETER = "emb"
 """The share-link parameter naming saved embedding files (Explore: one; Compare: a list)."""
+
+HIDDEN_CLASSES_PARAMETER = "hide"
+"""The share-link parameter naming the classes Explore leaves out ("Classes shown" holds
+the others, so a link names only what is hidden and a new class is shown)."""
+
+_CLASSES_OFFERED: Slot[tuple[str, ...]] = Slot("explore_classes_offered")
+"""Explore: the classes "Classes shown" was last offered (another data set starts afresh)."""
 
 EXPLORE_VIEW: tuple[LinkedWidget, ...] = (
     LinkedWidget("method", ExploreKeys.METHOD, "pca"),
@@ -500,3 +524,32 @@ def link_widgets(widgets: Sequence[LinkedWidget]) -> None:
         link_to(
             widget.parameter, None if value == widget.default else links.format_parameter(value)
         )
+
+
+def bind_shown_classes(classes: Sequence[str]) -> None:
+    """Before creating Explore's "Classes shown" (:attr:`ExploreKeys.CLASSES`): every class
+    of a data set seen for the first time (or when the page opens afresh), or those a new
+    link does not hide (with a warning naming what the link hides that is not here).
+
+    Args:
+        classes: The classes on offer.
+    """
+    classes = tuple(classes)
+    if _CLASSES_OFFERED.get() != classes or widget_value(ExploreKeys.CLASSES) is None:
+        _CLASSES_OFFERED.set(classes)
+        set_widget_value(ExploreKeys.CLASSES, list(classes))
+    text = new_link_value(HIDDEN_CLASSES_PARAMETER)
+    if text is None:
+        return
+    hidden, unknown = links.split_names(text, classes)
+    if unknown:
+        st.warning(
+            as_text(f"The link hides class(es) this data set does not have: {', '.join(unknown)}."),
+            icon=":material/link_off:",
+        )
+    set_widget_value(ExploreKeys.CLASSES, [name for name in classes if name not in hidden])
+
+
+def link_hidden_classes(hidden: Sequence[str]) -> None:
+    """Write the classes Explore leaves out into the URL (none: the parameter is removed)."""
+    link_to(HIDDEN_CLASSES_PARAMETER, ",".join(hidden))

@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if module in TENSORFLOW_COMMANDS:
         quiet_tensorflow()
     try:
-        if module == "job_run":  # a worker yields the CPU from the start, TensorFlow's import too
+        if module in ("job_run", "project_job"):  # workers yield the CPU from the start
             lower_priority(niceness(), idle=idle_policy())
         command = _command_module(module)
         result = command.run(args)

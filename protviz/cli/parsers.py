@@ -239,6 +239,22 @@ def add_project(commands: Commands) -> None:
     _add_out_option(parser)
 
 
+def add_project_job(commands: Commands) -> None:
+    """Register ``project-job FOLDER``: run a background projection (what the app starts)."""
+    parser = commands.add_parser(
+        "project-job",
+        help="run a queued background projection in this process (what the web app starts)",
+        description="Run the t-SNE or UMAP projection queued in FOLDER "
+        "($PROTVIZ_HOME/projections/<key>/: request.json, vectors.npy) at lower priority "
+        "($PROTVIZ_JOB_NICE, default 10), writing its progress to status.json and its "
+        "result to coordinates.npy and result.json, then starts the next queued projection. "
+        "SIGTERM stops it (nothing is kept). A projection that fails exits with status 2, "
+        "its reason on stderr.",
+    )
+    parser.add_argument("folder", type=Path, help="the projection job's folder")
+    parser.set_defaults(module="project_job")
+
+
 def add_job(commands: Commands) -> None:
     """Register ``job {submit,run,list,cancel}``: the training queue the app uses."""
     parser = commands.add_parser(
@@ -298,6 +314,7 @@ PARSERS: dict[str, Callable[[Commands], None]] = {
     "runs": add_runs,
     "embed": add_embed,
     "project": add_project,
+    "project-job": add_project_job,
     "job": add_job,
 }
 """Every sub-command, in the order ``--help`` lists them, with the function defining its options."""

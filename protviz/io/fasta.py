@@ -63,6 +63,8 @@ FASTA_SUFFIXES = (".fasta", ".fa", ".faa", ".fas", ".fsa", ".txt")
 _MAX_PROBLEMS = 5
 _NUCLEOTIDE_SAMPLE = 2000
 _JUNK = re.compile(r"[\s\d]+")
+_CLEAN = re.compile(r"[ACDEFGHIKLMNPQRSTVWYX]+")
+"""A sequence that needs no cleaning: upper-case standard letters and X only."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 """Control characters (all but tab) refused in headers: they would hide inside IDs and labels."""
 _GAPS = str.maketrans("", "", "-.")
@@ -451,6 +453,10 @@ def _clean_sequence(
     ``letters``, when given, is updated with the letters before B/Z/J/U/O are
     mapped to X (so RNA's U still counts as a nucleotide).
     """
+    if _CLEAN.fullmatch(raw):  # the common case: nothing to clean or count
+        if letters is not None:
+            letters.update(raw)
+        return raw, ""
     sequence = _JUNK.sub("", raw)
     report.junk_characters_removed += len(raw) - len(sequence)
     if not sequence:

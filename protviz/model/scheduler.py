@@ -205,7 +205,7 @@ class JobScheduler:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     cwd=PROJECT_ROOT,
-                    env=_worker_environment(),
+                    env=worker_environment(),
                     start_new_session=True,  # a worker outlives its server (Ctrl-C, restart)
                 )
         except OSError as error:
@@ -217,7 +217,7 @@ class JobScheduler:
         jobs.write_record(folder, record.moved_to("running", now=now, worker=worker))
 
 
-def _worker_environment() -> dict[str, str]:
+def worker_environment() -> dict[str, str]:
     """This process's environment, with the project on ``PYTHONPATH``."""
     paths = [str(PROJECT_ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from protviz.analysis.density import MarkerStyle, draw_order, group_densities, marker_style
 from protviz.analysis.points import CLASS_COLUMNS, metadata_columns
 from protviz.analysis.summary import composition_by_class
 from protviz.core.alphabet import physicochemical_class
@@ -524,45 +525,70 @@ def embedding_scatter_figure(
     neighbours: Sequence[int] = (),
     anchor: int | None = None,
     classes: Sequence[str] | None = None,
-    marker_size: int = 5,
+    marker_size: float | None = None,
+    contours: bool = False,
+    every_value: pd.Series | None = None,
 ) -> go.Figure:
     """Interactive scatter plot of projected sequence embeddings (WebGL in 2-D).
 
-    Categorical colours get one trace per value (click a legend entry to hide
-    it, double-click to isolate it); numeric colours get a continuous scale.
+    Every point is in one trace, drawn in a seeded random order (``draw_order``), so no
+    class hides under another: a crowded pixel takes the colour of a random point there.
+    A categorical colouring gets a legend of one empty entry per value (it names the
+    colours, it hides nothing); a numeric one a continuous scale. Marker size and opacity
+    follow the number of points (:func:`protviz.analysis.density.marker_style`).
 
     Args:
         coordinates: Shape ``(n, 2)`` or ``(n, 3)``.
-        points: One row per point, index ``0..n-1``; ``color`` names a column.
-            Hover shows ``id``, ``label``, ``prediction``, ``split``, ``length``
-            and ``start`` when present, then the metadata columns. Every trace
-            carries the row index as ``customdata[0]``, so a selection maps back to rows.
+        points: One row per point; ``color`` names a column. Its index is what a
+            selection returns (every point carries it as ``customdata[0]``). Hover shows
+            :data:`HOVER_COLUMNS` present, then the metadata columns.
         color: The column to colour by.
         title: Figure title (plotly text: see :func:`wrap_title`).
         highlight: Boolean mask, shape ``(n,)``: points drawn with a ring
             (e.g. search matches).
-        neighbours: Rows drawn with a ring as nearest neighbours of ``anchor``.
-        anchor: Row drawn as a star (the sequence whose neighbours are shown).
+        neighbours: Positions drawn with a ring as nearest neighbours of ``anchor``.
+        anchor: Position drawn as a star (the sequence whose neighbours are shown).
         classes: The full class list: the true and predicted labels take their colours
             from it (:func:`class_colors`), so a class keeps its colour in both colourings
             whichever classes are present.
-        marker_size: Marker size in pixels.
+        marker_size: Marker size in pixels (default: from the number of points).
+        contours: Whether to add each value's density contours (2-D, categorical
+            colourings only), in its colour.
+        every_value: The ``color`` column of every point, those left out of ``points``
+            included (e.g. hidden classes), so that each value keeps its colour and a
+            numeric scale its range (default: ``points[color]``).
 
     Returns:
         The figure.
     """
+    style = marker_style(len(points))
+    style = replace(style, size=marker_size) if marker_size is not None else style
     shared = _ScatterPoints(coordinates, *_hover(points))
-    values = points[color]
-    if is_categorical(values):
-        colors = _value_colors(color, values, classes)
-        traces = _category_traces(shared, values, colors, marker_size)
-    else:
-        traces = [_colour_scale_trace(shared, values, color, marker_size)]
-    traces += _ring_traces(shared, highlight, neighbours, anchor, marker_size)
+    every_value = points[color] if every_value is None else every_value
+    traces = _point_traces(shared, points[color], every_value, classes, style, contours)
+    traces += _ring_traces(shared, highlight, neighbours, anchor, style.size)
     figure = go.Figure(traces)
-    dims = coordinates.shape[1]
-    figure.update_layout(legend={"itemsizing": "constant"}, dragmode="lasso" if dims == 2 else None)
+    figure.update_layout(
+        legend={"itemsizing": "constant", "itemclick": False, "itemdoubleclick": False},
+        dragmode="lasso" if coordinates.shape[1] == 2 else None,
+    )
     return _layout(figure, title, height=560)
+
+
+def _point_traces(
+    shared: _ScatterPoints,
+    values: pd.Series,
+    every_value: pd.Series,
+    classes: Sequence[str] | None,
+    style: MarkerStyle,
+    contours: bool,
+) -> list[go.Scattergl | go.Scatter3d | go.Contour]:
+    """Every point in one trace, coloured by category (with the legend and, if asked,
+    contours) or on a continuous scale (``values.name`` is the colour column)."""
+    if is_categorical(every_value):
+        colors = _present_colors(values, _value_colors(str(values.name), every_value, classes))
+        return _category_traces(shared, _value_codes(values, colors), colors, style, contours)
+    return [_colour_scale_trace(shared, values, every_value, str(values.name), style)]
 
 
 def _ring_traces(
@@ -570,7 +596,7 @@ def _ring_traces(
     highlight: np.ndarray | None,
     neighbours: Sequence[int],
     anchor: int | None,
-    marker_size: int,
+    marker_size: float,
 ) -> list[go.Scattergl | go.Scatter3d]:
     """Rings around search matches and nearest neighbours, and a star on the anchor."""
     traces = []
@@ -609,42 +635,148 @@ def _value_colors(column: str, values: pd.Series, classes: Sequence[str] | None)
     return class_colors(present)
 
 
+def _present_colors(values: pd.Series, colors: Mapping[str, str]) -> dict[str, str]:
+    """``colors`` of the values present, in legend order."""
+    present = set(values.astype(str))
+    return {value: color for value, color in colors.items() if value in present}
+
+
+def _value_codes(values: pd.Series, colors: Mapping[str, str]) -> np.ndarray:
+    """Each point's value as its position in ``colors``, shape ``(n,)``."""
+    positions = {value: code for code, value in enumerate(colors)}
+    return values.astype(str).map(positions).to_numpy(dtype=np.int32)
+
+
+def stepped_colorscale(colors: Sequence[str]) -> list[list]:
+    """A plotly colour scale on which code ``i`` of ``0..len(colors)-1`` (with
+    ``cmin=-0.5``, ``cmax=len(colors)-0.5``) takes ``colors[i]``: one colour per value,
+    sent as small integers rather than a colour string per point."""
+    count = len(colors)
+    scale = []
+    for code, value_color in enumerate(colors):
+        scale += [[code / count, value_color], [(code + 1) / count, value_color]]
+    return scale
+
+
 def _category_traces(
     shared: _ScatterPoints,
-    values: pd.Series,
+    codes: np.ndarray,
     colors: Mapping[str, str],
-    marker_size: int,
+    style: MarkerStyle,
+    contours: bool,
+) -> list[go.Scattergl | go.Scatter3d | go.Contour]:
+    """Every point in one trace, in the draw order, each in its value's colour (``codes``:
+    positions in ``colors``); each value's density contours if asked; the legend."""
+    order = draw_order(len(codes))
+    traces = [_category_trace(shared, order, codes, list(colors.values()), style)]
+    traces += _contour_traces(shared.coordinates, codes, colors) if contours else []
+    return traces + _legend_traces(colors, style, shared.coordinates.shape[1])
+
+
+def _category_trace(
+    shared: _ScatterPoints,
+    order: np.ndarray,
+    codes: np.ndarray,
+    colors: list[str],
+    style: MarkerStyle,
+) -> go.Scattergl | go.Scatter3d:
+    """Every point in one trace, in ``order``, each in its value's colour."""
+    return shared.trace(
+        order,
+        name="sequences",
+        showlegend=False,
+        marker={
+            "size": style.size,
+            "color": codes[order],
+            "colorscale": stepped_colorscale(colors),
+            "cmin": -0.5,
+            "cmax": len(colors) - 0.5,
+            "showscale": False,
+            "opacity": style.opacity,
+        },
+    )
+
+
+def _legend_traces(
+    colors: Mapping[str, str], style: MarkerStyle, dims: int
 ) -> list[go.Scattergl | go.Scatter3d]:
-    """One trace per value present, in the order of ``colors``."""
-    labels = values.astype(str)
-    present = set(labels)
+    """One legend entry per value: a trace of one empty point in its colour."""
+    scatter = go.Scattergl if dims == 2 else go.Scatter3d
+    empty = {"x": [None], "y": [None]} | ({"z": [None]} if dims == 3 else {})
     return [
-        shared.trace(
-            np.flatnonzero((labels == value).to_numpy()),
+        scatter(
+            **empty,
+            mode="markers",
             name=as_plot_text(value),
-            marker={"size": marker_size, "color": color, "opacity": 0.8},
+            marker={"size": style.size, "color": value_color, "opacity": style.opacity},
+            hoverinfo="skip",
         )
-        for value, color in colors.items()
-        if value in present
+        for value, value_color in colors.items()
     ]
 
 
+def _contour_traces(
+    coordinates: np.ndarray, codes: np.ndarray, colors: Mapping[str, str]
+) -> list[go.Contour]:
+    """Density contours of each value, in its colour (2-D only): three levels, at 20%,
+    45% and 70% of the value's densest cell."""
+    if coordinates.shape[1] != 2:
+        return []
+    names = list(colors)
+    traces = []
+    for code, grid in group_densities(coordinates, codes).items():
+        peak = float(grid.density.max())
+        traces.append(
+            go.Contour(
+                x=grid.x,
+                y=grid.y,
+                z=grid.density,
+                name=as_plot_text(names[code]) + " density",
+                contours={
+                    "coloring": "none",
+                    "start": 0.2 * peak,
+                    "end": 0.7 * peak,
+                    "size": 0.25 * peak,
+                },
+                line={"color": colors[names[code]], "width": 1.5},
+                showscale=False,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    return traces
+
+
 def _colour_scale_trace(
-    shared: _ScatterPoints, values: pd.Series, color: str, marker_size: int
+    shared: _ScatterPoints,
+    values: pd.Series,
+    every_value: pd.Series,
+    color: str,
+    style: MarkerStyle,
 ) -> go.Scattergl | go.Scatter3d:
-    """One trace of every point, coloured on a continuous scale."""
+    """Every point in one trace, in the draw order, coloured on a continuous scale over
+    the range of ``every_value``."""
+    order = draw_order(len(values))
     return shared.trace(
-        np.arange(len(values)),
+        order,
         name=as_plot_text(color),
         marker={
-            "size": marker_size,
-            "color": values.to_numpy(dtype=float),
+            "size": style.size,
+            "color": values.to_numpy(dtype=float)[order],
+            **_value_range(every_value),
             "colorscale": "Viridis",
             "colorbar": {"title": as_plot_text(color)},
-            "opacity": 0.85,
+            "opacity": style.opacity,
         },
         showlegend=False,
     )
+
+
+def _value_range(values: pd.Series) -> dict[str, float]:
+    """``cmin`` and ``cmax`` of a colour scale over the finite ``values`` (none: empty)."""
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    return {"cmin": float(finite.min()), "cmax": float(finite.max())} if len(finite) else {}
 
 
 # --- Embedding matrix and Attention pages -------------------------------------------------

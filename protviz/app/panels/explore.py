@@ -31,6 +31,7 @@ from protviz.analysis.points import (
     selection_fasta,
 )
 from protviz.analysis.projection import METHOD_NAMES, METHODS, METRICS, Projection, ProjectionParams
+from protviz.analysis.projection_jobs import background_points
 from protviz.analysis.quality import QUALITY_COLUMN_HELP, QUALITY_COLUMNS, QUALITY_HELP
 from protviz.analysis.sources import CoveredVectors
 from protviz.app import state
@@ -42,6 +43,7 @@ from protviz.app.model_caches import (
     cached_split,
     cached_vectors,
 )
+from protviz.app.panels.background import Pending, background_projection, meanwhile_params
 from protviz.app.panels.embeddings import kind_help, kind_link_values, no_run_vectors
 from protviz.app.state import EXPLORE_VIEW, ExploreKeys
 from protviz.core.dataset import Dataset
@@ -77,12 +79,16 @@ class View:
         params: The projection.
         color: What colours the points.
         side_by_side: Whether averaged and learned are shown side by side.
+        contours: Whether each colour's density contours are drawn (2-D, categories).
+        hidden: The classes left out of the plots and the selection (in class order).
     """
 
     kind: str
     params: ProjectionParams
     color: str
     side_by_side: bool
+    contours: bool = False
+    hidden: tuple[str, ...] = ()
 
     @property
     def kinds(self) -> list[str]:
@@ -107,10 +113,12 @@ class Search:
 
 @dataclass(frozen=True)
 class Embedded:
-    """One embedding's vectors (with the data set rows they cover) and its projection."""
+    """One embedding's vectors (with the data set rows they cover) and its projection
+    (while a background t-SNE or UMAP runs: the PCA, and the job in ``pending``)."""
 
     covered: CoveredVectors
     projection: Projection
+    pending: Pending | None = None
 
 
 def run_vectors(run: RunInfo, dataset: Dataset, kind: str) -> np.ndarray:
@@ -151,14 +159,22 @@ def _cache_run_id(run: RunInfo | None, kind: str) -> str:
 def project_kinds(
     run: RunInfo | None, dataset: Dataset, kinds: list[str], params: ProjectionParams
 ) -> dict[str, Embedded]:
-    """The vectors and projections of ``kinds`` (cached), by kind."""
+    """The vectors and projections of ``kinds`` (cached), by kind. A t-SNE or UMAP of
+    many points runs in the background (:mod:`protviz.app.panels.background`)."""
     embedded = {}
     for kind in kinds:
         covered = kind_vectors(run, dataset, kind)
-        projection = cached_projection(
-            _cache_run_id(run, kind), dataset.content_hash, kind, params, covered.vectors
+        cache_key = (_cache_run_id(run, kind), dataset.content_hash, kind)
+        projected = (
+            background_projection(cache_key, params, covered.vectors)
+            if params.method != "pca" and len(covered.vectors) >= background_points()
+            else cached_projection(*cache_key, params, covered.vectors)
         )
-        embedded[kind] = Embedded(covered, projection)
+        if isinstance(projected, Pending):
+            meanwhile = cached_projection(*cache_key, meanwhile_params(params), covered.vectors)
+            embedded[kind] = Embedded(covered, meanwhile, projected)
+        else:
+            embedded[kind] = Embedded(covered, projected)
     return embedded
 
 
@@ -186,14 +202,16 @@ def bind_view(points: pd.DataFrame) -> list[str]:
         state.bind_to_link(
             widget, choices=choices.get(widget.parameter), bounds=BOUNDS.get(widget.parameter)
         )
+    state.bind_shown_classes(sorted(set(points["label"])))
     colors = list(choices["color"])
     if state.widget_value(ExploreKeys.COLOR) not in colors:  # e.g. "predicted" without a run
         state.set_widget_value(ExploreKeys.COLOR, "label")
     return colors
 
 
-def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool) -> View:
-    """Embedding, projection and colour widgets (side by side only with a run)."""
+def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool, classes: list[str]) -> View:
+    """Embedding, projection and colour widgets (side by side only with a run), and the
+    classes shown."""
     kind_column, method_column, dims_column, color_column = st.columns([2, 1, 1, 2])
     kind = kind_column.radio(
         "Embedding",
@@ -215,12 +233,42 @@ def view_ui(colors: list[str], kinds: dict[str, str], with_run: bool) -> View:
     )
     with st.expander("Projection parameters"):
         params = _projection_ui(method, dims)
-    side_by_side = st.toggle(
+    side_by_side, contours = _overlay_ui(dims, with_run)
+    shown = st.multiselect(
+        "Classes shown",
+        classes,
+        key=ExploreKeys.CLASSES,
+        placeholder="No class is shown: choose one or more",
+        help="Only sequences of these classes (their true label) are drawn and listed in "
+        "the selection. The embedding-quality numbers, the nearest neighbours and the "
+        "exports still use every sequence.",
+    )
+    return View(
+        kind=kind,
+        params=params,
+        color=color,
+        side_by_side=side_by_side and with_run,
+        contours=contours and dims == 2,
+        hidden=tuple(name for name in classes if name not in shown),
+    )
+
+
+def _overlay_ui(dims: int, with_run: bool) -> tuple[bool, bool]:
+    """Side by side (only with a run) and density contours (2-D only)."""
+    side_column, contours_column = st.columns(2)
+    side_by_side = side_column.toggle(
         "Averaged and learned side by side (what the architecture adds)",
         key=ExploreKeys.SIDE,
         disabled=not with_run,
     )
-    return View(kind=kind, params=params, color=color, side_by_side=side_by_side and with_run)
+    contours = contours_column.checkbox(
+        "Density contours per colour",
+        key=ExploreKeys.CONTOURS,
+        disabled=dims != 2,
+        help="Where each class (or other category) is densest: three contour lines per "
+        "colour, at 20%, 45% and 70% of its peak. 2-D plots coloured by a category only.",
+    )
+    return side_by_side, contours
 
 
 def _projection_ui(method: str, dims: int) -> ProjectionParams:
@@ -283,8 +331,8 @@ def scatter_ui(
     names: dict[str, str],
     classes: list[str],
 ) -> list[int]:
-    """One scatter plot per kind shown, side by side (titles wrapped to fit). Returns the
-    data set rows selected.
+    """One scatter plot per kind shown, side by side (titles wrapped to fit), of the
+    points of the classes shown. Returns the data set rows selected (of those classes).
 
     Args:
         embedded: The kinds shown, by kind.
@@ -296,21 +344,29 @@ def scatter_ui(
         names: Kind -> its name.
         classes: The data set's classes (one colour per class).
     """
+    kept = ~shown["label"].isin(view.hidden).to_numpy()
+    if not kept.any():
+        st.info("No class is shown: choose one or more under Classes shown.")
+        return []
+    drawn = shown[kept] if view.hidden else shown  # no copy of every point when none is hidden
+    highlight = search.highlight[drawn.index.to_numpy()]
+    neighbours = neighbours.within(kept)
     events = []
-    highlight = search.highlight[shown.index.to_numpy()]
     width = TITLE_WIDTH[len(view.kinds)]
     for column, kind in zip(st.columns(len(view.kinds)), view.kinds, strict=True):
         projection = embedded[kind].projection
         title = f"{names[kind]} embedding, {projection.params.describe()}"
         figure = plots.embedding_scatter_figure(
-            projection.coordinates,
-            shown,
+            projection.coordinates[kept] if view.hidden else projection.coordinates,
+            drawn,
             view.color,
             title=plots.wrap_title(title, width),
             highlight=highlight,
             neighbours=neighbours.rows,
             anchor=neighbours.anchor,
             classes=classes,
+            contours=view.contours,
+            every_value=shown[view.color],
         )
         events.append(
             column.plotly_chart(
@@ -320,7 +376,8 @@ def scatter_ui(
                 selection_mode=("points", "box", "lasso"),
             )
         )
-    return sorted({row for event in events for row in selected_rows(event)})
+    selected = {row for event in events for row in selected_rows(event)}
+    return sorted(selected & set(drawn.index))  # a selection made before a class was hidden
 
 
 def share_values(
@@ -339,6 +396,7 @@ def share_values(
         "q": search.query,
         "regex": search.regex or None,
         "side": view.side_by_side or None,
+        state.HIDDEN_CLASSES_PARAMETER: list(view.hidden),
         "seq": state.widget_value(ExploreKeys.NEIGHBOUR_OF),
         **neighbours_shown,
     }
@@ -506,7 +564,7 @@ def quality_ui(
                 _cache_run_id(run, kind),
                 dataset.content_hash,
                 kind,
-                params,
+                embedded[kind].projection.params,
                 described,
                 embedded[kind].covered.vectors[kept[kind]],
                 labels[embedded[kind].covered.rows[kept[kind]]],
