@@ -83,6 +83,15 @@ def test_class_weighting_is_automatic_for_imbalanced_classes():
     assert class_weighting(["a"] * 30 + ["b"] * 10, False)[0] is False
 
 
+def test_automatic_weighting_leaves_conv_attention_unweighted():
+    imbalanced = ["a"] * 30 + ["b"] * 10
+    weighted, reason = class_weighting(imbalanced, None, "conv_attention")
+    assert weighted is False
+    assert "conv_attention is trained unweighted" in reason and "3.0 times" in reason
+    assert class_weighting(imbalanced, True, "conv_attention")[0] is True  # by hand
+    assert class_weighting(imbalanced, None, "mean")[0] is True
+
+
 def test_class_weighting_makes_a_rare_class_predicted():
     dataset = composition_dataset({"common": 300, "rare": 20}, seed=3, enrichment=6)
     result = train(dataset, MEAN, save=False)

@@ -35,6 +35,14 @@ from protviz.model.clusters import cluster_sequences
 IMBALANCE_RATIO = 1.5
 """Largest / smallest training class size above which classes are weighted by default."""
 
+UNWEIGHTED_BY_DEFAULT = ("conv_attention",)
+"""Architectures that "automatic" never weights. Weighted, ``conv_attention`` stayed near
+chance on MultiLoc (imbalance 14 to 1): validation accuracy 0.07, 0.22, 0.17, 0.18 in its
+first four epochs at its defaults, against 0.53 and 0.62 in two epochs unweighted (0.28
+and 0.29 with square-root weights); BENCHMARKS.md, "Class weighting and convergence".
+The Train page offers weighting by hand, and a class that is never predicted is named
+in the results."""
+
 MISSING_GROUP = "(no value)"
 """The group of sequences whose split column is empty (they stay together)."""
 
@@ -389,14 +397,18 @@ def balanced_class_weights(label_ids: np.ndarray, num_classes: int) -> np.ndarra
     return weights
 
 
-def class_weighting(labels: Sequence[str], setting: bool | None = None) -> tuple[bool, str]:
+def class_weighting(
+    labels: Sequence[str], setting: bool | None = None, arch: str | None = None
+) -> tuple[bool, str]:
     """Whether to weight classes in training, and why, in words.
 
     Args:
         labels: Label per training sequence.
         setting: True or False to decide by hand; None (automatic) weights the
             classes when the largest holds more than :data:`IMBALANCE_RATIO`
-            times the sequences of the smallest.
+            times the sequences of the smallest, unless ``arch`` is one of
+            :data:`UNWEIGHTED_BY_DEFAULT`.
+        arch: The architecture trained (None: decide on the classes alone).
 
     Returns:
         The decision and its reason, e.g. ``(True, "the classes are imbalanced:
@@ -407,6 +419,12 @@ def class_weighting(labels: Sequence[str], setting: bool | None = None) -> tuple
     sizes = f"the largest has {ratio:.1f} times the training sequences of the smallest"
     if setting is not None:
         return bool(setting), f"set by hand ({sizes})"
+    if ratio > IMBALANCE_RATIO and arch in UNWEIGHTED_BY_DEFAULT:
+        return False, (
+            f"{sizes}, but {arch} is trained unweighted unless you ask: weighted, its training "
+            "stalled near chance on imbalanced data; turn weighting on if a class is never "
+            "predicted"
+        )
     if ratio > IMBALANCE_RATIO:
         return True, f"the classes are imbalanced: {sizes} (> {IMBALANCE_RATIO})"
     return False, f"the classes are balanced enough: {sizes} (<= {IMBALANCE_RATIO})"

@@ -461,7 +461,9 @@ def _prepare(dataset: Dataset, config: TrainingConfig) -> _Prepared:
             truncation=config.truncation,
         )
     tokens = encode_all(inputs, config.max_length, config.truncation)
-    weighted, reason = class_weighting(labels[split.train].tolist(), config.class_weights)
+    weighted, reason = class_weighting(
+        labels[split.train].tolist(), config.class_weights, config.arch
+    )
     return _Prepared(split, class_names, label_ids, tokens, weighted, reason, inputs)
 
 

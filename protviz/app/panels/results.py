@@ -131,8 +131,13 @@ def never_predicted_ui(run: RunInfo) -> None:
         as_text(
             f"Never predicted on the test set: {named}. Recall is 0 for "
             f"{'it' if len(missed) == 1 else 'them'}, precision undefined (—), and macro F1 "
-            "counts them as 0. Class weighting (on by default when classes are imbalanced), "
-            "more epochs or more sequences of these classes can help."
+            "counts them as 0. "
+            + (
+                "Training again with class weighting on (Train page, 'Weight classes by "
+                "inverse frequency'), more epochs or more sequences of these classes can help."
+                if not run.record.class_weighted
+                else "More epochs or more sequences of these classes can help."
+            )
         ),
         icon=":material/visibility_off:",
     )

@@ -163,7 +163,9 @@ def _split_settings_ui(dataset: Dataset) -> dict[str, object]:
         default="automatic",
         key=TrainKeys.CLASS_WEIGHTS,
         help="Automatic: when the largest training class has more than "
-        f"{IMBALANCE_RATIO} times the sequences of the smallest, so rare classes get predicted.",
+        f"{IMBALANCE_RATIO} times the sequences of the smallest, so rare classes get predicted "
+        "(never for conv_attention, whose training stalls when weighted; turn it on by hand "
+        "if a class is never predicted).",
     )
     kind = st.radio(
         "Split", list(SPLIT_HELP), captions=list(SPLIT_HELP.values()), horizontal=False,
@@ -231,7 +233,7 @@ def _class_weighting_note(dataset: Dataset, config: TrainingConfig) -> str:
     """Whether training will weight the classes, and why (on this split's training part)."""
     split = split_dataset(dataset, config)
     weighted, reason = class_weighting(
-        [dataset.labels[i] for i in split.train], config.class_weights
+        [dataset.labels[i] for i in split.train], config.class_weights, config.arch
     )
     if weighted:
         return (
