@@ -58,9 +58,12 @@ RINGS = ("search matches", "nearest neighbours", "chosen sequence")
 
 
 def plotted_points(at: AppTest) -> int:
-    """How many points the first scatter plot draws (search rings and the star left out)."""
+    """How many points the first scatter plot draws (search rings and the star left out;
+    the legend's entries are empty traces)."""
     figure = json.loads(at.get("plotly_chart")[0].proto.spec)
-    return sum(len(trace["customdata"]) for trace in figure["data"] if trace["name"] not in RINGS)
+    return sum(
+        len(trace.get("customdata", [])) for trace in figure["data"] if trace["name"] not in RINGS
+    )
 
 
 def quality(at: AppTest):
