@@ -119,7 +119,8 @@ def _add_hyper_parameters(parser: argparse.ArgumentParser) -> None:
     hyper.add_argument(
         "--class-weights",
         action=argparse.BooleanOptionalAction,
-        help="weight classes by inverse frequency (default: when the classes are imbalanced)",
+        help="weight classes by inverse frequency (default: when the classes are imbalanced, "
+        "except for conv_attention)",
     )
     hyper.add_argument(
         "--ignore-split",
