@@ -109,8 +109,10 @@ def test_training_progress_cancel_and_exactly_one_new_run(page, server):
     before = {run.run_id for run in runs.list_runs(server.home)}
     page.goto(f"{server.url}/train")
     choose_architecture(page, "mean")
-    set_number(page, "Epochs (most)", 8)
-    set_number(page, "Early-stopping patience (epochs)", 8)
+    # Long enough (about 20 s) for the live view, refreshed every second, to show the
+    # progress bar at least twice before the job ends.
+    set_number(page, "Epochs (most)", 40)
+    set_number(page, "Early-stopping patience (epochs)", 40)
     page.get_by_role("button", name="Start training").click()
     page.locator("[data-testid='stProgress']").first.wait_for()
     page.wait_for_function(
