@@ -247,7 +247,8 @@ def add_project_job(commands: Commands) -> None:
         help="run a queued background projection in this process (what the web app starts)",
         description="Run the t-SNE or UMAP projection queued in FOLDER "
         "($PROTVIZ_HOME/projections/<key>/: request.json, vectors.npy) at lower priority "
-        "($PROTVIZ_JOB_NICE, default 10), writing its progress to status.json and its "
+        "($PROTVIZ_JOB_NICE, default 10; on Linux also SCHED_IDLE unless $PROTVIZ_JOB_IDLE=0), "
+        "writing its progress to status.json and its "
         "result to coordinates.npy and result.json, then starts the next queued projection. "
         "SIGTERM stops it (nothing is kept). A projection that fails exits with status 2, "
         "its reason on stderr.",
