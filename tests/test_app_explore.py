@@ -65,6 +65,8 @@ def test_explore_draws_density_contours_when_asked(explore):
     explore.checkbox(key="explore_contours").check().run()
     assert not explore.exception
     assert len(contours()) == 2  # one per class of the motif toy
+    assert explore.query_params["contours"] == "true"  # and the share link keeps them
+    assert any("contours=true" in c.value for c in explore.code if "?" in c.value)
 
 
 def test_explore_search_and_neighbours(explore):

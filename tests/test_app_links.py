@@ -51,8 +51,10 @@ def test_an_explore_link_restores_the_view(home):
         q="toy0003",
         seq="toy0002_m",
         k="5",
+        contours="true",
     )
     assert not at.exception
+    assert at.checkbox(key="explore_contours").value
     assert at.radio(key="explore_kind").value == "learned"
     assert at.selectbox(key="explore_method").value == "umap"
     assert at.slider(key="explore_n_neighbors").value == 20
@@ -73,6 +75,7 @@ def test_an_explore_link_restores_the_view(home):
         "q=toy0003",
         "seq=toy0002_m",
         "k=5",
+        "contours=true",
     ):
         assert part in link
     # The URL itself keeps the non-default values, and the run and data set.

@@ -56,6 +56,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "q": ("Explore", "search text"),
     "regex": ("Explore", "`true`: the search is a regular expression"),
     "side": ("Explore", "`true`: averaged and learned side by side"),
+    "contours": ("Explore", "`true`: each colour's density contours (2-D plots)"),
     "hide": ("Explore", "classes left out of the plot and the selection, comma-separated"),
     "seq": ("Explore, Attention", "selected sequence ID (Explore: its neighbours are ringed)"),
     "k": ("Explore", "number of nearest neighbours"),

@@ -297,6 +297,7 @@ EXPLORE_VIEW: tuple[LinkedWidget, ...] = (
     LinkedWidget("metric", ExploreKeys.METRIC, "euclidean"),
     LinkedWidget("seed", ExploreKeys.SEED, 0),
     LinkedWidget("side", ExploreKeys.SIDE, False),
+    LinkedWidget("contours", ExploreKeys.CONTOURS, False),
     LinkedWidget("q", ExploreKeys.QUERY, ""),
     LinkedWidget("regex", ExploreKeys.REGEX, False),
     LinkedWidget("k", ExploreKeys.NEIGHBOURS, 10),

@@ -396,6 +396,7 @@ def share_values(
         "q": search.query,
         "regex": search.regex or None,
         "side": view.side_by_side or None,
+        "contours": view.contours or None,
         state.HIDDEN_CLASSES_PARAMETER: list(view.hidden),
         "seq": state.widget_value(ExploreKeys.NEIGHBOUR_OF),
         **neighbours_shown,
