@@ -215,3 +215,56 @@ def test_project_job_exits_with_status_0_when_the_projection_is_done(tmp_path):
     assert ended.returncode == 0, ended
     assert ended.stdout.strip().endswith(": done")
     assert jobs.load_projection_result(folder).coordinates.shape == (60, 2)
+
+
+DAY = 24 * 3600.0
+
+
+def fake_job(root: Path, name: str, state: str, age: float) -> Path:
+    """A job folder in ``state`` whose status (and result) were last written ``age`` ago."""
+    folder = root / name
+    folder.mkdir(parents=True)
+    status: dict = {"state": state, "queued": time.time() - age}
+    if state == "running":  # this very process is its worker: alive
+        status["worker"] = jobs.current_worker().to_dict()
+    (folder / "status.json").write_text(json.dumps(status))
+    written = [folder / "status.json"]
+    if state == "done":
+        np.save(folder / "coordinates.npy", np.zeros((3, 2), dtype=np.float32))
+        result = {"params": {"method": "pca"}, "messages": [], "explained_variance": []}
+        (folder / "result.json").write_text(json.dumps(result))
+        written += [folder / "coordinates.npy", folder / "result.json"]
+    for path in written:
+        os.utime(path, (time.time() - age, time.time() - age))
+    return folder
+
+
+def test_tidying_removes_unused_results_and_old_failures_but_never_a_live_job(tmp_path):
+    root = tmp_path / "projections"
+    fresh = fake_job(root, "fresh", "done", age=DAY)
+    stale = fake_job(root, "stale", "done", age=40 * DAY)
+    new_failure = fake_job(root, "new_failure", "failed", age=3600)
+    old_failure = fake_job(root, "old_failure", "failed", age=2 * DAY)
+    old_cancel = fake_job(root, "old_cancel", "cancelled", age=2 * DAY)
+    running = fake_job(root, "running", "running", age=60 * DAY)
+    queued = fake_job(root, "queued", "queued", age=60 * DAY)
+    assert jobs.tidy_projections(root) == 3
+    for gone in (stale, old_failure, old_cancel):
+        assert not gone.exists()
+    for kept in (fresh, new_failure, running, queued):
+        assert kept.exists()
+    assert sorted(path.name for path in root.iterdir() if path.is_dir()) == sorted(
+        ["fresh", "new_failure", "running", "queued"]
+    )
+
+
+def test_tidying_keeps_the_most_recently_drawn_results(tmp_path):
+    root = tmp_path / "projections"
+    older = fake_job(root, "older", "done", age=3 * DAY)
+    newer = fake_job(root, "newer", "done", age=2 * DAY)
+    # Drawing the older one marks it used, so it is now the one kept.
+    assert jobs.load_projection_result(older).coordinates.shape == (3, 2)
+    assert jobs.tidy_projections(root, keep_done=1) == 1
+    assert older.exists() and not newer.exists()
+    # A missing folder is nothing to tidy.
+    assert jobs.tidy_projections(tmp_path / "nowhere") == 0

@@ -12,6 +12,11 @@ server and share link that asks for the same projection finds the same folder:
   variance): the result, written only by a job that was not cancelled;
 - ``cancel``: the flag a cancel leaves; ``worker.log``: the worker's output.
 
+Finished results are kept while they are used: :func:`tidy_projections` (run whenever a
+job is asked for) removes results unused for :data:`KEEP_UNUSED_DAYS` days or beyond the
+:data:`KEEP_DONE` most recently used, and failed or cancelled jobs after a day; queued and
+running jobs are never touched. A removed projection is simply computed again when asked for.
+
 The worker is ``python -m protviz project-job <folder>`` (:func:`run_projection_job`),
 started at lower priority, in its own session, so the server stays responsive and the
 job outlives a page that closes. At most one projection runs per store at a time: the
@@ -27,6 +32,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -41,7 +47,7 @@ import numpy as np
 from protviz.analysis.projection import Projection, ProjectionParams, project
 from protviz.core.errors import ProtvizError
 from protviz.core.job_record import WorkerInfo
-from protviz.core.store import exclusive_lock, store_root, write_text_atomically
+from protviz.core.store import TEMP_PREFIX, exclusive_lock, store_root, write_text_atomically
 from protviz.model.jobs import whole_number_setting
 from protviz.model.processes import current_worker, process_start, this_host, worker_alive
 from protviz.model.scheduler import PROJECT_ROOT, worker_environment
@@ -72,6 +78,18 @@ STATUS_SECONDS = 0.5
 
 STATES = ("queued", "running", "done", "failed", "cancelled")
 """What a job's status says; a folder with no status has no job ("none")."""
+
+KEEP_UNUSED_DAYS = 30.0
+"""A finished projection not drawn for this many days is tidied away."""
+
+KEEP_DONE = 200
+"""The most finished projections kept (the most recently drawn first)."""
+
+KEEP_ENDED_HOURS = 24.0
+"""Failed and cancelled jobs (and folders with no job) are tidied away after this long."""
+
+USED_TOUCH_SECONDS = 3600.0
+"""Drawing a result marks it used at most this often (a write per draw is not needed)."""
 
 
 class ProjectionQueueFullError(ProtvizError):
@@ -267,6 +285,7 @@ def start_projection_job(
             _check_room(root)
             _queue(folder, vectors, params)
             _start_next(root, command)
+        _tidy(root, time.time(), KEEP_UNUSED_DAYS, KEEP_DONE, keep=folder)
     return job_state(folder)
 
 
@@ -298,8 +317,14 @@ def _check_room(root: Path) -> None:
 
 
 def _job_folders(root: Path) -> list[Path]:
-    """The job folders in ``root`` (none when it does not exist)."""
-    return [folder for folder in root.iterdir() if folder.is_dir()] if root.is_dir() else []
+    """The job folders in ``root`` (none when it does not exist; not those being deleted)."""
+    if not root.is_dir():
+        return []
+    return [
+        folder
+        for folder in root.iterdir()
+        if folder.is_dir() and not folder.name.startswith(TEMP_PREFIX)
+    ]
 
 
 def _queue(folder: Path, vectors: np.ndarray, params: ProjectionParams) -> None:
@@ -382,6 +407,7 @@ def load_projection_result(folder: Path) -> Projection:
         raise ProtvizError(f"The projection in {folder} has no result yet.")
     result = _read_json(folder / "result.json")
     coordinates = np.load(folder / "coordinates.npy", allow_pickle=False)
+    _mark_used(folder)
     return Projection(
         coordinates,
         ProjectionParams(**result["params"]),
@@ -471,3 +497,83 @@ def _save_result(folder: Path, projection: Projection) -> None:
         write_text_atomically(folder / "result.json", json.dumps(result))
         (folder / "vectors.npy").unlink(missing_ok=True)
         _write_status(folder, "done", stage="done", fraction=1.0)
+
+
+# --------------------------------------------------------------------------- tidying
+
+
+def tidy_projections(
+    root: Path,
+    *,
+    now: float | None = None,
+    keep_days: float = KEEP_UNUSED_DAYS,
+    keep_done: int = KEEP_DONE,
+) -> int:
+    """Remove old projection jobs from ``root`` (a projections folder).
+
+    Finished results not drawn for ``keep_days`` days, and all but the ``keep_done`` most
+    recently drawn, go; failed and cancelled jobs (and folders with no job) go
+    :data:`KEEP_ENDED_HOURS` hours after they ended. Queued and running jobs stay.
+
+    Args:
+        root: The projections folder (:func:`projections_root`); nothing happens if it
+            does not exist.
+        now: The time to judge ages by (default: now).
+        keep_days: Days an unused result is kept.
+        keep_done: The most results kept.
+
+    Returns:
+        The number of job folders removed.
+    """
+    if not root.is_dir():
+        return 0
+    with exclusive_lock(root / QUEUE_LOCK):
+        return _tidy(root, time.time() if now is None else now, keep_days, keep_done)
+
+
+def _tidy(
+    root: Path, now: float, keep_days: float, keep_done: int, keep: Path | None = None
+) -> int:
+    """:func:`tidy_projections` with the queue lock held; ``keep`` is never removed."""
+    done: list[tuple[float, Path]] = []
+    doomed: list[Path] = []
+    for folder in _job_folders(root):
+        if folder == keep:
+            continue
+        state = _settled_state(folder)
+        if state == "done":
+            done.append((_last_used(folder), folder))
+        elif state not in ("queued", "running") and (
+            now - _modified(folder / "status.json", folder) > KEEP_ENDED_HOURS * 3600
+        ):
+            doomed.append(folder)
+    done.sort(reverse=True)
+    cutoff = now - keep_days * 24 * 3600
+    doomed += [
+        folder for rank, (used, folder) in enumerate(done) if rank >= keep_done or used < cutoff
+    ]
+    for folder in doomed:
+        trash = root / f"{TEMP_PREFIX}deleted-{folder.name}"
+        os.rename(folder, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    return len(doomed)
+
+
+def _modified(path: Path, fallback: Path) -> float:
+    """When ``path`` was last written (``fallback``'s time if it does not exist)."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return fallback.stat().st_mtime
+
+
+def _last_used(folder: Path) -> float:
+    """When a finished projection was last drawn (or written)."""
+    return _modified(folder / "result.json", folder)
+
+
+def _mark_used(folder: Path) -> None:
+    """Note that a result was drawn now (at most once per :data:`USED_TOUCH_SECONDS`)."""
+    with contextlib.suppress(OSError):
+        if time.time() - _last_used(folder) > USED_TOUCH_SECONDS:
+            os.utime(folder / "result.json")
