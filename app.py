@@ -1,9 +1,10 @@
-"""protviz: the Streamlit entry point. Page config, navigation, and the training queue
-kept moving (workers start and are watched whatever page is open)."""
+"""protviz: the Streamlit entry point. Page config, navigation, the training queue kept
+moving (workers start and are watched whatever page is open), and the model pages' code
+imported in the background once the first page is drawn."""
 
 import streamlit as st
 
-from protviz.app.caches import keep_jobs_moving
+from protviz.app.caches import keep_jobs_moving, preload_model_pages
 
 st.set_page_config(page_title="protviz", page_icon=":dna:", layout="wide")
 keep_jobs_moving()
@@ -37,3 +38,4 @@ navigation = st.navigation(
     ]
 )
 navigation.run()
+preload_model_pages()

@@ -76,6 +76,13 @@ def test_run_embeddings_are_cached_in_the_run_folder(demo):
     assert len(cached) == 1
     np.testing.assert_array_equal(run_embeddings(run, DATASET, "learned"), first)
 
+    def no_model():
+        raise AssertionError("the model was loaded although the vectors are cached")
+
+    # Cached vectors need no model: the loader is not called.
+    np.testing.assert_array_equal(run_embeddings(run, DATASET, "learned", loader=no_model), first)
+    assert run_embeddings(run, DATASET, "averaged", loader=lambda: model).shape[0] == len(DATASET)
+
 
 def test_unknown_kind_is_refused(demo):
     _, model = demo

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -23,3 +26,34 @@ def test_tracebacks_are_never_shown_and_bare_strings_never_written():
     config = settings()
     assert config["client"]["showErrorDetails"] == "none"
     assert config["runner"]["magicEnabled"] is False
+
+
+PRELOAD = (
+    "import sys\n"
+    "from protviz.app.caches import preload_model_pages\n"
+    "assert 'tensorflow' not in sys.modules\n"
+    "thread = preload_model_pages()\n"
+    "if thread is not None:\n"
+    "    thread.join(120)\n"
+    "print('tensorflow' in sys.modules, 'protviz.app.model_caches' in sys.modules)\n"
+)
+
+
+def preloaded(env: dict[str, str]) -> str:
+    """What a fresh process has imported after :func:`preload_model_pages`."""
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=CONFIG.parent.parent,
+        env={**os.environ, **env},
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_the_server_imports_the_model_pages_code_in_the_background_unless_told_not_to():
+    # A share link to a model page must not wait for TensorFlow's import (issue 15).
+    assert preloaded({"PROTVIZ_PRELOAD": "1"}) == "True True"
+    assert preloaded({"PROTVIZ_PRELOAD": "0"}) == "False False"

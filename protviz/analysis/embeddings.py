@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,14 +112,20 @@ def run_embeddings(
     kind: EmbeddingKind,
     *,
     model: keras.Model | None = None,
+    loader: Callable[[], keras.Model] | None = None,
 ) -> np.ndarray:
     """Per-sequence vectors of a saved run on a data set, cached in the run folder.
+
+    The model is needed only when the vectors are not cached yet: a cached call reads a
+    file and loads nothing.
 
     Args:
         run: The saved run.
         dataset: The sequences to embed.
         kind: ``averaged``, ``learned`` or ``probabilities``.
-        model: The run's model, if already loaded (else it is loaded safely).
+        model: The run's model, if already loaded.
+        loader: Else a function that returns it, called only when the vectors must be
+            computed (e.g. a cache of loaded models). Neither: it is loaded safely.
 
     Returns:
         Shape ``(len(dataset), features)``, float32, in data set order.
@@ -130,7 +136,7 @@ def run_embeddings(
         if cached.shape[0] == len(dataset):
             return cached
     if model is None:
-        model = load_model(run.run_id, run.path.parent)
+        model = loader() if loader is not None else load_model(run.run_id, run.path.parent)
     vectors = model_embeddings(
         model,
         dataset.sequences,

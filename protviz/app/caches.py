@@ -8,6 +8,10 @@ are cached in :mod:`protviz.app.model_caches`.
 
 from __future__ import annotations
 
+import importlib
+import os
+import threading
+
 import pandas as pd
 import streamlit as st
 
@@ -24,6 +28,33 @@ from protviz.model.scheduler import JobScheduler
 
 STALE_AFTER_SECONDS = 3600
 """Temporary folders in the store untouched this long are left over from a crash."""
+
+PRELOAD_ENV = "PROTVIZ_PRELOAD"
+"""Environment variable: ``0`` turns off importing the model pages' code in the background."""
+
+MODEL_PAGES_MODULE = "protviz.app.model_caches"
+"""The module every model page imports (it loads TensorFlow and Keras)."""
+
+
+@st.cache_resource(show_spinner=False)
+def preload_model_pages() -> threading.Thread | None:
+    """Import the model pages' code (TensorFlow and Keras: about 6 s of one core) in a
+    background thread, once per server process.
+
+    Called after the first page a server shows is drawn, so that the first visit to a
+    model page, often a colleague's share link, does not wait for the import. Returns the
+    thread, or None when :data:`PRELOAD_ENV` is ``0``.
+    """
+    if os.environ.get(PRELOAD_ENV, "1").strip().lower() in {"0", "false", "no", "off"}:
+        return None
+    thread = threading.Thread(
+        target=importlib.import_module,
+        args=(MODEL_PAGES_MODULE,),
+        name="protviz-preload",
+        daemon=True,
+    )
+    thread.start()
+    return thread
 
 
 def store_folder() -> str:

@@ -79,9 +79,10 @@ def cached_summary(config: TrainingConfig, num_classes: int) -> pd.DataFrame:
 def cached_vectors(
     run_id: str, run_path: str, dataset_hash: str, kind: str, _dataset: Dataset
 ) -> np.ndarray:
-    """Per-sequence vectors of a run on a data set (cached on disk in the run folder too)."""
+    """Per-sequence vectors of a run on a data set (cached on disk in the run folder too:
+    then the model is not even loaded)."""
     run = runs.get_run(run_id)
-    return run_embeddings(run, _dataset, kind, model=cached_model(run_id, run_path))
+    return run_embeddings(run, _dataset, kind, loader=lambda: cached_model(run_id, run_path))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
