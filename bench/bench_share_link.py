@@ -57,10 +57,12 @@ def time_link(browser, url: str, points: int) -> float:
 
 
 def visit_home(browser, url: str) -> None:
-    """Open the Home page once in its own context (someone used the server)."""
+    """Open the Home page once in its own context (someone used the server), and stay
+    until its script has run to the end (a visitor who leaves at once stops it)."""
     page = fresh_page(browser, 300_000)
     page.goto(url)
     page.get_by_test_id("stSidebarNavItems").wait_for()
+    page.wait_for_timeout(5_000)
     page.context.close()
 
 
