@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -52,6 +53,8 @@ def test_home_page_renders(app):
 
 
 def test_first_page_does_not_import_tensorflow():
+    # The pages' own code; the server's background preload (tests/test_server_config.py)
+    # is turned off here.
     code = (
         "import sys; from streamlit.testing.v1 import AppTest; "
         f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=60).run(); "
@@ -59,7 +62,12 @@ def test_first_page_does_not_import_tensorflow():
         "assert not at.exception; print('tensorflow' in sys.modules)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PROTVIZ_PRELOAD": "0"},
     )
     assert result.stdout.strip().splitlines()[-1] == "False"
 
