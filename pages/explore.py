@@ -21,10 +21,12 @@ from protviz.app.panels.embeddings import (
     upload_ui,
 )
 from protviz.app.panels.explore import (
+    QUALITY_TAB,
     bind_view,
     chosen_neighbours,
     neighbours_ui,
     project_kinds,
+    quality_keys,
     quality_ui,
     run_points,
     scatter_ui,
@@ -33,7 +35,7 @@ from protviz.app.panels.explore import (
     share_values,
     view_ui,
 )
-from protviz.app.state import EXPLORE_VIEW
+from protviz.app.state import EXPLORE_VIEW, ExploreKeys
 from protviz.app.widgets import current_dataset, share_link_ui
 
 use_app_navigation()
@@ -72,15 +74,22 @@ def main() -> None:
     with share_slot:
         share_link_ui(share_values(run, view, search, anchored=neighbours.anchor is not None))
 
+    # The quality table is measured only while its tab is open: on a large data set it
+    # projects and measures every embedding, which a share link should not wait for.
     selection_tab, neighbours_tab, quality_tab, export_tab = st.tabs(
-        [f"Selection ({len(rows)})", "Nearest neighbours", "Embedding quality", "Export"]
+        [f"Selection ({len(rows)})", "Nearest neighbours", QUALITY_TAB, "Export"],
+        key=ExploreKeys.TAB,
+        on_change="rerun",
     )
     with selection_tab:
         selection_ui(rows, points, dataset, run)
     with neighbours_tab:
         neighbours_ui(points, shown, neighbours, kinds[view.neighbour_kind], run)
     with quality_tab:
-        quality_ui(run, dataset, view.params, embedded, kinds)
+        if quality_tab.open:
+            quality_ui(run, dataset, view.params, embedded, kinds)
+        else:
+            state.keep_widgets(quality_keys())
     with export_tab:
         exports_ui(
             dataset,

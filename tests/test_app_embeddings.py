@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from protviz.analysis.kmer import dataset_kmer_embeddings
 from protviz.analysis.quality import knn_accuracy
+from protviz.app.panels.explore import QUALITY_TAB
 from protviz.io.builtin import load_builtin
 from protviz.io.embedding_files import (
     list_embedding_files,
@@ -67,6 +68,11 @@ def plotted_points(at: AppTest) -> int:
 
 
 def quality(at: AppTest):
+    """The quality table, with its tab opened: it is measured only while that tab is open."""
+    if "explore_tab" not in at.session_state or at.session_state["explore_tab"] != QUALITY_TAB:
+        at.session_state["explore_tab"] = QUALITY_TAB
+        at.run()
+        assert not at.exception
     return next(d.value for d in at.dataframe if "silhouette" in d.value.columns)
 
 

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from protviz.analysis.projection_jobs import cancel_projection_job, job_state, projections_root
+from protviz.app.panels.explore import QUALITY_TAB
 from tests.conftest import ROOT, copy_demo_run
 
 
@@ -25,6 +26,11 @@ def explore(tmp_path, monkeypatch) -> AppTest:
 
 
 def quality(at: AppTest):
+    """The quality table, with its tab opened: it is measured only while that tab is open."""
+    if "explore_tab" not in at.session_state or at.session_state["explore_tab"] != QUALITY_TAB:
+        at.session_state["explore_tab"] = QUALITY_TAB
+        at.run()
+        assert not at.exception
     return next(d.value for d in at.dataframe if "silhouette" in d.value.columns)
 
 
@@ -41,6 +47,24 @@ def test_explore_measures_averaged_against_learned(explore):
     # The toy's classes differ only in order: averaging cannot separate them.
     assert table.loc["learned", "5-NN accuracy"] > 0.95
     assert table.loc["averaged", "5-NN accuracy"] < 0.6
+
+
+def has_quality_table(at: AppTest) -> bool:
+    return any("silhouette" in d.value.columns for d in at.dataframe)
+
+
+def test_the_quality_table_is_measured_only_while_its_tab_is_open(explore):
+    # A share link to a large data set must not wait for every embedding to be measured.
+    assert not has_quality_table(explore)
+    assert len(quality(explore)) == 4
+    explore.checkbox(key="explore_measure_all_pca").uncheck().run()
+    assert list(quality(explore).index) == ["averaged"]
+    explore.session_state["explore_tab"] = "Export"
+    explore.run()
+    assert not explore.exception and not has_quality_table(explore)
+    explore.session_state["explore_tab"] = QUALITY_TAB
+    explore.run()
+    assert list(quality(explore).index) == ["averaged"]  # its setting came back as left
 
 
 def test_explore_side_by_side_draws_two_plots(explore):

@@ -31,9 +31,11 @@ BUILTIN_SEQUENCES = "1,000"
 
 @dataclass(frozen=True)
 class Refused:
-    """The page shows an error containing ``fragment`` and keeps the current data set."""
+    """The page shows an error containing ``fragment`` and keeps the current data set;
+    ``on_use``: only once "Use this data set" is pressed (the label rule is applied)."""
 
     fragment: str
+    on_use: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,9 @@ OUTCOMES: dict[str, Refused | Parsed] = {
     "ids_path_traversal.fasta": Parsed(4, ("a", "b", "a", "b")),
     # Labels.
     "missing_labels_some.fasta": Parsed(6, ("a", "b", "a"), remark="'P7', 'P8|'"),
-    "missing_labels_all.fasta": Refused("No record of 'missing_labels_all.fasta' has a label"),
+    "missing_labels_all.fasta": Refused(
+        "No record of 'missing_labels_all.fasta' has a label", on_use=True
+    ),
     "one_class_only.fasta": Parsed(4, ("cytoplasmic",) * 4, remark="needs at least two classes"),
     "labels_with_html.fasta": Parsed(6, (SCRIPT, IMG, SCRIPT, IMG)),
     "labels_with_markdown.fasta": Parsed(6, (BOLD, LINK, BOLD, LINK)),
@@ -109,7 +113,9 @@ OUTCOMES: dict[str, Refused | Parsed] = {
     "table_excel_workbook.csv": Refused("is a binary file (an Excel workbook?)"),
     "table_one_column.csv": Refused("has 1 column(s); it needs at least two"),
     "table_empty.csv": Refused("The label table 'table_empty.csv' is empty"),
-    "table_ids_do_not_match.csv": Refused("check that the table's IDs match the FASTA IDs"),
+    "table_ids_do_not_match.csv": Refused(
+        "check that the table's IDs match the FASTA IDs", on_use=True
+    ),
     "table_ragged_rows.tsv": Refused("has 2 more cell(s) than its header line"),
     "table_html_labels.csv": Parsed(4, (SCRIPT, IMG, BOLD, LINK)),
 }
@@ -202,6 +208,9 @@ def test_bad_input_through_the_data_page(name):
     expected = OUTCOMES[name]
 
     at = upload_through_data_page(name)
+    if isinstance(expected, Refused):  # refused at once, or (on_use) only when applied
+        shown = any(expected.fragment in plain(e.value) for e in at.error)
+        assert shown is not expected.on_use, [plain(e.value) for e in at.error]
     use_upload_if_offered(at)
 
     assert not at.exception

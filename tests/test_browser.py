@@ -10,7 +10,7 @@ from tests.browser import Server, chromium, serve_app
 from tests.conftest import data_file
 
 pytestmark = pytest.mark.browser
-pytest.importorskip("playwright.sync_api")
+playwright_api = pytest.importorskip("playwright.sync_api")
 
 TIMEOUT_MS = 60_000
 
@@ -66,6 +66,8 @@ def test_upload_shows_class_counts(page, server):
     page.get_by_role("button", name="Use this data set").click()
     page.get_by_text("Current data set: good.fasta").wait_for()
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Sequences")
+    # The previous data set's panel goes when the rerun ends: then one metric is left.
+    playwright_api.expect(metric).to_have_count(1, timeout=60_000)
     assert "9" in metric.inner_text()
     chart = page.locator("[data-testid='stPlotlyChart']").first
     chart.locator(".xtick").first.wait_for()

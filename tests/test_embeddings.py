@@ -13,10 +13,11 @@ from protviz.analysis.embeddings import (
     model_embeddings,
     run_embeddings,
 )
-from protviz.io.builtin import motif_position_dataset
+from protviz.app.caches import FEATURED_RUN
+from protviz.io.builtin import load_builtin, motif_position_dataset
 from protviz.model import runs, saved
 from protviz.model.readout import embedding_matrix
-from tests.conftest import copy_demo_run
+from tests.conftest import ROOT, copy_demo_run
 
 DEMO = "demo-motif-conv-attention"
 DATASET = motif_position_dataset(n_pairs=20)
@@ -82,6 +83,33 @@ def test_run_embeddings_are_cached_in_the_run_folder(demo):
     # Cached vectors need no model: the loader is not called.
     np.testing.assert_array_equal(run_embeddings(run, DATASET, "learned", loader=no_model), first)
     assert run_embeddings(run, DATASET, "averaged", loader=lambda: model).shape[0] == len(DATASET)
+
+
+def test_the_featured_run_ships_the_vectors_a_first_visit_draws():
+    """A colleague's link to the featured run must not wait for 19,074 sequences to go
+    through its model: the averaged and probability vectors ship in its folder, named by
+    the built-in data set's content hash, and they are what its model computes."""
+    home = ROOT / "models"
+    run = runs.get_run(FEATURED_RUN, home)
+    dataset = load_builtin("scl2205")
+    assert run.record.dataset.content_hash == dataset.content_hash
+
+    def no_model():
+        raise AssertionError("the shipped vectors are missing or stale: run make_demo_runs.py")
+
+    model = saved.load_model(FEATURED_RUN, home)
+    rows = np.random.default_rng(0).choice(len(dataset), size=24, replace=False)
+    for kind in ("averaged", "probabilities"):
+        shipped = run_embeddings(run, dataset, kind, loader=no_model)
+        fresh = model_embeddings(
+            model,
+            [dataset.sequences[i] for i in rows],
+            kind,
+            max_length=run.record.config.max_length,
+            truncation=run.record.config.truncation,
+        )
+        assert shipped.shape[0] == len(dataset)
+        np.testing.assert_allclose(shipped[rows], fresh, rtol=1e-4, atol=1e-5)
 
 
 def test_unknown_kind_is_refused(demo):

@@ -30,12 +30,14 @@ def test_tracebacks_are_never_shown_and_bare_strings_never_written():
 
 PRELOAD = (
     "import sys\n"
-    "from protviz.app.caches import preload_model_pages\n"
+    "from protviz.app import caches\n"
     "assert 'tensorflow' not in sys.modules\n"
-    "thread = preload_model_pages()\n"
+    "thread = caches.preload_model_pages()\n"
     "if thread is not None:\n"
     "    thread.join(120)\n"
-    "print('tensorflow' in sys.modules, 'protviz.app.model_caches' in sys.modules)\n"
+    "caches.load_builtin = lambda key: None  # from here on, only a cached data set is found\n"
+    "print('tensorflow' in sys.modules, 'protviz.app.model_caches' in sys.modules,\n"
+    "      caches.cached_builtin('scl2205') is not None)\n"
 )
 
 
@@ -47,13 +49,14 @@ def preloaded(env: dict[str, str]) -> str:
         text=True,
         timeout=180,
         cwd=CONFIG.parent.parent,
-        env={**os.environ, **env},
+        env={**os.environ, "PROTVIZ_HOME": str(CONFIG.parent.parent / "models"), **env},
         check=True,
     )
     return done.stdout.strip().splitlines()[-1]
 
 
 def test_the_server_imports_the_model_pages_code_in_the_background_unless_told_not_to():
-    # A share link to a model page must not wait for TensorFlow's import (issue 15).
-    assert preloaded({"PROTVIZ_PRELOAD": "1"}) == "True True"
-    assert preloaded({"PROTVIZ_PRELOAD": "0"}) == "False False"
+    # A share link to a model page must not wait for TensorFlow's import, nor for the
+    # featured run's data set to be parsed (issue 15).
+    assert preloaded({"PROTVIZ_PRELOAD": "1"}) == "True True True"
+    assert preloaded({"PROTVIZ_PRELOAD": "0"}) == "False False False"

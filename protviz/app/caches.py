@@ -19,15 +19,21 @@ from protviz.app.errors import show_error
 from protviz.core.dataset import Dataset
 from protviz.core.errors import ProtvizError
 from protviz.core.store import remove_stale_temporaries, store_root
-from protviz.io.builtin import load_builtin
+from protviz.io.builtin import builtin_key, load_builtin
 from protviz.io.datastore import datasets_root, load_dataset
 from protviz.io.embedding_files import embeddings_root
 from protviz.io.fasta import ParsedFasta, parse_fasta
 from protviz.io.labels import read_label_table
+from protviz.model import runs
 from protviz.model.scheduler import JobScheduler
 
 STALE_AFTER_SECONDS = 3600
 """Temporary folders in the store untouched this long are left over from a crash."""
+
+FEATURED_RUN = "demo-scl2205-conv-attention"
+"""The shipped run a first visit shows, when it is saved here: a conv_attention model of
+real proteins (SCL2205), whose embeddings and attention have something to show (the motif
+toy's ``mean`` run is a shapeless cloud by design)."""
 
 PRELOAD_ENV = "PROTVIZ_PRELOAD"
 """Environment variable: ``0`` turns off importing the model pages' code in the background."""
@@ -38,23 +44,40 @@ MODEL_PAGES_MODULE = "protviz.app.model_caches"
 
 @st.cache_resource(show_spinner=False)
 def preload_model_pages() -> threading.Thread | None:
-    """Import the model pages' code (TensorFlow and Keras: about 6 s of one core) in a
-    background thread, once per server process.
+    """Import the model pages' code (TensorFlow and Keras: about 6 s of one core), then
+    load the featured run's built-in data set (SCL2205: about 2 s), in a background
+    thread, once per server process.
 
     Called after the first page a server shows is drawn, so that the first visit to a
-    model page, often a colleague's share link, does not wait for the import. Returns the
+    model page, often a colleague's share link, does not wait for either. Returns the
     thread, or None when :data:`PRELOAD_ENV` is ``0``.
     """
     if os.environ.get(PRELOAD_ENV, "1").strip().lower() in {"0", "false", "no", "off"}:
         return None
     thread = threading.Thread(
-        target=importlib.import_module,
-        args=(MODEL_PAGES_MODULE,),
-        name="protviz-preload",
-        daemon=True,
+        target=_preload, args=(store_folder(),), name="protviz-preload", daemon=True
     )
     thread.start()
     return thread
+
+
+def _preload(root: str) -> None:
+    """What :func:`preload_model_pages`'s thread does."""
+    importlib.import_module(MODEL_PAGES_MODULE)
+    key = featured_builtin(root)
+    if key is not None:
+        cached_builtin(key)
+
+
+def featured_builtin(root: str) -> str | None:
+    """The key of the built-in data set the featured run (:data:`FEATURED_RUN`) was
+    trained on, or None when that run is not in the store ``root`` (or was trained on
+    another data set)."""
+    try:
+        run = runs.get_run(FEATURED_RUN, root)
+    except ProtvizError:
+        return None
+    return builtin_key(run.record.dataset.name)
 
 
 def store_folder() -> str:

@@ -239,6 +239,7 @@ class ExploreKeys:
     DISTANCE = "explore_distance"
     NEIGHBOUR_OF = "explore_seq"
     QUALITY_ON = "explore_quality_on"
+    TAB = "explore_tab"
     ATTENTION_SEQUENCE = "attention_seq"
     DOWNLOAD_IDS = "download_selection_ids"
     DOWNLOAD_FASTA = "download_selection_fasta"
@@ -373,6 +374,14 @@ def widget_value(key: str) -> Any:
 def set_widget_value(key: str, value: object) -> None:
     """Set the widget ``key`` (before it is created in this run)."""
     st.session_state[key] = value
+
+
+def keep_widgets(keys: Sequence[str]) -> None:
+    """Keep the values of widgets not drawn in this run (e.g. in a closed lazy tab), which
+    Streamlit would otherwise forget, so that they come back as the user left them."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def forget_widget(key: str) -> None:

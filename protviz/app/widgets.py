@@ -11,7 +11,13 @@ from collections.abc import Iterable, Mapping
 import streamlit as st
 
 from protviz.app import links, state
-from protviz.app.caches import cached_builtin, cached_dataset, store_folder, tidy_store_once
+from protviz.app.caches import (
+    FEATURED_RUN,
+    cached_builtin,
+    cached_dataset,
+    store_folder,
+    tidy_store_once,
+)
 from protviz.app.errors import as_text
 from protviz.core.dataset import Dataset, ProteinDataError
 from protviz.io.builtin import BUILTINS, builtin_key
@@ -20,11 +26,6 @@ from protviz.model.runs import RunInfo
 
 DEFAULT_BUILTIN = "motif"
 """The built-in data set a session starts with when its run's data set cannot be opened."""
-
-FEATURED_RUN = "demo-scl2205-conv-attention"
-"""The shipped run a first visit shows, when it is saved here: a conv_attention model of
-real proteins (SCL2205), whose embeddings and attention have something to show (the motif
-toy's ``mean`` run is a shapeless cloud by design)."""
 
 
 def is_read_only() -> bool:

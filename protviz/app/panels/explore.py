@@ -533,6 +533,15 @@ def _every_kind(
     return embedded | project_kinds(run, dataset, missing, params)
 
 
+QUALITY_TAB = "Embedding quality"
+"""The Explore tab of the quality table: it is measured only while this tab is open."""
+
+
+def quality_keys() -> list[str]:
+    """The keys of the quality tab's widgets (kept while the tab is closed)."""
+    return [ExploreKeys.QUALITY_ON, *(ExploreKeys.measure_all(method) for method in METHODS)]
+
+
 def quality_ui(
     run: RunInfo | None,
     dataset: Dataset,
