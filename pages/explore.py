@@ -76,6 +76,7 @@ def main() -> None:
 
     # The quality table is measured only while its tab is open: on a large data set it
     # projects and measures every embedding, which a share link should not wait for.
+    # Opening a tab reruns the script.
     selection_tab, neighbours_tab, quality_tab, export_tab = st.tabs(
         [f"Selection ({len(rows)})", "Nearest neighbours", QUALITY_TAB, "Export"],
         key=ExploreKeys.TAB,
@@ -91,13 +92,16 @@ def main() -> None:
         else:
             state.keep_widgets(quality_keys())
     with export_tab:
-        exports_ui(
-            dataset,
-            shown,
-            exported.covered,
-            exported.projection.coordinates,
-            kinds[view.neighbour_kind],
-        )
+        # Drawn only while open: a click on the tab reruns the script, which gives download
+        # buttons new file IDs, so a button left from the run before would download nothing.
+        if export_tab.open:
+            exports_ui(
+                dataset,
+                shown,
+                exported.covered,
+                exported.projection.coordinates,
+                kinds[view.neighbour_kind],
+            )
     state.link_widgets(EXPLORE_VIEW)
     state.link_hidden_classes(view.hidden)
     link_kind(view.kind)

@@ -53,15 +53,22 @@ def has_quality_table(at: AppTest) -> bool:
     return any("silhouette" in d.value.columns for d in at.dataframe)
 
 
-def test_the_quality_table_is_measured_only_while_its_tab_is_open(explore):
+def test_the_quality_and_export_tabs_are_drawn_only_while_open(explore):
     # A share link to a large data set must not wait for every embedding to be measured.
     assert not has_quality_table(explore)
     assert len(quality(explore)) == 4
     explore.checkbox(key="explore_measure_all_pca").uncheck().run()
     assert list(quality(explore).index) == ["averaged"]
+    assert not explore.get("download_button")  # the Export tab's buttons: only when open
     explore.session_state["explore_tab"] = "Export"
     explore.run()
     assert not explore.exception and not has_quality_table(explore)
+    labels = [button.proto.label for button in explore.get("download_button")]
+    assert [label.split(" (")[0] for label in labels] == [
+        "Projector files",
+        "Coordinates of this projection",
+        "Vectors",
+    ]
     explore.session_state["explore_tab"] = QUALITY_TAB
     explore.run()
     assert list(quality(explore).index) == ["averaged"]  # its setting came back as left

@@ -168,6 +168,8 @@ def test_exports_read_back_as_the_same_vectors(browser, server, tmp_path):
     page = new_page(browser)
     page.goto(f"{server.url}/explore?dataset=motif&kind=kmer")
     wait_for_plot_title(page, "kmer embedding, PCA")
+    # Clicked at once, as a hurried user would: the tab's buttons must not be ones of the
+    # run before its click (their files are no longer served, so nothing would download).
     page.get_by_role("tab", name="Export").click()
     hdf5 = download(page, "Vectors (HDF5, bio_embeddings layout)", tmp_path)
     projector = download(page, "Projector files", tmp_path)
