@@ -3,8 +3,10 @@ learned embeddings, the k-mer profile (no run needed) and the user's own embeddi
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from protviz.analysis.explore_view import Neighbours
 from protviz.analysis.points import class_list
 from protviz.app import state
 from protviz.app.errors import page_errors
@@ -21,7 +23,10 @@ from protviz.app.panels.embeddings import (
     upload_ui,
 )
 from protviz.app.panels.explore import (
-    QUALITY_TAB,
+    LINKED_TABS,
+    Embedded,
+    View,
+    bind_tab,
     bind_view,
     chosen_neighbours,
     neighbours_ui,
@@ -33,10 +38,13 @@ from protviz.app.panels.explore import (
     search_ui,
     selection_ui,
     share_values,
+    tab_link_value,
     view_ui,
 )
 from protviz.app.state import EXPLORE_VIEW, ExploreKeys
 from protviz.app.widgets import current_dataset, share_link_ui
+from protviz.core.dataset import Dataset
+from protviz.model.runs import RunInfo
 
 use_app_navigation()
 
@@ -58,6 +66,7 @@ def main() -> None:
     kinds = kind_choices(run, dataset)
     points = run_points(run, dataset)
     colors = bind_view(points)
+    bind_tab()
     bind_kind(kinds)
     view = view_ui(colors, kinds, with_run=run is not None, classes=dataset.classes)
     search = search_ui(points)
@@ -74,11 +83,34 @@ def main() -> None:
     with share_slot:
         share_link_ui(share_values(run, view, search, anchored=neighbours.anchor is not None))
 
-    # The quality table is measured only while its tab is open: on a large data set it
-    # projects and measures every embedding, which a share link should not wait for.
-    # Opening a tab reruns the script.
+    _tabs_ui(dataset, run, view, kinds, embedded, points, shown, neighbours, rows)
+    state.link_widgets(EXPLORE_VIEW)
+    state.link_to("tab", tab_link_value())
+    state.link_hidden_classes(view.hidden)
+    link_kind(view.kind)
+
+
+def _tabs_ui(
+    dataset: Dataset,
+    run: RunInfo | None,
+    view: View,
+    kinds: dict[str, str],
+    embedded: dict[str, Embedded],
+    points: pd.DataFrame,
+    shown: pd.DataFrame,
+    neighbours: Neighbours,
+    rows: list[int],
+) -> None:
+    """The tabs below the plot: selection, nearest neighbours, quality table and exports.
+
+    Opening a tab reruns the page. The quality table is measured only while its tab is open:
+    on a large data set it projects and measures every embedding, which a share link should
+    not wait for. The exports are drawn only while theirs is open: a rerun gives download
+    buttons new file IDs, so a button left from the run before the tab's click would
+    download nothing.
+    """
     selection_tab, neighbours_tab, quality_tab, export_tab = st.tabs(
-        [f"Selection ({len(rows)})", "Nearest neighbours", QUALITY_TAB, "Export"],
+        [f"Selection ({len(rows)})", *LINKED_TABS.values()],
         key=ExploreKeys.TAB,
         on_change="rerun",
     )
@@ -92,9 +124,8 @@ def main() -> None:
         else:
             state.keep_widgets(quality_keys())
     with export_tab:
-        # Drawn only while open: a click on the tab reruns the script, which gives download
-        # buttons new file IDs, so a button left from the run before would download nothing.
         if export_tab.open:
+            exported = embedded[view.neighbour_kind]
             exports_ui(
                 dataset,
                 shown,
@@ -102,9 +133,6 @@ def main() -> None:
                 exported.projection.coordinates,
                 kinds[view.neighbour_kind],
             )
-    state.link_widgets(EXPLORE_VIEW)
-    state.link_hidden_classes(view.hidden)
-    link_kind(view.kind)
 
 
 with page_errors():

@@ -92,6 +92,25 @@ def test_an_invalid_parameter_is_named_and_the_default_used(home):
     assert at.selectbox(key="explore_method").value == "pca"
 
 
+def test_a_link_opens_an_explore_tab(home):
+    at = open_page("pages/explore.py", run=DEMO_RUN, dataset="motif", tab="quality")
+    assert not at.exception
+    assert at.session_state["explore_tab"] == "Embedding quality"
+    assert any("silhouette" in d.value.columns for d in at.dataframe)  # measured: it is open
+    assert "tab=quality" in share_link(at) and at.query_params["tab"] == "quality"
+    at.session_state["explore_tab"] = "Export"  # the user opens another tab
+    at.run()
+    assert "tab=export" in share_link(at) and at.query_params["tab"] == "export"
+    at.session_state["explore_tab"] = "Selection (0)"  # the first tab: left out of links
+    at.run()
+    assert "tab=" not in share_link(at) and "tab" not in at.query_params
+
+    at = open_page("pages/explore.py", run=DEMO_RUN, dataset="motif", tab="plots")
+    assert not at.exception
+    assert "tab='plots' is not one of: neighbours, quality, export" in texts(at)
+    assert not any("silhouette" in d.value.columns for d in at.dataframe)
+
+
 @pytest.mark.parametrize("page", ["pages/explore.py", "pages/attention.py", "pages/matrix.py"])
 def test_a_link_to_a_missing_run_says_so_and_offers_a_way_back(home, page):
     at = open_page(page, run="0123456789abcdef01234567")

@@ -171,6 +171,7 @@ def test_exports_read_back_as_the_same_vectors(browser, server, tmp_path):
     # Clicked at once, as a hurried user would: the tab's buttons must not be ones of the
     # run before its click (their files are no longer served, so nothing would download).
     page.get_by_role("tab", name="Export").click()
+    page.wait_for_url("**tab=export**")  # a share link would open this tab
     hdf5 = download(page, "Vectors (HDF5, bio_embeddings layout)", tmp_path)
     projector = download(page, "Projector files", tmp_path)
     coordinates = download(page, "Coordinates of this projection (.csv)", tmp_path)

@@ -61,6 +61,11 @@ PARAMETERS: dict[str, tuple[str, str]] = {
     "seq": ("Explore, Attention", "selected sequence ID (Explore: its neighbours are ringed)"),
     "k": ("Explore", "number of nearest neighbours"),
     "distance": ("Explore", "neighbour distance: `cosine` or `euclidean`"),
+    "tab": (
+        "Explore",
+        "the tab open below the plot: `neighbours`, `quality` or `export` (left out: the "
+        "selection)",
+    ),
     "other": ("Embedding matrix", "run id of the run to compare with"),
     "runs": ("Compare", "run ids, comma-separated"),
     "job": ("Train", "training job id: its live progress, then its results (or why it failed)"),

@@ -34,7 +34,7 @@ from protviz.analysis.projection import METHOD_NAMES, METHODS, METRICS, Projecti
 from protviz.analysis.projection_jobs import background_points
 from protviz.analysis.quality import QUALITY_COLUMN_HELP, QUALITY_COLUMNS, QUALITY_HELP
 from protviz.analysis.sources import CoveredVectors
-from protviz.app import state
+from protviz.app import links, state
 from protviz.app.caches import store_folder
 from protviz.app.errors import as_text
 from protviz.app.model_caches import (
@@ -400,6 +400,7 @@ def share_values(
         state.HIDDEN_CLASSES_PARAMETER: list(view.hidden),
         "seq": state.widget_value(ExploreKeys.NEIGHBOUR_OF),
         **neighbours_shown,
+        "tab": tab_link_value(),
     }
 
 
@@ -535,6 +536,36 @@ def _every_kind(
 
 QUALITY_TAB = "Embedding quality"
 """The Explore tab of the quality table: it is measured only while this tab is open."""
+
+LINKED_TABS: dict[str, str] = {
+    "neighbours": "Nearest neighbours",
+    "quality": QUALITY_TAB,
+    "export": "Export",
+}
+"""The Explore tabs a share link opens (its ``tab``), by parameter value. The first tab,
+the selection's, is the default and is left out of links."""
+
+
+def bind_tab() -> None:
+    """Before creating Explore's tabs: open the one a new link names (``tab``).
+
+    An unknown value keeps the open tab, with a warning naming the values allowed.
+    """
+    text = state.new_link_value("tab")
+    if text is None:
+        return
+    try:
+        name = links.parse_parameter("tab", text, "", choices=list(LINKED_TABS))
+    except links.LinkParameterError as error:
+        st.warning(as_text(f"{error} The first tab is shown."), icon=":material/link_off:")
+        return
+    state.set_widget_value(ExploreKeys.TAB, LINKED_TABS[str(name)])
+
+
+def tab_link_value() -> str | None:
+    """The ``tab`` link value of Explore's open tab (None for the first)."""
+    opened = state.widget_value(ExploreKeys.TAB)
+    return next((name for name, label in LINKED_TABS.items() if label == opened), None)
 
 
 def quality_keys() -> list[str]:
