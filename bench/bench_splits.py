@@ -12,9 +12,13 @@ default fractions (70/10/20) and seed 0, and scored on its test part:
 It prints and (with ``--output``) writes accuracy and macro F1 with 95% bootstrap
 intervals, cluster counts and clustering time.
 
+A split the app refuses (too few clusters for whole clusters on each side) is
+recorded with the app's message. ``--resume`` keeps the rows already written to
+``--output`` (it is rewritten after each row) and runs only the others.
+
 Usage::
 
-    python bench/bench_splits.py --output bench/results/splits.json
+    python bench/bench_splits.py --output bench/results/splits.json [--resume]
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from protviz.io.fasta import read_labeled_fasta
 from protviz.io.labels import LabelRule
 from protviz.model import clusters
 from protviz.model.baselines import fit_baselines, score_baselines
-from protviz.model.splits import split_dataset
+from protviz.model.splits import SplitError, split_dataset
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 DATASETS = {
@@ -80,9 +84,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", nargs="+", default=sorted(DATASETS))
     parser.add_argument("--output", type=Path)
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the rows already in --output (written after each row) and run the others",
+    )
     args = parser.parse_args()
     methods = ["kmer"] + (["mmseqs2"] if clusters.shutil.which("mmseqs") else [])
     results = []
+    if args.resume and args.output and args.output.exists():
+        results = json.loads(args.output.read_text())
+    done = {_setting(row) for row in results}
     for key in args.datasets:
         path, rule = DATASETS[key]
         dataset, _ = read_labeled_fasta(path, rule)
@@ -92,14 +104,30 @@ def main() -> None:
         for kind, identity, method in settings:
             if method is not None:
                 clusters.available_method = lambda chosen=method: chosen
+            if (key, kind, method if identity else "", identity) in done:
+                continue
             config = TrainingConfig(
                 split=kind, identity=identity or 0.5, use_dataset_split=False, seed=0
             )
-            row = {"dataset": key, **score(dataset, config)}
+            try:
+                row = {"dataset": key, **score(dataset, config)}
+            except SplitError as error:  # recorded: the app refuses this split the same way
+                row = {
+                    "dataset": key,
+                    "split": kind,
+                    "method": method,
+                    "identity": identity,
+                    "refused": str(error),
+                }
             print(json.dumps(row), flush=True)
             results.append(row)
-    if args.output:
-        args.output.write_text(json.dumps(results, indent=2) + "\n")
+            if args.output:
+                args.output.write_text(json.dumps(results, indent=2) + "\n")
+
+
+def _setting(row: dict) -> tuple:
+    """What a result row measured: data set, split, clustering method, identity."""
+    return row["dataset"], row["split"], row["method"], row["identity"]
 
 
 if __name__ == "__main__":
