@@ -111,7 +111,7 @@ def test_training_progress_cancel_and_exactly_one_new_run(page, server):
     before = {run.run_id for run in runs.list_runs(server.home)}
     page.goto(f"{server.url}/train")
     choose_architecture(page, "mean")
-    # Long enough (about 20 s) for the live view, refreshed every second, to show the
+    # Long enough (about 20 s) for the live view, refreshed every 2 s, to show the
     # progress bar at least twice before the job ends.
     set_number(page, "Epochs (most)", 40)
     set_number(page, "Early-stopping patience (epochs)", 40)

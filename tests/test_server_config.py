@@ -18,7 +18,7 @@ def settings() -> dict:
 
 def test_no_full_garbage_collection_after_every_script_run():
     # With TensorFlow loaded a full collection holds the GIL for a third of a second,
-    # and live job views rerun every second (issue 14).
+    # and live job views rerun every 2 s (issue 14).
     assert settings()["runner"]["postScriptGC"] is False
 
 

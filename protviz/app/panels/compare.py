@@ -17,7 +17,7 @@ from protviz.analysis.compare import (
 from protviz.analysis.projection import METHOD_NAMES, ProjectionParams
 from protviz.app import state
 from protviz.app.errors import as_text, page_errors
-from protviz.app.panels.jobs import view_or_none
+from protviz.app.panels.jobs import REFRESH_SECONDS, view_or_none
 from protviz.app.panels.train import hyperparameter_input
 from protviz.app.state import COMPARE_VIEW, CompareKeys
 from protviz.app.submit import submit, submit_control
@@ -133,10 +133,10 @@ def _progress_bar(view: JobView) -> None:
 
 
 def jobs_progress_ui(jobs: list[JobView], *, add_to_selection: bool = False) -> None:
-    """The jobs' progress, refreshed every second; once all are done, their runs are
+    """The jobs' progress, refreshed as a job view is; once all are done, their runs are
     chosen for comparison (added to the chosen runs with ``add_to_selection``)."""
 
-    @st.fragment(run_every=1.0 if any(not job.is_finished for job in jobs) else None)
+    @st.fragment(run_every=REFRESH_SECONDS if any(not job.is_finished for job in jobs) else None)
     def progress() -> None:
         with page_errors():
             views = [view_or_none(job.job_id) for job in jobs]

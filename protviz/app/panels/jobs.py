@@ -3,7 +3,7 @@ the server's queue, and the Start/Cancel actions.
 
 Everything is read from the job folders in the store (:mod:`protviz.model.jobs`), so a
 reload, another tab or a colleague's browser shows the same job. Live parts are
-fragments that rerun every second while a job is active.
+fragments that rerun every :data:`REFRESH_SECONDS` while a job is active.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from protviz.model.progress import CONTINUING_STEP, PREPARATION_STEPS
 from protviz.model.runs import RunStoreError
 from protviz.report import figures as plots
 
-REFRESH_SECONDS = 1.0
-"""How often a live job view rereads the job folder."""
+REFRESH_SECONDS = 2.0
+"""How often a live job view rereads the job folder (each reread is a script run on the
+server and a redraw in the browser: every 2 s rather than 1 s halves what a watched job
+takes from other visitors; BENCHMARKS.md "Load")."""
 LIST_REFRESH_SECONDS = 2.0
 """How often the list of the server's jobs is reread while a job is active."""
 RECENT_FINISHED = 5
