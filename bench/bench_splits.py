@@ -104,7 +104,7 @@ def main() -> None:
         for kind, identity, method in settings:
             if method is not None:
                 clusters.available_method = lambda chosen=method: chosen
-            if (key, kind, method if identity else "", identity) in done:
+            if (key, kind, method or "", identity) in done:  # as _setting(row)
                 continue
             config = TrainingConfig(
                 split=kind, identity=identity or 0.5, use_dataset_split=False, seed=0

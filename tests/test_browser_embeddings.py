@@ -164,6 +164,15 @@ def test_a_bad_file_shows_its_message_and_changes_nothing(browser, server, tmp_p
     no_traceback(page)
 
 
+def test_a_link_opens_the_export_tab(browser, server):
+    page = new_page(browser)
+    page.goto(f"{server.url}/explore?dataset=motif&kind=kmer&tab=export")
+    wait_for_plot_title(page, "kmer embedding, PCA")
+    page.get_by_role("button", name="Vectors (HDF5, bio_embeddings layout)").wait_for()
+    assert page.locator("[role='tab'][aria-selected='true']").inner_text() == "Export"
+    no_traceback(page)
+
+
 def test_exports_read_back_as_the_same_vectors(browser, server, tmp_path):
     page = new_page(browser)
     page.goto(f"{server.url}/explore?dataset=motif&kind=kmer")
